@@ -1,0 +1,1 @@
+"""The `registre` command line (Typer)."""

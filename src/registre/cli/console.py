@@ -1,0 +1,86 @@
+"""What every command shares: the terminal, the --policy option, and loading the policy."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+from rich.console import Console
+
+from registre.core.policy import Diagnostic, LoadedPolicy, Policy, check_policy, resolve_policy_path
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+PolicyOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--policy",
+        "-p",
+        envvar="REGISTRE_POLICY",
+        help="Policy file. Default: $REGISTRE_POLICY, else ./registre.yaml.",
+        show_default=False,
+    ),
+]
+LangOption = Annotated[str, typer.Option("--lang", "-l", help="Language of the document: fr or en.")]
+OutputOption = Annotated[
+    Path | None,
+    typer.Option("--output", "-o", help="Where to write the document ('-' for standard output).", show_default=False),
+]
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    """Print `message` as an error and leave with `code`."""
+    err.print(f"[bold red]error:[/] {message}")
+    raise typer.Exit(code)
+
+
+def print_diagnostics(diagnostics: list[Diagnostic]) -> None:
+    for diagnostic in diagnostics:
+        colour = "red" if diagnostic.severity == "error" else "yellow"
+        err.print(
+            f"{diagnostic.position}: [{colour}]{diagnostic.severity}[/]: {diagnostic.message}",
+            markup=True,
+            highlight=False,
+        )
+
+
+def load_checked(policy_path: Path | None) -> LoadedPolicy:
+    """Check the policy; a missing file is a clear error, not a traceback."""
+    path = resolve_policy_path(policy_path)
+    if not path.exists():
+        fail(f"no policy at {path}: pass --policy PATH or set REGISTRE_POLICY")
+    return check_policy(path)
+
+
+def require_policy(policy_path: Path | None) -> Policy:
+    """The checked policy; on errors, print them as file:line:col and exit 1."""
+    loaded = load_checked(policy_path)
+    if loaded.errors or loaded.policy is None:
+        print_diagnostics(loaded.errors)
+        fail(f"the policy has {len(loaded.errors)} error(s); run `registre check` for details")
+    return loaded.policy
+
+
+def check_lang(lang: str) -> str:
+    if lang not in ("fr", "en"):
+        fail(f"unknown language '{lang}': use fr or en", 2)
+    return lang
+
+
+def write_output(content: bytes, output: Path | None, default_name: str, *, binary: bool) -> None:
+    """Write a document to `output` (default: `default_name` in the current folder)."""
+    if output is not None and str(output) == "-":
+        if binary:
+            fail("this format is binary: give a file with -o PATH", 2)
+        sys.stdout.buffer.write(content)
+        sys.stdout.buffer.flush()
+        return
+    target = output or Path(default_name)
+    if target.is_dir():
+        target = target / default_name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(content)
+    err.print(f"wrote {target}")

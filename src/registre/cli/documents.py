@@ -1,0 +1,80 @@
+"""`registre ropa`, `registre notice`, `registre subprocessors`: documents derived from the policy."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Annotated
+
+import typer
+
+from registre.cli.console import LangOption, OutputOption, PolicyOption, check_lang, require_policy, write_output
+from registre.core.documents import render_notice, render_register, render_subprocessors
+
+BINARY_FORMATS = {"xlsx", "pdf"}
+
+
+class Role(str, Enum):
+    controller = "controller"
+    processor = "processor"
+
+
+class RegisterFormat(str, Enum):
+    xlsx = "xlsx"
+    csv = "csv"
+    html = "html"
+    pdf = "pdf"
+    md = "md"
+
+
+class NoticeFormat(str, Enum):
+    html = "html"
+    md = "md"
+    pdf = "pdf"
+
+
+class ListFormat(str, Enum):
+    html = "html"
+    md = "md"
+    csv = "csv"
+    xlsx = "xlsx"
+    pdf = "pdf"
+
+
+def ropa(
+    policy: PolicyOption = None,
+    role: Annotated[Role, typer.Option("--role", "-r", help="Controller record (Art. 30(1)) or processor record (Art. 30(2)).")] = Role.controller,
+    lang: LangOption = "fr",
+    output_format: Annotated[RegisterFormat, typer.Option("--format", "-f", help="Document format.")] = RegisterFormat.xlsx,
+    output: OutputOption = None,
+) -> None:
+    """Export the record of processing activities, laid out like the CNIL's model."""
+    checked = require_policy(policy)
+    content = render_register(checked, role=role.value, lang=check_lang(lang), fmt=output_format.value)  # type: ignore[arg-type]
+    name = f"registre-{role.value}-{lang}.{output_format.value}"
+    write_output(content, output, name, binary=output_format.value in BINARY_FORMATS)
+
+
+def notice(
+    policy: PolicyOption = None,
+    lang: LangOption = "fr",
+    output_format: Annotated[NoticeFormat, typer.Option("--format", "-f", help="Document format.")] = NoticeFormat.html,
+    output: OutputOption = None,
+) -> None:
+    """Render the privacy notice (Art. 13) for the controller activities."""
+    checked = require_policy(policy)
+    content = render_notice(checked, lang=check_lang(lang), fmt=output_format.value)  # type: ignore[arg-type]
+    name = f"privacy-notice-{lang}.{output_format.value}"
+    write_output(content, output, name, binary=output_format.value in BINARY_FORMATS)
+
+
+def subprocessors(
+    policy: PolicyOption = None,
+    lang: LangOption = "fr",
+    output_format: Annotated[ListFormat, typer.Option("--format", "-f", help="Document format.")] = ListFormat.html,
+    output: OutputOption = None,
+) -> None:
+    """Render the sub-processor list, as it appears in a data processing agreement's annex."""
+    checked = require_policy(policy)
+    content = render_subprocessors(checked, lang=check_lang(lang), fmt=output_format.value)  # type: ignore[arg-type]
+    name = f"subprocessors-{lang}.{output_format.value}"
+    write_output(content, output, name, binary=output_format.value in BINARY_FORMATS)

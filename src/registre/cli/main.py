@@ -1,0 +1,41 @@
+"""The `registre` command: one sub-command per task, each taking --policy."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from registre import __version__
+from registre.cli import check, demo, diff, documents, map
+
+app = typer.Typer(
+    name="registre",
+    help="Registre: one privacy policy drives the register, notices, rights requests and retention.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+app.command("check")(check.check)
+app.command("ropa")(documents.ropa)
+app.command("notice")(documents.notice)
+app.command("subprocessors")(documents.subprocessors)
+app.command("diff")(diff.diff)
+app.command("map")(map.map_systems)
+app.command("demo")(demo.demo)
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        typer.echo(f"registre {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_show_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+) -> None:
+    """Registre: privacy promises made executable."""

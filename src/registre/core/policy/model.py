@@ -1,0 +1,344 @@
+"""The policy: one typed declaration from which every register, notice and action derives.
+
+The models check the shape of each value (types, closed vocabularies, formats).
+Whether references point to something declared, and whether the declaration
+is lawful and complete, is the job of `checks.py`, which reports every problem
+at once with its position.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    field_validator,
+    model_validator,
+)
+
+from registre.core.i18n import Lang, Localized
+from registre.core.policy.durations import Duration
+
+NAME_PATTERN = r"^[A-Za-z_][A-Za-z0-9_\-]*$"
+Name = Annotated[str, Field(pattern=NAME_PATTERN)]
+CountryCode = Annotated[str, Field(pattern=r"^[A-Z]{2}$")]
+
+
+def _parse_duration(value: object) -> object:
+    return Duration.parse(value) if isinstance(value, str) else value
+
+
+DurationField = Annotated[Duration, BeforeValidator(_parse_duration), PlainSerializer(str)]
+
+Role = Literal["controller", "processor"]
+ErasureStrategy = Literal["delete", "anonymize"]
+AnonymizeMethod = Literal["null", "constant", "hash", "year", "month", "redact"]
+FieldType = Literal["string", "email", "phone", "date", "datetime", "integer", "decimal", "boolean"]
+
+
+class Model(BaseModel):
+    """Base of all policy models: unknown keys are errors, values are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Address(Model):
+    street: str | None = None
+    postal_code: str | None = None
+    city: str | None = None
+    country: CountryCode | None = None
+
+    def one_line(self) -> str:
+        locality = " ".join(part for part in (self.postal_code, self.city) if part)
+        return ", ".join(part for part in (self.street, locality, self.country) if part)
+
+
+class Contact(Model):
+    """A person or office that can be reached."""
+
+    name: str | None = None
+    first_name: str | None = None
+    company: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    address: Address | None = None
+    url: str | None = None
+
+    @field_validator("email")
+    @classmethod
+    def _email_has_at(cls, value: str | None) -> str | None:
+        if value is not None and "@" not in value:
+            raise ValueError(f"{value!r} is not an email address")
+        return value
+
+
+class Contacts(Model):
+    dpo: Contact | None = None
+    requests: Contact
+    security: Contact | None = None
+
+
+class Organisation(Model):
+    name: str
+    legal_form: str | None = None
+    registration: str | None = None
+    address: Address | None = None
+    phone: str | None = None
+    email: str | None = None
+    website: str | None = None
+    country: CountryCode = "FR"
+    languages: list[Lang] = Field(default_factory=lambda: ["fr", "en"])
+    head: Contact | None = None
+    contacts: Contacts
+    representative: Contact | None = None
+    supervisory_authority: str = "CNIL"
+
+
+class Notices(Model):
+    """Delays that the policy promises when it changes."""
+
+    subprocessor_objection_days: int = Field(15, ge=0)
+    purpose_change_notice_days: int = Field(30, ge=0)
+    response_days: int = Field(30, ge=1)
+
+
+class FieldSpec(Model):
+    """A column of a dataset. A field without a category holds no personal data."""
+
+    category: str | None = None
+    required: bool = False
+    label: Localized | None = None
+    type: FieldType | None = None
+    anonymize: AnonymizeMethod | None = None
+    value: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_category(cls, value: object) -> object:
+        # `email: contact.email` is short for `email: {category: contact.email}`.
+        if isinstance(value, str):
+            return {"category": value}
+        if value is None:
+            return {}
+        return value
+
+
+class Hold(Model):
+    """Rows that the law requires to keep, whatever a person asks."""
+
+    reference: str | None = None
+    basis: Localized | None = None
+    keep: DurationField | None = None
+    from_: str = Field(alias="from")
+
+    @model_validator(mode="after")
+    def _needs_a_basis(self) -> Hold:
+        if self.reference is None and self.basis is None:
+            raise ValueError("a hold needs a legal reference (reference:) or a stated basis (basis:)")
+        return self
+
+
+class Dataset(Model):
+    """A table of a system, and how a data subject is found in it."""
+
+    table: str | None = None
+    schema_: str | None = Field(None, alias="schema")
+    label: Localized | None = None
+    subject: str | None = None
+    identity: dict[str, str] = Field(default_factory=dict)
+    key: str = "id"
+    tenant: str | None = None
+    fields: dict[str, FieldSpec] = Field(default_factory=dict)
+    references: dict[str, str] = Field(default_factory=dict)
+    erase: ErasureStrategy = "delete"
+    restrict: str | None = None
+    holds: list[Hold] = Field(default_factory=list)
+
+    @field_validator("fields", mode="before")
+    @classmethod
+    def _fields_may_be_empty(cls, value: object) -> object:
+        return {} if value is None else value
+
+    def table_name(self, name: str) -> str:
+        return self.table or name
+
+    def personal_fields(self) -> dict[str, FieldSpec]:
+        return {name: spec for name, spec in self.fields.items() if spec.category}
+
+    def declared_columns(self) -> set[str]:
+        """Every column the policy names for this dataset."""
+        columns = {self.key, *self.fields, *self.identity.values(), *self.references}
+        columns.update(column for column in (self.tenant, self.restrict) if column)
+        columns.update(hold.from_ for hold in self.holds)
+        return columns
+
+
+class System(Model):
+    """A database that holds personal data, reached through a SQLAlchemy URL."""
+
+    name: str | None = None
+    url: str
+    location: CountryCode
+    host: str | None = None
+    datasets: dict[Name, Dataset] = Field(default_factory=dict)
+
+
+class Retention(Model):
+    """How long an activity keeps data, counted from a column, and what happens then."""
+
+    keep: DurationField
+    from_: str | None = Field(None, alias="from")
+    after: Localized | None = None
+    then: ErasureStrategy = "delete"
+    note: Localized | None = None
+
+
+class Recipient(Model):
+    """Who receives the data of an activity, besides the sub-processors."""
+
+    type: str
+    name: Localized
+    country: CountryCode | None = None
+
+
+class ServedController(Model):
+    """A controller on whose behalf a processor activity runs (Art. 30(2)(a))."""
+
+    name: Localized
+    contact: Contact | None = None
+    description: Localized | None = None
+
+
+class Measure(Model):
+    type: str
+    details: Localized | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_type(cls, value: object) -> object:
+        return {"type": value} if isinstance(value, str) else value
+
+
+class Activity(Model):
+    """A processing activity: one entry of the register."""
+
+    name: Localized
+    reference: str | None = None
+    role: Role = "controller"
+    created: dt.date | None = None
+    updated: dt.date | None = None
+    controllers: list[ServedController] = Field(default_factory=list)
+    joint_controllers: list[Contact] = Field(default_factory=list)
+    purpose: Localized
+    sub_purposes: list[Localized] = Field(default_factory=list)
+    legal_basis: str | None = None
+    legitimate_interest: Localized | None = None
+    legal_obligation: str | None = None
+    special_condition: str | None = None
+    data_subjects: list[str] = Field(default_factory=list)
+    datasets: list[str] = Field(default_factory=list)
+    categories: list[str] = Field(default_factory=list)
+    source: Localized | None = None
+    recipients: list[Recipient] = Field(default_factory=list)
+    processors: list[str] = Field(default_factory=list)
+    retention: Retention | None = None
+    security: list[Measure] = Field(default_factory=list)
+    dpia: bool = False
+    automated_decisions: bool = False
+
+
+class SubProcessor(Model):
+    """A processor that the organisation engages (a sub-processor for its clients)."""
+
+    name: str
+    legal_form: str | None = None
+    address: Address | None = None
+    country: CountryCode
+    location: CountryCode | None = None
+    purpose: Localized
+    safeguard: str | None = None
+    adequacy_scope: str | None = None
+    documentation: str | None = None
+    since: dt.date | None = None
+
+    @property
+    def data_location(self) -> str:
+        """Where the data are processed: the declared location, else the country."""
+        return self.location or self.country
+
+
+class Transfer(Model):
+    """A transfer outside the EEA to a recipient that is not a sub-processor."""
+
+    recipient: str
+    country: CountryCode
+    safeguard: str | None = None
+    adequacy_scope: str | None = None
+    documentation: str | None = None
+    activities: list[str] = Field(default_factory=list)
+
+
+class CustomCategory(Model):
+    label: Localized
+    group: str
+    description: Localized | None = None
+
+
+class CustomSubject(Model):
+    label: Localized
+    description: Localized | None = None
+
+
+class Policy(Model):
+    """The whole declaration."""
+
+    registre: Literal[1]
+    effective: dt.date | None = None
+    organisation: Organisation
+    notices: Notices = Field(default_factory=Notices)  # type: ignore[arg-type]
+    subjects: dict[Name, CustomSubject] = Field(default_factory=dict)
+    categories: dict[str, CustomCategory] = Field(default_factory=dict)
+    systems: dict[Name, System] = Field(default_factory=dict)
+    activities: dict[Name, Activity] = Field(default_factory=dict)
+    processors: dict[Name, SubProcessor] = Field(default_factory=dict)
+    transfers: list[Transfer] = Field(default_factory=list)
+
+    def dataset(self, reference: str) -> Dataset | None:
+        """The dataset named `system.dataset`, or None if it is not declared."""
+        system_name, _, dataset_name = reference.partition(".")
+        system = self.systems.get(system_name)
+        return system.datasets.get(dataset_name) if system else None
+
+    def iter_datasets(self) -> list[tuple[str, System, str, Dataset]]:
+        """(`system.dataset`, system, dataset name, dataset) for every declared dataset."""
+        return [
+            (f"{system_name}.{name}", system, name, dataset)
+            for system_name, system in self.systems.items()
+            for name, dataset in system.datasets.items()
+        ]
+
+    def activities_using(self, dataset_reference: str) -> dict[str, Activity]:
+        return {key: act for key, act in self.activities.items() if dataset_reference in act.datasets}
+
+    def activity_categories(self, activity: Activity) -> list[str]:
+        """The data categories of an activity: those of its datasets' fields, then the extra ones."""
+        seen: dict[str, None] = {}
+        for reference in activity.datasets:
+            dataset = self.dataset(reference)
+            for spec in dataset.personal_fields().values() if dataset else ():
+                seen[str(spec.category)] = None
+        seen.update(dict.fromkeys(activity.categories))
+        return list(seen)
+
+    def activities_by_role(self, role: Role) -> dict[str, Activity]:
+        return {key: act for key, act in self.activities.items() if act.role == role}
+
+
+def policy_json_schema() -> dict[str, Any]:
+    """The JSON Schema of the policy, for editors and documentation."""
+    return Policy.model_json_schema(by_alias=True)
