@@ -135,7 +135,7 @@ class _Checker:
     def check_dataset_reference(self, system_name: str, target: str, path: PathKey) -> None:
         parts = target.split(".")
         if len(parts) != 2:
-            self.report(path, f"reference '{target}' must be written dataset.column (same system)", "reference")
+            self.report(path, f"reference '{target}' must be written dataset.column (same system)", "reference-format")
             return
         dataset_name, column = parts
         datasets = self.policy.systems[system_name].datasets
@@ -197,7 +197,7 @@ class _Checker:
         self.check_retention(key, activity)
         self.check_role(key, activity)
         if not activity.data_subjects and not self.activity_subjects(activity):
-            self.report(path, f"activity '{key}' names no data subjects (data_subjects: [...])", "subjects")
+            self.report(path, f"activity '{key}' names no data subjects (data_subjects: [...])", "data-subjects")
 
     def activity_subjects(self, activity: Activity) -> list[str]:
         subjects = list(activity.data_subjects)
@@ -304,7 +304,7 @@ class _Checker:
     def check_anchor(self, key: str, activity: Activity, anchor: str, path: PathKey) -> None:
         parts = anchor.split(".")
         if len(parts) != 3:
-            self.report(path, f"retention anchor '{anchor}' must be written system.dataset.field", "retention")
+            self.report(path, f"retention anchor '{anchor}' must be written system.dataset.field", "reference-format")
             return
         dataset_reference, column = ".".join(parts[:2]), parts[2]
         dataset = self.policy.dataset(dataset_reference)

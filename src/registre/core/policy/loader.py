@@ -150,7 +150,7 @@ def _diagnostic_from_error(error: ErrorDetails, document: Document) -> Diagnosti
         message = f"'{given}' is not allowed; expected one of: {', '.join(expected)}{hint}"
     elif kind == "string_pattern_mismatch" and error["loc"][-1:] == ("[key]",):
         message = f"'{loc[-1]}' is not a valid name: use letters, digits, '_' or '-'"
-    return Diagnostic(document.source_map.locate(loc), "error", f"{where}: {message}", kind)
+    return Diagnostic(document.source_map.locate(loc), "error", f"{where}: {message}", "invalid-value")
 
 
 def _describe(loc: PathKey) -> str:
