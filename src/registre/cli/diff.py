@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -14,7 +14,7 @@ from registre.cli.console import LangOption, check_lang, out, require_policy
 from registre.core.policy.diff import diff_policies
 
 
-class DiffFormat(str, Enum):
+class DiffFormat(StrEnum):
     text = "text"
     json = "json"
 
@@ -24,9 +24,13 @@ def diff(
     new: Annotated[Path, typer.Argument(help="The new version of the policy (file).", show_default=False)],
     effective: Annotated[
         dt.datetime | None,
-        typer.Option("--effective", formats=["%Y-%m-%d"], help="When NEW takes effect (default: its effective: date)."),
+        typer.Option(
+            "--effective", formats=["%Y-%m-%d"], help="When NEW takes effect (default: its effective: date)."
+        ),
     ] = None,
-    output_format: Annotated[DiffFormat, typer.Option("--format", "-f", help="text or json.")] = DiffFormat.text,
+    output_format: Annotated[
+        DiffFormat, typer.Option("--format", "-f", help="text or json.")
+    ] = DiffFormat.text,
     lang: LangOption = "en",
     exit_code: Annotated[
         bool, typer.Option("--exit-code", help="Exit 3 when the change triggers obligations (for CI).")

@@ -2,23 +2,30 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated
 
 import typer
 
-from registre.cli.console import LangOption, OutputOption, PolicyOption, check_lang, require_policy, write_output
+from registre.cli.console import (
+    LangOption,
+    OutputOption,
+    PolicyOption,
+    check_lang,
+    require_policy,
+    write_output,
+)
 from registre.core.documents import render_notice, render_register, render_subprocessors
 
 BINARY_FORMATS = {"xlsx", "pdf"}
 
 
-class Role(str, Enum):
+class Role(StrEnum):
     controller = "controller"
     processor = "processor"
 
 
-class RegisterFormat(str, Enum):
+class RegisterFormat(StrEnum):
     xlsx = "xlsx"
     csv = "csv"
     html = "html"
@@ -26,13 +33,13 @@ class RegisterFormat(str, Enum):
     md = "md"
 
 
-class NoticeFormat(str, Enum):
+class NoticeFormat(StrEnum):
     html = "html"
     md = "md"
     pdf = "pdf"
 
 
-class ListFormat(str, Enum):
+class ListFormat(StrEnum):
     html = "html"
     md = "md"
     csv = "csv"
@@ -42,9 +49,14 @@ class ListFormat(str, Enum):
 
 def ropa(
     policy: PolicyOption = None,
-    role: Annotated[Role, typer.Option("--role", "-r", help="Controller record (Art. 30(1)) or processor record (Art. 30(2)).")] = Role.controller,
+    role: Annotated[
+        Role,
+        typer.Option("--role", "-r", help="Controller record (Art. 30(1)) or processor record (Art. 30(2))."),
+    ] = Role.controller,
     lang: LangOption = "fr",
-    output_format: Annotated[RegisterFormat, typer.Option("--format", "-f", help="Document format.")] = RegisterFormat.xlsx,
+    output_format: Annotated[
+        RegisterFormat, typer.Option("--format", "-f", help="Document format.")
+    ] = RegisterFormat.xlsx,
     output: OutputOption = None,
 ) -> None:
     """Export the record of processing activities, laid out like the CNIL's model."""
@@ -57,7 +69,9 @@ def ropa(
 def notice(
     policy: PolicyOption = None,
     lang: LangOption = "fr",
-    output_format: Annotated[NoticeFormat, typer.Option("--format", "-f", help="Document format.")] = NoticeFormat.html,
+    output_format: Annotated[
+        NoticeFormat, typer.Option("--format", "-f", help="Document format.")
+    ] = NoticeFormat.html,
     output: OutputOption = None,
 ) -> None:
     """Render the privacy notice (Art. 13) for the controller activities."""
@@ -70,7 +84,9 @@ def notice(
 def subprocessors(
     policy: PolicyOption = None,
     lang: LangOption = "fr",
-    output_format: Annotated[ListFormat, typer.Option("--format", "-f", help="Document format.")] = ListFormat.html,
+    output_format: Annotated[
+        ListFormat, typer.Option("--format", "-f", help="Document format.")
+    ] = ListFormat.html,
     output: OutputOption = None,
 ) -> None:
     """Render the sub-processor list, as it appears in a data processing agreement's annex."""

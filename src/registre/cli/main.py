@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from registre import __version__
-from registre.cli import check, demo, diff, documents, map
+from registre.cli import check, datamap, demo, diff, documents
 
 app = typer.Typer(
     name="registre",
@@ -22,7 +22,7 @@ app.command("ropa")(documents.ropa)
 app.command("notice")(documents.notice)
 app.command("subprocessors")(documents.subprocessors)
 app.command("diff")(diff.diff)
-app.command("map")(map.map_systems)
+app.command("map")(datamap.map_systems)
 app.command("demo")(demo.demo)
 
 
@@ -35,7 +35,8 @@ def _show_version(value: bool) -> None:
 @app.callback()
 def main(
     version: Annotated[
-        bool, typer.Option("--version", callback=_show_version, is_eager=True, help="Show the version and exit.")
+        bool,
+        typer.Option("--version", callback=_show_version, is_eager=True, help="Show the version and exit."),
     ] = False,
 ) -> None:
     """Registre: privacy promises made executable."""

@@ -10,7 +10,9 @@ import pytest
 from registre.core.policy import Diagnostic, PolicyError, check_policy, load_policy
 
 
-def diagnostics(path: Path, environ: dict[str, str] | None = None, today: dt.date | None = None) -> list[Diagnostic]:
+def diagnostics(
+    path: Path, environ: dict[str, str] | None = None, today: dt.date | None = None
+) -> list[Diagnostic]:
     return check_policy(path, environ or {}, today=today).diagnostics
 
 
@@ -50,13 +52,19 @@ def test_an_undeclared_category_is_reported_with_a_suggestion(write_policy):
 
 def test_an_undeclared_data_subject_is_reported(write_policy):
     path = write_policy(("data_subjects: [customers]", "data_subjects: [customer]"))
-    assert "data subject 'customer' is not declared (did you mean 'customers'?)" in only(diagnostics(path)).message
+    assert (
+        "data subject 'customer' is not declared (did you mean 'customers'?)"
+        in only(diagnostics(path)).message
+    )
 
 
 def test_an_undeclared_dataset_is_reported(write_policy):
     path = write_policy(("datasets: [crm.invoices]", "datasets: [crm.invoice]"))
     found = diagnostics(path)
-    assert any("dataset of system crm 'invoice' is not declared (did you mean 'invoices'?)" in d.message for d in found)
+    assert any(
+        "dataset of system crm 'invoice' is not declared (did you mean 'invoices'?)" in d.message
+        for d in found
+    )
 
 
 def test_an_undeclared_system_is_reported(write_policy):
@@ -113,7 +121,9 @@ def test_legitimate_interest_needs_the_interest_stated(write_policy):
 
 
 def test_special_categories_need_an_article_9_condition(write_policy):
-    path = write_policy(("          last_contact_at:", "          allergies: special.health\n          last_contact_at:"))
+    path = write_policy(
+        ("          last_contact_at:", "          allergies: special.health\n          last_contact_at:")
+    )
     diagnostic = only(diagnostics(path))
     assert diagnostic.code == "special-category"
     assert "special.health" in diagnostic.message
@@ -122,13 +132,18 @@ def test_special_categories_need_an_article_9_condition(write_policy):
 def test_special_categories_with_an_article_9_condition_pass(write_policy):
     path = write_policy(
         ("          last_contact_at:", "          allergies: special.health\n          last_contact_at:"),
-        ("    datasets: [crm.contacts]\n", "    datasets: [crm.contacts]\n    special_condition: explicit_consent\n"),
+        (
+            "    datasets: [crm.contacts]\n",
+            "    datasets: [crm.contacts]\n    special_condition: explicit_consent\n",
+        ),
     )
     assert diagnostics(path) == []
 
 
 def test_criminal_data_get_a_warning(write_policy):
-    path = write_policy(("          last_contact_at:", "          record: criminal.convictions\n          last_contact_at:"))
+    path = write_policy(
+        ("          last_contact_at:", "          record: criminal.convictions\n          last_contact_at:")
+    )
     assert only(diagnostics(path), "warning").code == "criminal-data"
 
 
@@ -150,8 +165,10 @@ def test_retention_anchored_on_an_undeclared_column_is_an_error(write_policy):
 
 
 def test_retention_anchored_on_a_non_date_column_is_an_error(write_policy):
-    path = write_policy(("number: economic.invoice", "number: {category: economic.invoice, type: string}"),
-                        ("from: crm.invoices.issued_at}", "from: crm.invoices.number}"))
+    path = write_policy(
+        ("number: economic.invoice", "number: {category: economic.invoice, type: string}"),
+        ("from: crm.invoices.issued_at}", "from: crm.invoices.number}"),
+    )
     assert "is of type string, not a date" in only(diagnostics(path)).message
 
 
@@ -166,7 +183,13 @@ def test_a_controller_activity_without_retention_gets_a_warning(write_policy):
 
 
 def test_a_dataset_with_personal_data_and_no_activity_is_an_error(write_policy):
-    path = write_policy(("datasets: [crm.invoices]", "datasets: []"), ("    retention: {keep: P10Y, from: crm.invoices.issued_at}\n", "    retention: {keep: P10Y, after: la facture}\n"))
+    path = write_policy(
+        ("datasets: [crm.invoices]", "datasets: []"),
+        (
+            "    retention: {keep: P10Y, from: crm.invoices.issued_at}\n",
+            "    retention: {keep: P10Y, after: la facture}\n",
+        ),
+    )
     diagnostic = only(diagnostics(path))
     assert diagnostic.code == "uncovered-dataset"
     assert "crm.invoices holds personal data but no activity lists it" in diagnostic.message
@@ -174,10 +197,11 @@ def test_a_dataset_with_personal_data_and_no_activity_is_an_error(write_policy):
 
 def test_a_transfer_to_a_country_without_adequacy_needs_a_safeguard(write_policy, valid_text):
     text = valid_text + (
-        "processors:\n  offshore:\n    name: Offshore Support Ltd\n    country: IN\n"
-        "    purpose: Support\n"
+        "processors:\n  offshore:\n    name: Offshore Support Ltd\n    country: IN\n    purpose: Support\n"
     )
-    path = write_policy(("    security: [backup]\n", "    security: [backup]\n    processors: [offshore]\n"), text=text)
+    path = write_policy(
+        ("    security: [backup]\n", "    security: [backup]\n    processors: [offshore]\n"), text=text
+    )
     diagnostic = only(diagnostics(path))
     assert diagnostic.code == "transfer"
     assert "India" in diagnostic.message and "no EU adequacy decision" in diagnostic.message
@@ -188,7 +212,9 @@ def test_a_transfer_with_standard_contractual_clauses_passes(write_policy, valid
         "processors:\n  offshore:\n    name: Offshore Support Ltd\n    country: IN\n"
         "    purpose: Support\n    safeguard: scc\n"
     )
-    path = write_policy(("    security: [backup]\n", "    security: [backup]\n    processors: [offshore]\n"), text=text)
+    path = write_policy(
+        ("    security: [backup]\n", "    security: [backup]\n    processors: [offshore]\n"), text=text
+    )
     assert diagnostics(path) == []
 
 
@@ -197,7 +223,9 @@ def test_a_us_recipient_relying_on_adequacy_needs_dpf_certification(write_policy
         "processors:\n  crm_vendor:\n    name: CRM Vendor Inc.\n    country: US\n"
         "    purpose: CRM\n    safeguard: adequacy\n"
     )
-    path = write_policy(("    security: [backup]\n", "    security: [backup]\n    processors: [crm_vendor]\n"), text=text)
+    path = write_policy(
+        ("    security: [backup]\n", "    security: [backup]\n    processors: [crm_vendor]\n"), text=text
+    )
     diagnostic = only(diagnostics(path))
     assert "Data Privacy Framework" in diagnostic.message or "dpf" in diagnostic.message
 
@@ -207,7 +235,9 @@ def test_a_dpf_certified_us_recipient_passes(write_policy, valid_text):
         "processors:\n  crm_vendor:\n    name: CRM Vendor Inc.\n    country: US\n"
         "    purpose: CRM\n    safeguard: dpf\n"
     )
-    path = write_policy(("    security: [backup]\n", "    security: [backup]\n    processors: [crm_vendor]\n"), text=text)
+    path = write_policy(
+        ("    security: [backup]\n", "    security: [backup]\n    processors: [crm_vendor]\n"), text=text
+    )
     assert diagnostics(path) == []
 
 
@@ -215,21 +245,28 @@ def test_a_canadian_recipient_outside_pipeda_needs_a_safeguard(write_policy, val
     text = valid_text + (
         "processors:\n  maple:\n    name: Maple Hosting\n    country: CA\n    purpose: Hosting\n"
     )
-    path = write_policy(("    security: [backup]\n", "    security: [backup]\n    processors: [maple]\n"), text=text)
+    path = write_policy(
+        ("    security: [backup]\n", "    security: [backup]\n    processors: [maple]\n"), text=text
+    )
     assert "adequacy_scope: pipeda" in only(diagnostics(path)).message
 
 
 def test_an_expired_adequacy_decision_is_an_error(write_policy, valid_text):
     text = valid_text + "processors:\n  uk:\n    name: UK Ltd\n    country: GB\n    purpose: Hosting\n"
-    path = write_policy(("    security: [backup]\n", "    security: [backup]\n    processors: [uk]\n"), text=text)
+    path = write_policy(
+        ("    security: [backup]\n", "    security: [backup]\n    processors: [uk]\n"), text=text
+    )
     assert diagnostics(path, today=dt.date(2031, 12, 1)) == []
     assert "expired on 2031-12-27" in only(diagnostics(path, today=dt.date(2032, 1, 5))).message
 
 
 def test_a_recipient_outside_the_eea_must_be_declared_as_a_transfer(write_policy):
     path = write_policy(
-        ("    security: [backup]\n", "    security: [backup]\n    recipients:\n"
-         "      - {type: partners, name: Audit Co, country: MA}\n"),
+        (
+            "    security: [backup]\n",
+            "    security: [backup]\n    recipients:\n"
+            "      - {type: partners, name: Audit Co, country: MA}\n",
+        ),
     )
     assert only(diagnostics(path)).code == "transfer"
 
@@ -320,3 +357,15 @@ def test_both_examples_pass_strict_checking(cloud_host_policy_path, field_servic
     for path in (cloud_host_policy_path, field_services_policy_path):
         if path.exists():
             assert check_policy(path, {}).diagnostics == []
+
+
+def test_relative_sqlite_paths_are_relative_to_the_policy_file(write_policy, tmp_path):
+    policy = load_policy(write_policy(), {})
+    assert policy.systems["crm"].url == f"sqlite:///{tmp_path / 'crm.sqlite'}"
+
+
+def test_an_invalid_database_url_is_reported(write_policy):
+    path = write_policy(("${CRM_URL:-sqlite:///crm.sqlite}", "not a url"))
+    diagnostic = only(diagnostics(path))
+    assert "systems.crm.url is not a SQLAlchemy URL" in diagnostic.message
+    assert diagnostic.position.line == line_of(path, "not a url")

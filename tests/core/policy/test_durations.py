@@ -9,8 +9,13 @@ from registre.core.policy.durations import Duration
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("P3Y", Duration(years=3)), ("P6M", Duration(months=6)), ("P10D", Duration(days=10)),
-     ("P1Y6M", Duration(years=1, months=6)), ("P2W", Duration(weeks=2))],
+    [
+        ("P3Y", Duration(years=3)),
+        ("P6M", Duration(months=6)),
+        ("P10D", Duration(days=10)),
+        ("P1Y6M", Duration(years=1, months=6)),
+        ("P2W", Duration(weeks=2)),
+    ],
 )
 def test_it_parses_iso_8601_durations(text, expected):
     assert Duration.parse(text) == expected
@@ -36,7 +41,11 @@ def test_days_and_weeks_are_added_after_months():
     assert Duration(months=1, days=10).add_to(dt.date(2026, 1, 31)) == dt.date(2026, 3, 10)
 
 
-@given(st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2200, 1, 1)), st.integers(0, 50), st.integers(0, 24))
+@given(
+    st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2200, 1, 1)),
+    st.integers(0, 50),
+    st.integers(0, 24),
+)
 def test_subtracting_whole_years_and_months_undoes_adding_them_on_early_days(start, years, months):
     start = start.replace(day=min(start.day, 28))
     duration = Duration(years=years, months=months)

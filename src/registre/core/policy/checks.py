@@ -111,7 +111,11 @@ class _Checker:
             if spec.category is not None:
                 self.check_reference(spec.category, self.taxonomy.data_categories, field_path, "data category")
             if spec.anonymize == "constant" and spec.value is None:
-                self.report(field_path, f"field '{field_name}' is anonymised to a constant but has no value (value:)", "field")
+                self.report(
+                    field_path,
+                    f"field '{field_name}' is anonymised to a constant but has no value (value:)",
+                    "field",
+                )
         for identity_type, column in dataset.identity.items():
             if column not in dataset.fields:
                 self.report(
@@ -126,7 +130,10 @@ class _Checker:
             hold_path = (*path, "holds", index)
             if hold.reference is not None:
                 self.check_reference(
-                    hold.reference, self.taxonomy.legal_references, (*hold_path, "reference"), "legal reference"
+                    hold.reference,
+                    self.taxonomy.legal_references,
+                    (*hold_path, "reference"),
+                    "legal reference",
                 )
             self.check_column(hold.from_, dataset, f"{system_name}.{name}", (*hold_path, "from"))
         if dataset.erase == "anonymize" and not any(spec.category for spec in dataset.fields.values()):
@@ -178,16 +185,16 @@ class _Checker:
         for index, reference in enumerate(activity.datasets):
             self.check_activity_dataset(reference, (*path, "datasets", index))
         for index, category in enumerate(activity.categories):
-            self.check_reference(
-                category, self.taxonomy.data_categories, (*path, "categories", index), "data category"
-            )
+            self.check_reference(category, self.taxonomy.data_categories, (*path, "categories", index), "data category")
         for index, processor in enumerate(activity.processors):
             self.check_reference(
                 processor, self.policy.processors, (*path, "processors", index), "sub-processor", "processors"
             )
         for index, recipient in enumerate(activity.recipients):
             recipient_path = (*path, "recipients", index)
-            self.check_reference(recipient.type, self.taxonomy.recipient_types, (*recipient_path, "type"), "recipient type")
+            self.check_reference(
+                recipient.type, self.taxonomy.recipient_types, (*recipient_path, "type"), "recipient type"
+            )
             self.check_country(recipient.country, (*recipient_path, "country"))
         for index, measure in enumerate(activity.security):
             self.check_reference(
@@ -364,7 +371,10 @@ class _Checker:
                     )
         elif not activity.security:
             self.report(
-                path, f"activity '{key}' describes no security measures (security:; Art. 32)", "security", "warning"
+                path,
+                f"activity '{key}' describes no security measures (security:; Art. 32)",
+                "security",
+                "warning",
             )
 
     def check_activity_references_are_unique(self) -> None:
@@ -402,9 +412,9 @@ class _Checker:
             self.check_country(transfer.country, (*path, "country"))
             if transfer.safeguard is not None:
                 self.check_reference(transfer.safeguard, self.taxonomy.safeguards, (*path, "safeguard"), "safeguard")
-            for position, activity in enumerate(transfer.activities):
+            for position, name in enumerate(transfer.activities):
                 self.check_reference(
-                    activity, self.policy.activities, (*path, "activities", position), "activity", "activities"
+                    name, self.policy.activities, (*path, "activities", position), "activity", "activities"
                 )
             self.check_transfer(transfer.recipient, transfer.country, transfer.safeguard, transfer.adequacy_scope, path)
         for key, activity in self.policy.activities.items():
@@ -445,7 +455,11 @@ class _Checker:
                 )
             return
         if safeguard == "dpf" and country_code != "US":
-            self.report(path, f"the Data Privacy Framework covers only the United States, not {country_code}", "transfer")
+            self.report(
+                path,
+                f"the Data Privacy Framework covers only the United States, not {country_code}",
+                "transfer",
+            )
         elif not relies_on_adequacy:
             return
         elif adequacy is None:

@@ -10,6 +10,38 @@ from typing import Literal
 
 Severity = Literal["error", "warning"]
 
+# Every rule that can report a problem; docs/policy.md describes each of them.
+RULES = frozenset(
+    {
+        "io",
+        "yaml",
+        "type",
+        "duplicate-key",
+        "include",
+        "env",
+        "unknown-key",
+        "missing",
+        "invalid-value",
+        "reference-format",
+        "unknown-reference",
+        "data-subjects",
+        "legal-basis",
+        "legitimate-interest",
+        "special-category",
+        "criminal-data",
+        "retention",
+        "uncovered-dataset",
+        "transfer",
+        "processor",
+        "tenant",
+        "security",
+        "unused-processor",
+        "duplicate-reference",
+        "field",
+        "erase",
+    }
+)
+
 
 @dataclass(frozen=True, order=True)
 class Position:
@@ -31,6 +63,10 @@ class Diagnostic:
     severity: Severity
     message: str
     code: str
+
+    def __post_init__(self) -> None:
+        if self.code not in RULES:
+            raise ValueError(f"unregistered rule code {self.code!r}")
 
     def __str__(self) -> str:
         return f"{self.position}: {self.severity}: {self.message}"

@@ -14,8 +14,10 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
-from registre.core.policy.diagnostics import Diagnostic, sort_diagnostics, suggest
+from registre.core.policy.diagnostics import Diagnostic, suggest
 from registre.core.policy.model import Policy
 from registre.core.policy.source import Document, PathKey, SourceMap, read_document
 
@@ -85,17 +87,42 @@ def parse_policy(path: str | Path, environ: Mapping[str, str] | None = None) -> 
     if not document.data and document.diagnostics:
         return loaded
     try:
-        loaded.policy = Policy.model_validate(document.data)
-        return loaded
+        policy = Policy.model_validate(document.data)
     except ValidationError as exc:
         errors = exc.errors()
-    loaded.diagnostics.extend(_diagnostic_from_error(error, document) for error in errors)
-    pruned = _prune_invalid_entries(document.data, errors, loaded.invalid_names)
-    try:
-        loaded.policy = Policy.model_validate(pruned)
-    except ValidationError:
-        loaded.policy = None
+        loaded.diagnostics.extend(_diagnostic_from_error(error, document) for error in errors)
+        pruned = _prune_invalid_entries(document.data, errors, loaded.invalid_names)
+        try:
+            policy = Policy.model_validate(pruned)
+        except ValidationError:
+            return loaded
+    loaded.policy = _anchor_sqlite_paths(policy, Path(path).parent, loaded)
     return loaded
+
+
+def _anchor_sqlite_paths(policy: Policy, base: Path, loaded: LoadedPolicy) -> Policy:
+    """Make relative SQLite paths relative to the policy file, not to the current folder.
+
+    A policy kept in git next to its SQLite files then works from anywhere.
+    Invalid URLs are reported here, where every system's URL is first read.
+    """
+    systems = dict(policy.systems)
+    for name, system in policy.systems.items():
+        if not system.url:  # an unset environment variable, already reported
+            continue
+        try:
+            url = make_url(system.url)
+        except ArgumentError:
+            where = loaded.source_map.locate(("systems", name, "url"))
+            message = f"systems.{name}.url is not a SQLAlchemy URL (such as postgresql://user@host/db)"
+            loaded.diagnostics.append(Diagnostic(where, "error", message, "invalid-value"))
+            continue
+        database = url.database
+        relative_file = database and database != ":memory:" and not database.startswith("file:")
+        if url.drivername.startswith("sqlite") and relative_file and not Path(str(database)).is_absolute():
+            absolute = url.set(database=str((base / database).resolve()))
+            systems[name] = system.model_copy(update={"url": absolute.render_as_string(hide_password=False)})
+    return policy.model_copy(update={"systems": systems})
 
 
 def _prune_invalid_entries(

@@ -21,7 +21,7 @@ from pydantic import (
     model_validator,
 )
 
-from registre.core.i18n import Lang, Localized
+from registre.core.i18n import LANGUAGES, Lang, Localized
 from registre.core.policy.durations import Duration
 
 NAME_PATTERN = r"^[A-Za-z_][A-Za-z0-9_\-]*$"
@@ -92,7 +92,7 @@ class Organisation(Model):
     email: str | None = None
     website: str | None = None
     country: CountryCode = "FR"
-    languages: list[Lang] = Field(default_factory=lambda: ["fr", "en"])
+    languages: list[Lang] = Field(default_factory=lambda: list(LANGUAGES))
     head: Contact | None = None
     contacts: Contacts
     representative: Contact | None = None
@@ -300,7 +300,7 @@ class Policy(Model):
     registre: Literal[1]
     effective: dt.date | None = None
     organisation: Organisation
-    notices: Notices = Field(default_factory=Notices)  # type: ignore[arg-type]
+    notices: Notices = Field(default_factory=Notices)
     subjects: dict[Name, CustomSubject] = Field(default_factory=dict)
     categories: dict[str, CustomCategory] = Field(default_factory=dict)
     systems: dict[Name, System] = Field(default_factory=dict)

@@ -30,7 +30,7 @@ class SourceMap:
 
     values: dict[PathKey, Position] = field(default_factory=dict)
     keys: dict[PathKey, Position] = field(default_factory=dict)
-    root: Position = Position("<policy>", 1, 1)
+    root: Position = field(default_factory=lambda: Position("<policy>", 1, 1))
 
     def locate(self, path: PathKey, *, key: bool = False) -> Position:
         """The position of `path`, or of its nearest ancestor that has one."""
