@@ -39,7 +39,8 @@ def map_systems(
     if unknown:
         raise typer.BadParameter(f"no system named {', '.join(unknown)}", param_hint="--system")
     data_map = build_data_map(checked)
-    data_map.systems = [s for s in data_map.systems if not system or s.key in system]
+    if system:
+        data_map = DataMap(systems=[mapped for mapped in data_map.systems if mapped.key in system])
     drifts = inspect_drift(checked, systems=system) if live else []
     if output_format is MapFormat.json:
         payload: dict[str, object] = {"map": data_map.to_dict()}

@@ -1,0 +1,35 @@
+"""Tables as the target database describes them: the ground the SQL of the engine is built on.
+
+Statements on personal data are SQLAlchemy Core expressions over reflected
+tables. The table and schema names come from the validated policy, never from
+a request, so nothing but a declared dataset can be reached.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from registre.core.policy.model import Dataset
+
+
+def qualified_name(table: str, schema: str | None) -> str:
+    """`schema.table`, or `table` in the default schema."""
+    return f"{schema}.{table}" if schema else table
+
+
+def reflect_dataset(
+    connection: Connection, name: str, dataset: Dataset, metadata: sa.MetaData | None = None
+) -> sa.Table:
+    """The table of dataset `name` with its columns, keys and types, read from the database.
+
+    Reflected into `metadata` (a new one when None), so that the tables of one
+    system can share theirs and resolve foreign keys. Raises
+    `sqlalchemy.exc.NoSuchTableError` when the table does not exist.
+    """
+    return sa.Table(
+        dataset.table_name(name),
+        metadata if metadata is not None else sa.MetaData(),
+        schema=dataset.schema_,
+        autoload_with=connection,
+    )
