@@ -27,9 +27,7 @@ PolicyOption = Annotated[
 LangOption = Annotated[str, typer.Option("--lang", "-l", help="Language of the document: fr or en.")]
 OutputOption = Annotated[
     Path | None,
-    typer.Option(
-        "--output", "-o", help="Where to write the document ('-' for standard output).", show_default=False
-    ),
+    typer.Option("--output", "-o", help="Where to write the document ('-' for standard output).", show_default=False),
 ]
 
 

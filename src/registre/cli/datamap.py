@@ -29,9 +29,7 @@ def map_systems(
         typer.Option("--system", "-s", help="Only this system (repeatable).", show_default=False),
     ] = None,
     lang: LangOption = "en",
-    output_format: Annotated[
-        MapFormat, typer.Option("--format", "-f", help="text or json.")
-    ] = MapFormat.text,
+    output_format: Annotated[MapFormat, typer.Option("--format", "-f", help="text or json.")] = MapFormat.text,
 ) -> None:
     """Show where personal data live; with --live, exit 1 when a database differs from the policy."""
     checked = require_policy(policy)

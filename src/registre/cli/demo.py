@@ -12,7 +12,7 @@ from rich.table import Table
 
 import registre
 from registre.cli.console import err, fail, out, print_diagnostics
-from registre.core.demo import generate_demo_databases
+from registre.core.demo import GenerationReport, generate_demo_databases
 from registre.core.documents import render_notice, render_register, render_subprocessors
 from registre.core.policy import Policy, check_policy
 
@@ -37,12 +37,8 @@ RENDERERS = {"register": render_register, "notice": render_notice, "subprocessor
 
 
 def demo(
-    directory: Annotated[Path, typer.Option("--dir", "-d", help="Where to build the workspace.")] = Path(
-        "demo"
-    ),
-    subjects: Annotated[
-        int, typer.Option("--subjects", "-n", min=1, help="People in the synthetic CRM.")
-    ] = 1000,
+    directory: Annotated[Path, typer.Option("--dir", "-d", help="Where to build the workspace.")] = Path("demo"),
+    subjects: Annotated[int, typer.Option("--subjects", "-n", min=1, help="People in the synthetic CRM.")] = 1000,
     tenants: Annotated[int, typer.Option("--tenants", min=1, help="Client tenants of the platform.")] = 5,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the generator: same seed, same data.")] = 2026,
 ) -> None:
@@ -67,7 +63,7 @@ def copy_example(directory: Path) -> Path:
     return directory / "registre.yaml"
 
 
-def generate_with_progress(policy: Policy, subjects: int, tenants: int, seed: int):  # type: ignore[no-untyped-def]
+def generate_with_progress(policy: Policy, subjects: int, tenants: int, seed: int) -> GenerationReport:
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=err, transient=True) as progress:
         task = progress.add_task("Generating the synthetic CRM", total=subjects)

@@ -24,22 +24,16 @@ def diff(
     new: Annotated[Path, typer.Argument(help="The new version of the policy (file).", show_default=False)],
     effective: Annotated[
         dt.datetime | None,
-        typer.Option(
-            "--effective", formats=["%Y-%m-%d"], help="When NEW takes effect (default: its effective: date)."
-        ),
+        typer.Option("--effective", formats=["%Y-%m-%d"], help="When NEW takes effect (default: its effective: date)."),
     ] = None,
-    output_format: Annotated[
-        DiffFormat, typer.Option("--format", "-f", help="text or json.")
-    ] = DiffFormat.text,
+    output_format: Annotated[DiffFormat, typer.Option("--format", "-f", help="text or json.")] = DiffFormat.text,
     lang: LangOption = "en",
     exit_code: Annotated[
         bool, typer.Option("--exit-code", help="Exit 3 when the change triggers obligations (for CI).")
     ] = False,
 ) -> None:
     """List the changes between two policies and the notices each change requires."""
-    result = diff_policies(
-        require_policy(old), require_policy(new), effective=effective.date() if effective else None
-    )
+    result = diff_policies(require_policy(old), require_policy(new), effective=effective.date() if effective else None)
     if output_format is DiffFormat.json:
         out.print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False, default=str), markup=False)
     else:

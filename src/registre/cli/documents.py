@@ -69,9 +69,7 @@ def ropa(
 def notice(
     policy: PolicyOption = None,
     lang: LangOption = "fr",
-    output_format: Annotated[
-        NoticeFormat, typer.Option("--format", "-f", help="Document format.")
-    ] = NoticeFormat.html,
+    output_format: Annotated[NoticeFormat, typer.Option("--format", "-f", help="Document format.")] = NoticeFormat.html,
     output: OutputOption = None,
 ) -> None:
     """Render the privacy notice (Art. 13) for the controller activities."""
@@ -84,9 +82,7 @@ def notice(
 def subprocessors(
     policy: PolicyOption = None,
     lang: LangOption = "fr",
-    output_format: Annotated[
-        ListFormat, typer.Option("--format", "-f", help="Document format.")
-    ] = ListFormat.html,
+    output_format: Annotated[ListFormat, typer.Option("--format", "-f", help="Document format.")] = ListFormat.html,
     output: OutputOption = None,
 ) -> None:
     """Render the sub-processor list, as it appears in a data processing agreement's annex."""

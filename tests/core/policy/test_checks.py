@@ -369,3 +369,15 @@ def test_an_invalid_database_url_is_reported(write_policy):
     diagnostic = only(diagnostics(path))
     assert "systems.crm.url is not a SQLAlchemy URL" in diagnostic.message
     assert diagnostic.position.line == line_of(path, "not a url")
+
+
+def test_declared_terms_that_redefine_the_taxonomy_are_reported(write_policy, valid_text):
+    text = valid_text + (
+        "categories:\n  contact.email: {label: Mail, group: identification}\n"
+        "  pets.name: {label: Nom de l'animal, group: nowhere}\n"
+        "subjects:\n  customers: {label: Clients}\n"
+    )
+    messages = sorted(d.message for d in diagnostics(write_policy(text=text)))
+    assert "categories.contact.email is already defined by the taxonomy" in messages[0]
+    assert any("category group 'nowhere' is not declared" in m for m in messages)
+    assert any("subjects.customers is already defined by the taxonomy" in m for m in messages)

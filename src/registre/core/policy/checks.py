@@ -15,7 +15,8 @@ from registre.core.policy.diagnostics import Diagnostic, Severity, sort_diagnost
 from registre.core.policy.loader import LoadedPolicy, PolicyError, parse_policy
 from registre.core.policy.model import Activity, Dataset, Policy
 from registre.core.policy.source import PathKey
-from registre.core.taxonomy import DataCategory, Taxonomy, Term, load_taxonomy
+from registre.core.policy.vocabulary import policy_taxonomy
+from registre.core.taxonomy import Taxonomy, load_taxonomy
 
 _DATE_TYPES = {"date", "datetime"}
 
@@ -49,16 +50,7 @@ class _Checker:
         self.loaded = loaded
         self.policy = policy
         self.today = today
-        self.taxonomy: Taxonomy = load_taxonomy().with_extensions(
-            categories={
-                key: DataCategory(key=key, label=spec.label, group=spec.group, description=spec.description)
-                for key, spec in policy.categories.items()
-            },
-            subjects={
-                key: Term(key=key, label=spec.label, description=spec.description)
-                for key, spec in policy.subjects.items()
-            },
-        )
+        self.taxonomy: Taxonomy = policy_taxonomy(policy)
         self.diagnostics: list[Diagnostic] = []
 
     def run(self) -> None:
@@ -97,6 +89,15 @@ class _Checker:
     # Categories and datasets -------------------------------------------------
 
     def check_custom_categories(self) -> None:
+        shipped = load_taxonomy()
+        for section, declared, known in (
+            ("categories", self.policy.categories, shipped.data_categories),
+            ("subjects", self.policy.subjects, shipped.data_subjects),
+        ):
+            for key in declared:
+                if key in known:
+                    message = f"{section}.{key} is already defined by the taxonomy: use it without declaring it"
+                    self.report((section, key), message, "duplicate-key")
         for key, spec in self.policy.categories.items():
             self.check_reference(
                 spec.group, self.taxonomy.category_groups, ("categories", key, "group"), "category group"
@@ -203,16 +204,8 @@ class _Checker:
         self.check_special_categories(key, activity)
         self.check_retention(key, activity)
         self.check_role(key, activity)
-        if not activity.data_subjects and not self.activity_subjects(activity):
+        if not activity.data_subjects and not self.policy.activity_subjects(activity):
             self.report(path, f"activity '{key}' names no data subjects (data_subjects: [...])", "data-subjects")
-
-    def activity_subjects(self, activity: Activity) -> list[str]:
-        subjects = list(activity.data_subjects)
-        for reference in activity.datasets:
-            dataset = self.policy.dataset(reference)
-            if dataset and dataset.subject and dataset.subject not in subjects:
-                subjects.append(dataset.subject)
-        return subjects
 
     def check_activity_dataset(self, reference: str, path: PathKey) -> None:
         system_name, _, dataset_name = reference.partition(".")

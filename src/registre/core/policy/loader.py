@@ -117,9 +117,9 @@ def _anchor_sqlite_paths(policy: Policy, base: Path, loaded: LoadedPolicy) -> Po
             message = f"systems.{name}.url is not a SQLAlchemy URL (such as postgresql://user@host/db)"
             loaded.diagnostics.append(Diagnostic(where, "error", message, "invalid-value"))
             continue
-        database = url.database
-        relative_file = database and database != ":memory:" and not database.startswith("file:")
-        if url.drivername.startswith("sqlite") and relative_file and not Path(str(database)).is_absolute():
+        database = url.database or ""
+        relative_file = database not in ("", ":memory:") and not database.startswith("file:")
+        if url.drivername.startswith("sqlite") and relative_file and not Path(database).is_absolute():
             absolute = url.set(database=str((base / database).resolve()))
             systems[name] = system.model_copy(update={"url": absolute.render_as_string(hide_password=False)})
     return policy.model_copy(update={"systems": systems})

@@ -335,6 +335,15 @@ class Policy(Model):
         seen.update(dict.fromkeys(activity.categories))
         return list(seen)
 
+    def activity_subjects(self, activity: Activity) -> list[str]:
+        """The data subjects of an activity: those it names, then those of its datasets."""
+        subjects = dict.fromkeys(activity.data_subjects)
+        for reference in activity.datasets:
+            dataset = self.dataset(reference)
+            if dataset is not None and dataset.subject:
+                subjects.setdefault(dataset.subject)
+        return list(subjects)
+
     def activities_by_role(self, role: Role) -> dict[str, Activity]:
         return {key: act for key, act in self.activities.items() if act.role == role}
 

@@ -1,0 +1,5 @@
+"""`python -m registre` runs the command line."""
+
+from registre.cli.main import app
+
+app()
