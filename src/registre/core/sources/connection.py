@@ -164,15 +164,26 @@ def read_only_connection(engine: Engine) -> Iterator[Connection]:
     and MariaDB/MySQL, `PRAGMA query_only` on SQLite), so a mistake in a
     read path cannot change personal data. Other dialects get the rollback only.
     """
-    with engine.connect() as connection:
-        restore = _begin_read_only(connection)
-        try:
-            yield connection
-        finally:
-            connection.rollback()
-            if restore is not None:
-                connection.exec_driver_sql(restore)
-                connection.commit()
+    with engine.connect() as connection, read_only_transaction(connection) as reader:
+        yield reader
+
+
+@contextmanager
+def read_only_transaction(connection: Connection) -> Iterator[Connection]:
+    """A read-only transaction on a connection already checked out, rolled back when the block ends.
+
+    For callers that prepare the session first (a temporary table of a
+    batch, which the database would refuse to create in a read-only
+    transaction). The connection must not be in a transaction.
+    """
+    restore = _begin_read_only(connection)
+    try:
+        yield connection
+    finally:
+        connection.rollback()
+        if restore is not None:
+            connection.exec_driver_sql(restore)
+            connection.commit()
 
 
 def _begin_read_only(connection: Connection) -> str | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from registre.core.documents.register.view import activity_subjects, build_register
+from registre.core.documents.register.view import build_register
 from registre.core.policy import Policy
 
 TODAY = dt.date(2026, 1, 5)
@@ -98,9 +98,9 @@ def test_declared_measure_details_win_over_the_taxonomy(
 
 def test_subjects_are_those_named_then_those_of_the_datasets(cloud_host: Policy) -> None:
     activity = cloud_host.activities["contract-management"]
-    assert activity_subjects(cloud_host, activity) == ["customers", "client_contacts"]
+    assert cloud_host.activity_subjects(activity) == ["customers", "client_contacts"]
     support = cloud_host.activities["support"]
-    assert activity_subjects(cloud_host, support) == ["client_contacts"]
+    assert cloud_host.activity_subjects(support) == ["client_contacts"]
 
 
 def test_the_views_are_in_the_requested_language(cloud_host: Policy) -> None:
