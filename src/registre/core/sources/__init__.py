@@ -3,6 +3,7 @@
 from registre.core.sources.connection import (
     SourceError,
     create_engine_for,
+    create_engine_for_url,
     describe_error,
     display_url,
     normalise_url,
@@ -31,6 +32,7 @@ __all__ = [
     "SystemDrift",
     "build_data_map",
     "create_engine_for",
+    "create_engine_for_url",
     "describe_error",
     "display_url",
     "inspect_drift",

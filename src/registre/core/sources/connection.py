@@ -82,7 +82,12 @@ def _secrets_of(url: str | URL) -> list[str]:
 
 
 def create_engine_for(system: System, *, read_only: bool = False) -> Engine:
-    """A pooled engine for `system`'s database; `read_only` makes the database refuse writes.
+    """A pooled engine for `system`'s database; see `create_engine_for_url`."""
+    return create_engine_for_url(system.url, read_only=read_only)
+
+
+def create_engine_for_url(database_url: str, *, read_only: bool = False) -> Engine:
+    """A pooled engine for a database URL; `read_only` makes the database refuse writes.
 
     Connections are checked before use (`pool_pre_ping`). On SQLite, foreign
     keys are enforced and transactions begin when asked (not when pysqlite
@@ -91,13 +96,13 @@ def create_engine_for(system: System, *, read_only: bool = False) -> Engine:
     `read_only_connection` and its final rollback. The caller disposes of the
     engine. Raises SourceError for an invalid URL or a driver not installed.
     """
-    url = normalise_url(system.url)
+    url = normalise_url(database_url)
     if read_only and url.get_backend_name() == "sqlite":
         url = _read_only_sqlite(url)
     try:
         engine = sa.create_engine(url, pool_pre_ping=True, connect_args=_connect_args(url))
     except (sa.exc.NoSuchModuleError, ImportError) as error:
-        raise SourceError(describe_error(error, system.url)) from None
+        raise SourceError(describe_error(error, database_url)) from None
     if engine.dialect.name == "sqlite":
         _configure_sqlite(engine, read_only)
     elif read_only:
