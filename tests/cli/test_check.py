@@ -9,9 +9,7 @@ def test_check_passes_the_example_strictly(registre, cloud_host_policy_path):
 
 def test_check_prints_file_line_column_and_exits_1_on_errors(registre, tmp_path):
     path = tmp_path / "registre.yaml"
-    path.write_text(
-        "registre: 1\norganisation:\n  name: X\n  contacts: {requests: {email: a@b.fr}}\n  colour: red\n"
-    )
+    path.write_text("registre: 1\norganisation:\n  name: X\n  contacts: {requests: {email: a@b.fr}}\n  colour: red\n")
     result = registre("check", "--policy", path)
     assert result.exit_code == 1
     assert "registre.yaml:5:3: error: unknown key 'colour' in organisation" in result.stderr

@@ -381,3 +381,11 @@ def test_declared_terms_that_redefine_the_taxonomy_are_reported(write_policy, va
     assert "categories.contact.email is already defined by the taxonomy" in messages[0]
     assert any("category group 'nowhere' is not declared" in m for m in messages)
     assert any("subjects.customers is already defined by the taxonomy" in m for m in messages)
+
+
+def test_an_unquoted_comma_in_a_translated_text_gets_a_hint(write_policy):
+    path = write_policy(("purpose: {fr: Prospection commerciale, en: Prospecting}",
+                         "purpose: {fr: Prospection, relance, en: Prospecting}"))
+    diagnostic = only(diagnostics(path))
+    assert "unknown key 'relance' in activities.prospecting.purpose" in diagnostic.message
+    assert "a text that contains a comma must be quoted" in diagnostic.message
