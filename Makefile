@@ -20,7 +20,8 @@ demo: install
 	$(BIN)/registre demo --dir $(DEMO_DIR)
 
 lint: install
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests $(wildcard benchmarks)
+	$(BIN)/ruff format --check src tests $(wildcard benchmarks)
 	$(BIN)/lint-imports
 
 typecheck: install

@@ -35,7 +35,7 @@ def test_binary_formats_refuse_standard_output(registre, cloud_host_policy_path)
 def test_an_unknown_language_is_a_usage_error(registre, cloud_host_policy_path):
     result = registre("notice", "--policy", cloud_host_policy_path, "--lang", "de", "-o", "-")
     assert result.exit_code == 2
-    assert "unknown language 'de'" in result.stderr
+    assert "Invalid value for '--lang'" in result.stderr
 
 
 def test_notice_renders_the_french_privacy_notice(registre, cloud_host_policy_path):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -24,7 +25,14 @@ PolicyOption = Annotated[
         show_default=False,
     ),
 ]
-LangOption = Annotated[str, typer.Option("--lang", "-l", help="Language of the document: fr or en.")]
+
+
+class Language(StrEnum):
+    fr = "fr"
+    en = "en"
+
+
+LangOption = Annotated[Language, typer.Option("--lang", "-l", help="Language of the output.")]
 OutputOption = Annotated[
     Path | None,
     typer.Option("--output", "-o", help="Where to write the document ('-' for standard output).", show_default=False),
@@ -62,12 +70,6 @@ def require_policy(policy_path: Path | None) -> Policy:
         print_diagnostics(loaded.errors)
         fail(f"the policy has {len(loaded.errors)} error(s); run `registre check` for details")
     return loaded.policy
-
-
-def check_lang(lang: str) -> str:
-    if lang not in ("fr", "en"):
-        fail(f"unknown language '{lang}': use fr or en", 2)
-    return lang
 
 
 def write_output(content: bytes, output: Path | None, default_name: str, *, binary: bool) -> None:

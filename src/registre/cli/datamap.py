@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from registre.cli.console import LangOption, PolicyOption, check_lang, out, require_policy
+from registre.cli.console import LangOption, Language, PolicyOption, out, require_policy
 from registre.core.sources.datamap import DataMap, MappedDataset, build_data_map
 from registre.core.sources.drift import SystemDrift, inspect_drift
 
@@ -28,7 +28,7 @@ def map_systems(
         list[str] | None,
         typer.Option("--system", "-s", help="Only this system (repeatable).", show_default=False),
     ] = None,
-    lang: LangOption = "en",
+    lang: LangOption = Language.en,
     output_format: Annotated[MapFormat, typer.Option("--format", "-f", help="text or json.")] = MapFormat.text,
 ) -> None:
     """Show where personal data live; with --live, exit 1 when a database differs from the policy."""
@@ -46,7 +46,7 @@ def map_systems(
             payload["drift"] = [drift.to_dict() for drift in drifts]
         out.print(json.dumps(payload, indent=2, ensure_ascii=False), markup=False)
     else:
-        print_map(data_map, check_lang(lang))
+        print_map(data_map, lang.value)
         for drift in drifts:
             print_drift(drift)
     if any(not drift.ok for drift in drifts):

@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from registre.cli.console import LangOption, check_lang, out, require_policy
+from registre.cli.console import LangOption, Language, out, require_policy
 from registre.core.policy.diff import diff_policies
 
 
@@ -27,7 +27,7 @@ def diff(
         typer.Option("--effective", formats=["%Y-%m-%d"], help="When NEW takes effect (default: its effective: date)."),
     ] = None,
     output_format: Annotated[DiffFormat, typer.Option("--format", "-f", help="text or json.")] = DiffFormat.text,
-    lang: LangOption = "en",
+    lang: LangOption = Language.en,
     exit_code: Annotated[
         bool, typer.Option("--exit-code", help="Exit 3 when the change triggers obligations (for CI).")
     ] = False,
@@ -37,6 +37,6 @@ def diff(
     if output_format is DiffFormat.json:
         out.print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False, default=str), markup=False)
     else:
-        out.print(result.to_text(check_lang(lang)), markup=False)  # type: ignore[arg-type]
+        out.print(result.to_text(lang.value), markup=False)  # type: ignore[arg-type]
     if exit_code and result.obligations:
         raise typer.Exit(3)

@@ -9,9 +9,9 @@ import typer
 
 from registre.cli.console import (
     LangOption,
+    Language,
     OutputOption,
     PolicyOption,
-    check_lang,
     require_policy,
     write_output,
 )
@@ -53,7 +53,7 @@ def ropa(
         Role,
         typer.Option("--role", "-r", help="Controller record (Art. 30(1)) or processor record (Art. 30(2))."),
     ] = Role.controller,
-    lang: LangOption = "fr",
+    lang: LangOption = Language.fr,
     output_format: Annotated[
         RegisterFormat, typer.Option("--format", "-f", help="Document format.")
     ] = RegisterFormat.xlsx,
@@ -61,32 +61,32 @@ def ropa(
 ) -> None:
     """Export the record of processing activities, laid out like the CNIL's model."""
     checked = require_policy(policy)
-    content = render_register(checked, role=role.value, lang=check_lang(lang), fmt=output_format.value)  # type: ignore[arg-type]
-    name = f"registre-{role.value}-{lang}.{output_format.value}"
+    content = render_register(checked, role=role.value, lang=lang.value, fmt=output_format.value)  # type: ignore[arg-type]
+    name = f"registre-{role.value}-{lang.value}.{output_format.value}"
     write_output(content, output, name, binary=output_format.value in BINARY_FORMATS)
 
 
 def notice(
     policy: PolicyOption = None,
-    lang: LangOption = "fr",
+    lang: LangOption = Language.fr,
     output_format: Annotated[NoticeFormat, typer.Option("--format", "-f", help="Document format.")] = NoticeFormat.html,
     output: OutputOption = None,
 ) -> None:
     """Render the privacy notice (Art. 13) for the controller activities."""
     checked = require_policy(policy)
-    content = render_notice(checked, lang=check_lang(lang), fmt=output_format.value)  # type: ignore[arg-type]
-    name = f"privacy-notice-{lang}.{output_format.value}"
+    content = render_notice(checked, lang=lang.value, fmt=output_format.value)  # type: ignore[arg-type]
+    name = f"privacy-notice-{lang.value}.{output_format.value}"
     write_output(content, output, name, binary=output_format.value in BINARY_FORMATS)
 
 
 def subprocessors(
     policy: PolicyOption = None,
-    lang: LangOption = "fr",
+    lang: LangOption = Language.fr,
     output_format: Annotated[ListFormat, typer.Option("--format", "-f", help="Document format.")] = ListFormat.html,
     output: OutputOption = None,
 ) -> None:
     """Render the sub-processor list, as it appears in a data processing agreement's annex."""
     checked = require_policy(policy)
-    content = render_subprocessors(checked, lang=check_lang(lang), fmt=output_format.value)  # type: ignore[arg-type]
-    name = f"subprocessors-{lang}.{output_format.value}"
+    content = render_subprocessors(checked, lang=lang.value, fmt=output_format.value)  # type: ignore[arg-type]
+    name = f"subprocessors-{lang.value}.{output_format.value}"
     write_output(content, output, name, binary=output_format.value in BINARY_FORMATS)

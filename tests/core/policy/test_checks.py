@@ -10,9 +10,7 @@ import pytest
 from registre.core.policy import Diagnostic, PolicyError, check_policy, load_policy
 
 
-def diagnostics(
-    path: Path, environ: dict[str, str] | None = None, today: dt.date | None = None
-) -> list[Diagnostic]:
+def diagnostics(path: Path, environ: dict[str, str] | None = None, today: dt.date | None = None) -> list[Diagnostic]:
     return check_policy(path, environ or {}, today=today).diagnostics
 
 
@@ -52,19 +50,13 @@ def test_an_undeclared_category_is_reported_with_a_suggestion(write_policy):
 
 def test_an_undeclared_data_subject_is_reported(write_policy):
     path = write_policy(("data_subjects: [customers]", "data_subjects: [customer]"))
-    assert (
-        "data subject 'customer' is not declared (did you mean 'customers'?)"
-        in only(diagnostics(path)).message
-    )
+    assert "data subject 'customer' is not declared (did you mean 'customers'?)" in only(diagnostics(path)).message
 
 
 def test_an_undeclared_dataset_is_reported(write_policy):
     path = write_policy(("datasets: [crm.invoices]", "datasets: [crm.invoice]"))
     found = diagnostics(path)
-    assert any(
-        "dataset of system crm 'invoice' is not declared (did you mean 'invoices'?)" in d.message
-        for d in found
-    )
+    assert any("dataset of system crm 'invoice' is not declared (did you mean 'invoices'?)" in d.message for d in found)
 
 
 def test_an_undeclared_system_is_reported(write_policy):
@@ -112,9 +104,7 @@ def test_an_unknown_legal_basis_is_reported_with_a_suggestion(write_policy):
 
 
 def test_legitimate_interest_needs_the_interest_stated(write_policy):
-    path = write_policy(
-        ("    legitimate_interest: {fr: Développer notre activité, en: Growing our business}\n", "")
-    )
+    path = write_policy(("    legitimate_interest: {fr: Développer notre activité, en: Growing our business}\n", ""))
     diagnostic = only(diagnostics(path))
     assert diagnostic.code == "legitimate-interest"
     assert "without stating the interest" in diagnostic.message
@@ -199,9 +189,7 @@ def test_a_transfer_to_a_country_without_adequacy_needs_a_safeguard(write_policy
     text = valid_text + (
         "processors:\n  offshore:\n    name: Offshore Support Ltd\n    country: IN\n    purpose: Support\n"
     )
-    path = write_policy(
-        ("    security: [backup]\n", "    security: [backup]\n    processors: [offshore]\n"), text=text
-    )
+    path = write_policy(("    security: [backup]\n", "    security: [backup]\n    processors: [offshore]\n"), text=text)
     diagnostic = only(diagnostics(path))
     assert diagnostic.code == "transfer"
     assert "India" in diagnostic.message and "no EU adequacy decision" in diagnostic.message
@@ -212,9 +200,7 @@ def test_a_transfer_with_standard_contractual_clauses_passes(write_policy, valid
         "processors:\n  offshore:\n    name: Offshore Support Ltd\n    country: IN\n"
         "    purpose: Support\n    safeguard: scc\n"
     )
-    path = write_policy(
-        ("    security: [backup]\n", "    security: [backup]\n    processors: [offshore]\n"), text=text
-    )
+    path = write_policy(("    security: [backup]\n", "    security: [backup]\n    processors: [offshore]\n"), text=text)
     assert diagnostics(path) == []
 
 
@@ -232,8 +218,7 @@ def test_a_us_recipient_relying_on_adequacy_needs_dpf_certification(write_policy
 
 def test_a_dpf_certified_us_recipient_passes(write_policy, valid_text):
     text = valid_text + (
-        "processors:\n  crm_vendor:\n    name: CRM Vendor Inc.\n    country: US\n"
-        "    purpose: CRM\n    safeguard: dpf\n"
+        "processors:\n  crm_vendor:\n    name: CRM Vendor Inc.\n    country: US\n    purpose: CRM\n    safeguard: dpf\n"
     )
     path = write_policy(
         ("    security: [backup]\n", "    security: [backup]\n    processors: [crm_vendor]\n"), text=text
@@ -242,20 +227,14 @@ def test_a_dpf_certified_us_recipient_passes(write_policy, valid_text):
 
 
 def test_a_canadian_recipient_outside_pipeda_needs_a_safeguard(write_policy, valid_text):
-    text = valid_text + (
-        "processors:\n  maple:\n    name: Maple Hosting\n    country: CA\n    purpose: Hosting\n"
-    )
-    path = write_policy(
-        ("    security: [backup]\n", "    security: [backup]\n    processors: [maple]\n"), text=text
-    )
+    text = valid_text + ("processors:\n  maple:\n    name: Maple Hosting\n    country: CA\n    purpose: Hosting\n")
+    path = write_policy(("    security: [backup]\n", "    security: [backup]\n    processors: [maple]\n"), text=text)
     assert "adequacy_scope: pipeda" in only(diagnostics(path)).message
 
 
 def test_an_expired_adequacy_decision_is_an_error(write_policy, valid_text):
     text = valid_text + "processors:\n  uk:\n    name: UK Ltd\n    country: GB\n    purpose: Hosting\n"
-    path = write_policy(
-        ("    security: [backup]\n", "    security: [backup]\n    processors: [uk]\n"), text=text
-    )
+    path = write_policy(("    security: [backup]\n", "    security: [backup]\n    processors: [uk]\n"), text=text)
     assert diagnostics(path, today=dt.date(2031, 12, 1)) == []
     assert "expired on 2031-12-27" in only(diagnostics(path, today=dt.date(2032, 1, 5))).message
 
@@ -264,8 +243,7 @@ def test_a_recipient_outside_the_eea_must_be_declared_as_a_transfer(write_policy
     path = write_policy(
         (
             "    security: [backup]\n",
-            "    security: [backup]\n    recipients:\n"
-            "      - {type: partners, name: Audit Co, country: MA}\n",
+            "    security: [backup]\n    recipients:\n      - {type: partners, name: Audit Co, country: MA}\n",
         ),
     )
     assert only(diagnostics(path)).code == "transfer"
@@ -384,8 +362,12 @@ def test_declared_terms_that_redefine_the_taxonomy_are_reported(write_policy, va
 
 
 def test_an_unquoted_comma_in_a_translated_text_gets_a_hint(write_policy):
-    path = write_policy(("purpose: {fr: Prospection commerciale, en: Prospecting}",
-                         "purpose: {fr: Prospection, relance, en: Prospecting}"))
+    path = write_policy(
+        (
+            "purpose: {fr: Prospection commerciale, en: Prospecting}",
+            "purpose: {fr: Prospection, relance, en: Prospecting}",
+        )
+    )
     diagnostic = only(diagnostics(path))
     assert "unknown key 'relance' in activities.prospecting.purpose" in diagnostic.message
     assert "a text that contains a comma must be quoted" in diagnostic.message

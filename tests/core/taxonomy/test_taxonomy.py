@@ -139,8 +139,7 @@ def test_the_cnil_standard_sections_use_the_cnil_wording(tx: Taxonomy) -> None:
             "Vie professionnelle (CV, situation professionnelle, scolarité, formation, distinctions, etc.)"
         ),
         "economic": (
-            "Informations d'ordre économique et financier "
-            "(revenus, situation financière, situation fiscale, etc.)"
+            "Informations d'ordre économique et financier (revenus, situation financière, situation fiscale, etc.)"
         ),
         "connection": "Données de connexion (adresse IP, logs, etc.)",
         "location": "Données de localisation (déplacements, données GPS, GSM, etc.)",
@@ -169,10 +168,7 @@ def test_the_cnil_special_categories_are_all_present(tx: Taxonomy) -> None:
 
 def test_criminal_data_and_the_nir_have_their_own_kinds(tx: Taxonomy) -> None:
     assert tx.category_groups["criminal"].kind == "criminal"
-    assert (
-        tx.category_groups["criminal"].label.fr
-        == "Données relatives à des condamnations pénales ou infractions"
-    )
+    assert tx.category_groups["criminal"].label.fr == "Données relatives à des condamnations pénales ou infractions"
     assert tx.category_groups["nir"].kind == "nir"
     assert {group.kind for group in tx.category_groups.values()} == {"standard", "special", "criminal", "nir"}
 
@@ -543,9 +539,7 @@ def test_a_country_code_must_be_two_capital_letters() -> None:
 
 
 def test_with_extensions_adds_user_declared_categories_and_subjects(tx: Taxonomy) -> None:
-    badge = DataCategory(
-        key="custom.parking_plate", label=Localized(fr="Plaque", en="Plate"), group="location"
-    )
+    badge = DataCategory(key="custom.parking_plate", label=Localized(fr="Plaque", en="Plate"), group="location")
     tenant = Term(key="tenants", label=Localized(fr="Locataires", en="Tenants"))
     extended = tx.with_extensions({"custom.parking_plate": badge}, {"tenants": tenant})
     assert extended.data_categories["custom.parking_plate"] == badge

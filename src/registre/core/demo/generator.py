@@ -8,7 +8,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-
 from registre.core.demo.crm import CrmGenerator
 from registre.core.demo.loading import load_system
 from registre.core.demo.schema import crm_metadata, platform_metadata

@@ -165,7 +165,7 @@ def _diagnostic_from_error(error: ErrorDetails, document: Document) -> Diagnosti
         message = f"unknown key '{key}' in {_describe(loc[:-1])}{suggest(key, allowed)}"
         if set(allowed) == {"fr", "en"}:
             # `{fr: a, b, en: c}` splits at the comma: the usual cause of this error.
-            message += "; a text that contains a comma must be quoted inside {...}: {fr: \"a, b\"}"
+            message += '; a text that contains a comma must be quoted inside {...}: {fr: "a, b"}'
         return Diagnostic(document.source_map.locate(loc, key=True), "error", message, "unknown-key")
     if kind == "missing":
         key = str(loc[-1])

@@ -99,15 +99,11 @@ def read_taxonomy(data_dir: Path) -> Taxonomy:
 
     categories = read("data_categories.yaml")
     fields: dict[str, object] = {
-        "category_groups": _build_entries(
-            "data_categories.yaml: groups", categories.get("groups"), CategoryGroup
-        ),
+        "category_groups": _build_entries("data_categories.yaml: groups", categories.get("groups"), CategoryGroup),
         "data_categories": _build_entries(
             "data_categories.yaml: categories", categories.get("categories"), DataCategory
         ),
-        "legal_references": _build_entries(
-            "legal_references.yaml", read("legal_references.yaml"), LegalReference
-        ),
+        "legal_references": _build_entries("legal_references.yaml", read("legal_references.yaml"), LegalReference),
         "countries": _build_countries(read("countries.yaml")),
     }
     for field, filename in _TERM_FILES.items():
@@ -173,9 +169,7 @@ def _build_countries(data: dict[str, Any]) -> dict[str, Country]:
 
 def _describe(error: ValidationError) -> str:
     """The problems of a validation error on one line: `field: message; ...`."""
-    return "; ".join(
-        f"{'.'.join(map(str, problem['loc'])) or 'entry'}: {problem['msg']}" for problem in error.errors()
-    )
+    return "; ".join(f"{'.'.join(map(str, problem['loc'])) or 'entry'}: {problem['msg']}" for problem in error.errors())
 
 
 def _check_bilingual(taxonomy: Taxonomy) -> None:
