@@ -1,5 +1,6 @@
 import json
 import shutil
+import subprocess
 
 
 def new_version(source_dir, target_dir, replacements):
@@ -45,3 +46,25 @@ def test_diff_text_names_the_changes(registre, cloud_host_policy_path, tmp_path)
     result = registre("diff", cloud_host_policy_path, new, "--effective", "2027-01-01")
     assert result.exit_code == 0, result.output
     assert "P3Y" in result.stdout and "P5Y" in result.stdout
+
+
+def test_diff_reads_a_git_revision_with_its_included_files(registre, cloud_host_policy_path, tmp_path, monkeypatch):
+    shutil.copytree(cloud_host_policy_path.parent, tmp_path / "policy")
+    git = ["git", "-c", "user.email=dpo@example.org", "-c", "user.name=DPO"]
+    subprocess.run([*git, "init", "-q"], cwd=tmp_path, check=True)
+    subprocess.run([*git, "add", "."], cwd=tmp_path, check=True)
+    subprocess.run([*git, "commit", "-qm", "v1"], cwd=tmp_path, check=True)
+    current = tmp_path / "policy" / "registre.yaml"
+    current.write_text(current.read_text(encoding="utf-8").replace("keep: P3Y", "keep: P5Y"), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = registre("diff", "HEAD:policy/registre.yaml", "policy/registre.yaml", "--format", "json")
+    assert result.exit_code == 0, result.output
+    changes = json.loads(result.stdout)["changes"]
+    assert [(c["before"], c["after"]) for c in changes] == [("P3Y", "P5Y")]
+
+
+def test_diff_of_an_unknown_revision_is_a_clear_error(registre, cloud_host_policy_path, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = registre("diff", "nope:registre.yaml", cloud_host_policy_path)
+    assert result.exit_code == 1
+    assert "cannot read registre.yaml at git revision nope" in result.stderr
