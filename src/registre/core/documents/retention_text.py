@@ -40,8 +40,8 @@ def describe_duration(duration: Duration, lang: str) -> str:
 def describe_retention(retention: Retention, policy: Policy, lang: str) -> str:
     """The retention rule of an activity as one sentence, without a final full stop.
 
-    The starting event is, in order: the rule's `after:` text, the `label:` of
-    the anchor field (`from: system.dataset.field`), else the field's name.
+    The starting event is the rule's `after:` text, else the anchor field
+    (`from: system.dataset.field`) named by its `label:` or its name.
     What happens at the end (`then:`) closes the sentence, and a `note:` is
     appended after a semicolon.
     """
@@ -65,7 +65,8 @@ def describe_hold(hold: Hold, dataset: Dataset, taxonomy: Taxonomy, lang: str) -
     if keep is None:
         return basis
     _ = translator(lang)
-    period = _period(describe_duration(keep, lang), _field_event(dataset, hold.from_, lang), lang)
+    event = hold.after.get(lang) if hold.after else _field_event(dataset, hold.from_, lang)
+    period = _period(describe_duration(keep, lang), event, lang)
     return _("%(period)s (%(basis)s)") % {"period": period, "basis": basis}
 
 
@@ -81,11 +82,11 @@ def _anchor_event(anchor: str | None, policy: Policy, lang: str) -> str | None:
 
 
 def _field_event(dataset: Dataset, column: str, lang: str) -> str:
+    """The anchor column named as a column: the rule's own `after:` text reads better."""
     spec = dataset.fields.get(column)
-    if spec is not None and spec.label is not None:
-        return spec.label.get(lang)
+    name = spec.label.get(lang) if spec is not None and spec.label is not None else column
     _ = translator(lang)
-    return _("the date in the field “%(field)s”") % {"field": column}
+    return _("the date in the field “%(field)s”") % {"field": name}
 
 
 def _period(duration: str, event: str | None, lang: str) -> str:

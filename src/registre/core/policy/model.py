@@ -135,6 +135,7 @@ class Hold(Model):
     basis: Localized | None = None
     keep: DurationField | None = None
     from_: str = Field(alias="from")
+    after: Localized | None = None
 
     @model_validator(mode="after")
     def _needs_a_basis(self) -> Hold:
