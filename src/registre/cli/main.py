@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from registre import __version__
-from registre.cli import check, datamap, demo, diff, documents
+from registre.cli import audit, check, datamap, demo, diff, documents, keys, serve, staff, worker
 
 app = typer.Typer(
     name="registre",
@@ -24,6 +24,12 @@ app.command("subprocessors")(documents.subprocessors)
 app.command("diff")(diff.diff)
 app.command("map")(datamap.map_systems)
 app.command("demo")(demo.demo)
+app.command("serve")(serve.serve)
+app.command("migrate")(serve.migrate)
+app.command("worker")(worker.worker)
+app.add_typer(audit.app, name="audit")
+app.add_typer(keys.app, name="keys")
+app.add_typer(staff.app, name="staff")
 
 
 def _show_version(value: bool) -> None:

@@ -54,7 +54,8 @@ def test_a_legal_hold_longer_than_the_rule_is_shown(cloud_host: Policy, with_act
     policy = with_activity(cloud_host, "billing", retention={"keep": "P6Y", "from": "crm.invoices.issued_at"})
     standard, _sensitive = lines(policy, "billing")
     assert standard[0].retention == (
-        "6 ans à compter de la date du champ «\u00a0Date d'émission\u00a0», puis suppression\u00a0; conservation imposée par la loi\u00a0: "
+        "6 ans à compter de la date du champ «\u00a0Date d'émission\u00a0», puis suppression\u00a0; "
+        "conservation imposée par la loi\u00a0: "
         "10 ans à compter de l'émission de la facture (Code de commerce, art. L123-22)"
     )
 

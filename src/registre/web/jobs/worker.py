@@ -1,0 +1,63 @@
+"""Running jobs: the worker loop of `registre worker`, or a thread inside `registre serve`.
+
+Both use django_tasks_db's Worker: it claims one ready row at a time with
+SELECT ... FOR UPDATE SKIP LOCKED (an exclusive transaction on SQLite), so
+any number of workers can share the application database.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+
+from django.utils.crypto import get_random_string
+from django_tasks_db.management.commands.db_worker import Worker
+
+STOP_SIGNALS = [signal.SIGINT, signal.SIGTERM] + ([signal.SIGQUIT] if hasattr(signal, "SIGQUIT") else [])
+
+
+def make_worker(
+    *, queues: str = "*", interval: float = 1.0, batch: bool = False, max_tasks: int | None = None
+) -> Worker:
+    """A worker for `queues` (comma-separated, `*` for all) polling every `interval` seconds.
+
+    `batch`: stop when no job is ready. `max_tasks`: stop after that many jobs.
+    """
+    return Worker(
+        queue_names=queues.split(","),
+        interval=interval,
+        batch=batch,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=max_tasks,
+        worker_id=get_random_string(32),
+        excluded_queue_names=[],
+    )
+
+
+def run_worker(*, queues: str = "*", interval: float = 1.0, batch: bool = False, max_tasks: int | None = None) -> None:
+    """Run jobs in this process until stopped (SIGINT or SIGTERM: the running job finishes first)."""
+    worker = make_worker(queues=queues, interval=interval, batch=batch, max_tasks=max_tasks)
+    previous = {number: signal.getsignal(number) for number in STOP_SIGNALS}
+    worker.configure_signals()
+    try:
+        worker.run()
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
+class WorkerThread(threading.Thread):
+    """The worker as a daemon thread of the web server: one process runs everything."""
+
+    def __init__(self, interval: float = 1.0) -> None:
+        super().__init__(name="registre-worker", daemon=True)
+        self.worker = make_worker(interval=interval)
+
+    def run(self) -> None:
+        self.worker.run()
+
+    def stop(self, timeout: float = 30.0) -> None:
+        """Ask the worker to stop after its current job, and wait for it (at most `timeout` seconds)."""
+        self.worker.running = False
+        self.join(timeout)

@@ -1,0 +1,199 @@
+"""Django settings, read from the environment (docs/web.md lists every variable).
+
+With no configuration at all, Registre runs embedded: a SQLite database and
+its secrets (secret key, encryption key, lookup key) in the data directory
+`./.registre`, generated once with mode 0600.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import dj_database_url
+from cryptography.fernet import Fernet
+
+from registre.web.environment import (
+    email_settings,
+    env_bool,
+    env_int,
+    env_list,
+    env_str,
+    env_value,
+    random_secret,
+    stored_secret,
+)
+
+WEB_DIR = Path(__file__).resolve().parent
+
+# --- Where things live -------------------------------------------------------------------------------------
+DATA_DIR = Path(env_str("REGISTRE_DATA_DIR", ".registre")).resolve()
+REGISTRE_POLICY = Path(env_str("REGISTRE_POLICY", "registre.yaml")).resolve()
+REGISTRE_BASE_URL = env_str("REGISTRE_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+_BASE = urlsplit(REGISTRE_BASE_URL)
+HTTPS = _BASE.scheme == "https"
+
+DEBUG = env_bool("REGISTRE_DEBUG", False)
+ALLOWED_HOSTS = env_list("REGISTRE_ALLOWED_HOSTS", [_BASE.hostname or "localhost", "localhost", "127.0.0.1", "[::1]"])
+CSRF_TRUSTED_ORIGINS = [f"{_BASE.scheme}://{_BASE.netloc}", *env_list("REGISTRE_CSRF_TRUSTED_ORIGINS", [])]
+
+# --- Secrets: from the environment (or NAME_FILE), else generated once in the data directory ---------------
+SECRET_KEY = env_value("REGISTRE_SECRET_KEY") or stored_secret(DATA_DIR / "secret-key", random_secret)
+# Fernet keys, comma-separated: the first encrypts, all decrypt (rotation: see `registre keys rotate`).
+REGISTRE_ENCRYPTION_KEYS = env_list("REGISTRE_ENCRYPTION_KEYS", []) or [
+    stored_secret(DATA_DIR / "encryption-key", lambda: Fernet.generate_key().decode())
+]
+# The HMAC key of lookup hashes and audit subject references; changing it orphans every stored hash.
+REGISTRE_LOOKUP_KEY = env_value("REGISTRE_LOOKUP_KEY") or stored_secret(DATA_DIR / "lookup-key", random_secret)
+
+# --- Database ---------------------------------------------------------------------------------------------
+DATABASE_URL = env_str("REGISTRE_DATABASE_URL", f"sqlite:///{DATA_DIR / 'registre.sqlite'}")
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("REGISTRE_DATABASE_CONN_MAX_AGE", 0))}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+    DATABASES["default"]["OPTIONS"] = {
+        # IMMEDIATE: a writing transaction takes the lock at BEGIN, so writers queue instead of failing.
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Applications ----------------------------------------------------------------------------------------
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_tasks",
+    "django_tasks_db",
+    "registre.web.console",
+    "registre.web.accounts",
+    "registre.web.audit",
+    "registre.web.jobs",
+]
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "registre.web.security.ContentSecurityPolicyMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+ROOT_URLCONF = "registre.web.urls"
+WSGI_APPLICATION = "registre.web.wsgi.application"
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [WEB_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "registre.web.console.context.console",
+            ],
+        },
+    }
+]
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# --- Staff accounts ---------------------------------------------------------------------------------------
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "console:home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+# Login throttling: this many failures for one username from one address lock it for the window.
+REGISTRE_LOGIN_FAILURES = env_int("REGISTRE_LOGIN_FAILURES", 5)
+REGISTRE_LOGIN_WINDOW = env_int("REGISTRE_LOGIN_WINDOW", 15 * 60)
+SESSION_COOKIE_AGE = env_int("REGISTRE_SESSION_AGE", 8 * 3600)
+
+# --- Security ---------------------------------------------------------------------------------------------
+# Cookies are Secure when the site is served over https (the embedded default is http on the loopback).
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("REGISTRE_SECURE_COOKIES", HTTPS)
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+SECURE_HSTS_SECONDS = env_int("REGISTRE_HSTS_SECONDS", 365 * 24 * 3600 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = False
+SECURE_SSL_REDIRECT = env_bool("REGISTRE_SSL_REDIRECT", False)
+# Reverse proxies in front of Registre: their X-Forwarded-For gives the client address (login throttling).
+REGISTRE_TRUSTED_PROXIES = env_int("REGISTRE_TRUSTED_PROXIES", 0)
+if env_bool("REGISTRE_PROXY_SSL_HEADER", False):  # trust X-Forwarded-Proto from the reverse proxy
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# The shape of Django 6's SECURE_CSP, applied by registre.web.security until Django 6 (Python 3.12).
+SECURE_CSP = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+    "base-uri": ["'none'"],
+    "object-src": ["'none'"],
+}
+REGISTRE_PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+
+# --- Languages and time -----------------------------------------------------------------------------------
+LANGUAGE_CODE = "fr"
+LANGUAGES = [("fr", "Français"), ("en", "English")]
+LOCALE_PATHS = [WEB_DIR / "locale"]
+USE_I18N = True
+USE_TZ = True
+TIME_ZONE = env_str("REGISTRE_TIME_ZONE", "Europe/Paris")
+
+# --- Static files: served by WhiteNoise from the apps' static/ folders, no collectstatic step -------------
+STATIC_URL = "/static/"
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+# --- Email: console by default; REGISTRE_EMAIL_URL or REGISTRE_EMAIL_HOST... for SMTP ---------------------
+_EMAIL = email_settings()
+EMAIL_BACKEND = _EMAIL["EMAIL_BACKEND"]
+EMAIL_HOST = _EMAIL.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = _EMAIL.get("EMAIL_PORT", 25)
+EMAIL_HOST_USER = _EMAIL.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = _EMAIL.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _EMAIL.get("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = _EMAIL.get("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = 30
+DEFAULT_FROM_EMAIL = env_str("REGISTRE_EMAIL_FROM", "Registre <registre@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Logging: every handler redacts email addresses, tokens and keys (registre.web.redaction) -------------
+LOG_LEVEL = env_str("REGISTRE_LOG_LEVEL", "INFO")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"redact": {"()": "registre.web.redaction.RedactPersonalData"}},
+    "formatters": {"plain": {"format": "{asctime} {levelname} {name}: {message}", "style": "{"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact"], "formatter": "plain"}},
+    # Libraries (WeasyPrint, fontTools...) say only what matters; Registre and its server say more.
+    "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {
+        name: {"handlers": [], "level": LOG_LEVEL, "propagate": True}
+        for name in ("registre", "django", "django_tasks", "django_tasks_db", "waitress")
+    },
+}

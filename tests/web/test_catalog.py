@@ -1,0 +1,22 @@
+"""The French catalog of the web layer: complete, and compiled."""
+
+from __future__ import annotations
+
+from babel.messages.pofile import read_po
+
+from registre.web.catalog import LOCALE, compiled_catalog
+
+PO = LOCALE / "fr" / "LC_MESSAGES" / "django.po"
+
+
+def test_the_compiled_catalog_is_up_to_date_with_the_po_file():
+    assert PO.with_suffix(".mo").read_bytes() == compiled_catalog(PO), "run: python -m registre.web.catalog"
+
+
+def test_every_message_has_a_french_translation():
+    with PO.open("rb") as source:
+        catalog = read_po(source)
+    strings = lambda message: message.string if isinstance(message.string, tuple) else (message.string,)  # noqa: E731
+    untranslated = [message.id for message in catalog if message.id and not all(strings(message))]
+    fuzzy = [message.id for message in catalog if message.id and message.fuzzy]
+    assert not untranslated and not fuzzy
