@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from registre import __version__
-from registre.cli import audit, check, datamap, demo, diff, documents, keys, serve, staff, worker
+from registre.cli import audit, check, datamap, demo, diff, documents, dsr, keys, retention, serve, staff, worker
 
 app = typer.Typer(
     name="registre",
@@ -27,6 +27,8 @@ app.command("demo")(demo.demo)
 app.command("serve")(serve.serve)
 app.command("migrate")(serve.migrate)
 app.command("worker")(worker.worker)
+app.add_typer(dsr.app, name="dsr")
+app.add_typer(retention.app, name="retention")
 app.add_typer(audit.app, name="audit")
 app.add_typer(keys.app, name="keys")
 app.add_typer(staff.app, name="staff")

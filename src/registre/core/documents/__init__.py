@@ -3,20 +3,37 @@
 The register of processing activities (Art. 30, after the CNIL template),
 the privacy notice (Art. 13) and the sub-processor list of a data processing
 agreement. Each is built as a neutral view, then written by the renderer of
-the requested format.
+the requested format. The answers to a person's request are derived from
+the policy and the engine's result: the access report (Art. 15) and the
+response letters (Art. 12(3) and (4)).
 """
 
+from registre.core.documents.access_report import (
+    AccessReportFormat,
+    access_report_renderers,
+    render_access_report,
+    write_access_report,
+)
+from registre.core.documents.letters import LetterFormat, LetterKind, render_response_letter, response_letter_subject
 from registre.core.documents.notice import NoticeFormat, render_notice
 from registre.core.documents.register import RegisterFormat, render_register
 from registre.core.documents.retention_text import describe_retention
 from registre.core.documents.subprocessors import SubprocessorFormat, render_subprocessors
 
 __all__ = [
+    "AccessReportFormat",
+    "LetterFormat",
+    "LetterKind",
     "NoticeFormat",
     "RegisterFormat",
     "SubprocessorFormat",
+    "access_report_renderers",
     "describe_retention",
+    "render_access_report",
     "render_notice",
     "render_register",
+    "render_response_letter",
     "render_subprocessors",
+    "response_letter_subject",
+    "write_access_report",
 ]

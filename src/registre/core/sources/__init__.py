@@ -1,5 +1,6 @@
-"""The only code that talks to target databases: engines, transactions, reflection, drift and the data map."""
+"""The only code that talks to target databases: engines, transactions, reflection, batches, drift and the data map."""
 
+from registre.core.sources.catalog import SystemCatalog, catalog_for, close_catalogs
 from registre.core.sources.connection import (
     SourceError,
     create_engine_for,
@@ -8,6 +9,7 @@ from registre.core.sources.connection import (
     display_url,
     normalise_url,
     read_only_connection,
+    read_only_transaction,
     write_transaction,
 )
 from registre.core.sources.datamap import (
@@ -29,8 +31,11 @@ __all__ = [
     "MappedField",
     "MappedSystem",
     "SourceError",
+    "SystemCatalog",
     "SystemDrift",
     "build_data_map",
+    "catalog_for",
+    "close_catalogs",
     "create_engine_for",
     "create_engine_for_url",
     "describe_error",
@@ -40,6 +45,7 @@ __all__ = [
     "normalise_url",
     "qualified_name",
     "read_only_connection",
+    "read_only_transaction",
     "reflect_dataset",
     "write_transaction",
 ]

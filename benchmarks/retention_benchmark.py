@@ -1,0 +1,371 @@
+"""Benchmark: the retention sweep against the same deletion written by hand in batched SQL, and its memory.
+
+1. Build a table `events (id, occurred_on, person_ref, payload)` of N rows
+   (default 10 million) in PostgreSQL (database `registre_bench`, by
+   `INSERT ... SELECT` from `generate_series`) and in SQLite (a file under
+   /tmp, by a recursive CTE). Dates spread evenly over ten years, and the
+   rows of each day are spread over the whole key range (`id * 7919 mod
+   3650`), so that due rows are interleaved with the others: the worst case
+   for batches cut along the key. A copy of the rows due in the largest run
+   (`events_due`) restores the table after each run.
+2. A policy keeps events one year from `occurred_on`, then deletes them;
+   the as-of date is chosen so that the wanted number of rows is due
+   (default 1 million, then 100,000).
+3. For each backend and number of rows due, in the same run, alternately:
+   the sweep (`run_retention`) and the hand-written reference, both with
+   the same batch size and on the same connection settings:
+
+       SELECT id FROM events WHERE occurred_on < :before AND id > :after ORDER BY id LIMIT 1 OFFSET :n
+       DELETE FROM events WHERE occurred_on < :before AND id > :after AND id <= :upper   -- commit
+
+   Each run is a fresh process (`--worker`), which reports its time, the
+   growth of its peak resident memory during the run (`ru_maxrss`), and,
+   in separate runs of the sweep, the peak of Python allocations
+   (`tracemalloc`, which slows Python down, so it is not timed).
+4. Print a table: sweep, hand-written, ratio (target <= 1.25), and memory
+   per number of rows due (target: independent of it).
+
+    PYTHONPATH=src .venv/bin/python benchmarks/retention_benchmark.py --rows 10000000 --due 1000000 100000
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+import tracemalloc
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+
+from registre.core.policy import Duration, Policy
+from registre.core.retention import run_retention
+from registre.core.sources import create_engine_for_url, write_transaction
+
+START = dt.date(2016, 1, 1)
+DAYS = 3650  # ten years of dates
+SPREAD = 7919  # a prime: `id * SPREAD mod DAYS` puts each day's rows all over the key range
+KEEP = Duration(years=1)
+
+SELECT_UPPER = "SELECT id FROM events WHERE occurred_on < :before AND id > :after ORDER BY id LIMIT 1 OFFSET :offset"
+SELECT_FIRST_UPPER = "SELECT id FROM events WHERE occurred_on < :before ORDER BY id LIMIT 1 OFFSET :offset"
+DELETE_BATCH = "DELETE FROM events WHERE occurred_on < :before AND id > :after AND id <= :upper"
+DELETE_FIRST_BATCH = "DELETE FROM events WHERE occurred_on < :before AND id <= :upper"
+DELETE_LAST_BATCH = "DELETE FROM events WHERE occurred_on < :before AND id > :after"
+DELETE_ONLY_BATCH = "DELETE FROM events WHERE occurred_on < :before"
+
+
+def parse_arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", type=int, default=10_000_000, help="rows of the table")
+    parser.add_argument("--due", type=int, nargs="+", default=[1_000_000, 100_000], help="rows due, per run")
+    parser.add_argument("--batch-size", type=int, default=10_000)
+    parser.add_argument("--repeat", type=int, default=2, help="measures of each side (alternating)")
+    parser.add_argument("--backends", nargs="+", default=["postgresql", "sqlite"], choices=["postgresql", "sqlite"])
+    parser.add_argument("--postgres", default="postgresql+psycopg://postgres@127.0.0.1:5432", help="server URL")
+    parser.add_argument("--database", default="registre_bench", help="PostgreSQL database (created if missing)")
+    parser.add_argument("--sqlite", default="/tmp/registre_retention_bench.sqlite", help="SQLite file")
+    parser.add_argument("--reuse", action="store_true", help="reuse the table of a previous run with as many rows")
+    parser.add_argument("--worker", choices=["sweep", "hand"], help=argparse.SUPPRESS)
+    parser.add_argument("--url", help=argparse.SUPPRESS)
+    parser.add_argument("--as-of", help=argparse.SUPPRESS)
+    parser.add_argument("--trace", action="store_true", help=argparse.SUPPRESS)
+    return parser.parse_args()
+
+
+# Building the table ------------------------------------------------------------
+
+
+def database_url(backend: str, arguments: argparse.Namespace) -> str:
+    if backend == "sqlite":
+        return f"sqlite:///{arguments.sqlite}"
+    admin = sa.create_engine(f"{arguments.postgres}/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        found = connection.execute(
+            sa.text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": arguments.database}
+        ).first()
+        if not found:
+            connection.execute(sa.text(f'CREATE DATABASE "{arguments.database}"'))
+    admin.dispose()
+    return f"{arguments.postgres}/{arguments.database}"
+
+
+def build_table(url: str, rows: int, largest_due_before: dt.date) -> float:
+    """Create `events` with `rows` rows and `events_due`, the rows due in the largest run; the seconds it took."""
+    started = time.perf_counter()
+    engine = create_engine_for_url(url)
+    postgres = engine.dialect.name == "postgresql"
+    with engine.begin() as connection:
+        connection.execute(sa.text("DROP TABLE IF EXISTS events_due"))
+        connection.execute(sa.text("DROP TABLE IF EXISTS events"))
+        if postgres:
+            connection.execute(
+                sa.text(
+                    "CREATE TABLE events (id bigint NOT NULL, occurred_on date NOT NULL, person_ref text, payload text)"
+                )
+            )
+            connection.execute(
+                sa.text(
+                    "INSERT INTO events SELECT g, DATE '2016-01-01' + ((g * :spread) % :days)::int, "
+                    "'P' || (g % 1000003), md5(g::text) FROM generate_series(1::bigint, :rows) AS g"
+                ),
+                {"spread": SPREAD, "days": DAYS, "rows": rows},
+            )
+            connection.execute(sa.text("ALTER TABLE events ADD PRIMARY KEY (id)"))
+        else:
+            connection.execute(
+                sa.text(
+                    "CREATE TABLE events (id INTEGER PRIMARY KEY, occurred_on DATE NOT NULL, person_ref VARCHAR(16), "
+                    "payload VARCHAR(32))"
+                )
+            )
+            connection.execute(
+                sa.text(
+                    "WITH RECURSIVE seq(g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM seq WHERE g < :rows) "
+                    "INSERT INTO events SELECT g, date('2016-01-01', '+' || ((g * :spread) % :days) || ' days'), "
+                    "'P' || (g % 1000003), hex(randomblob(16)) FROM seq"
+                ),
+                {"spread": SPREAD, "days": DAYS, "rows": rows},
+            )
+        connection.execute(
+            sa.text("CREATE TABLE events_due AS SELECT * FROM events WHERE occurred_on < :before"),
+            {"before": largest_due_before},
+        )
+    maintain(engine)
+    engine.dispose()
+    return time.perf_counter() - started
+
+
+def maintain(engine: sa.Engine) -> None:
+    """Before each measure: statistics up to date, dead rows cleared and every change on disk.
+
+    Writes still being flushed by the previous restore would otherwise land in the next measure.
+    """
+    postgres = engine.dialect.name == "postgresql"
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(sa.text("VACUUM ANALYZE events" if postgres else "ANALYZE"))
+        if postgres:
+            connection.execute(sa.text("CHECKPOINT"))
+    os.sync()
+
+
+def restore(url: str, before: dt.date) -> None:
+    """Put back the rows a run deleted (those of `events_due` dated before `before`)."""
+    engine = create_engine_for_url(url)
+    with write_transaction(engine) as connection:
+        connection.execute(
+            sa.text("INSERT INTO events SELECT * FROM events_due WHERE occurred_on < :before"), {"before": before}
+        )
+    maintain(engine)
+    engine.dispose()
+
+
+def count_rows(url: str, before: dt.date | None = None) -> int:
+    engine = create_engine_for_url(url)
+    with engine.connect() as connection:
+        if before is None:
+            count = connection.execute(sa.text("SELECT count(*) FROM events")).scalar_one()
+        else:
+            count = connection.execute(
+                sa.text("SELECT count(*) FROM events WHERE occurred_on < :before"), {"before": before}
+            ).scalar_one()
+    engine.dispose()
+    return int(count)
+
+
+def as_of_for(due: int, rows: int) -> tuple[dt.date, dt.date]:
+    """The as-of date on which about `due` rows are due, and the first date not due then."""
+    days = max(1, round(DAYS * due / rows))
+    cutoff = START + dt.timedelta(days=days - 1)
+    as_of = KEEP.add_to(cutoff)
+    assert KEEP.subtract_from(as_of) == cutoff, "pick a cutoff that is no 29 February"
+    return as_of, cutoff + dt.timedelta(days=1)
+
+
+# The two sides, each in a process of its own -------------------------------------
+
+
+def events_policy(url: str) -> Policy:
+    dataset = {
+        "key": "id",
+        "fields": {
+            "occurred_on": {"type": "date"},
+            "person_ref": {"category": "identification.customer_number"},
+            "payload": {"category": "usage.browsing"},
+        },
+        "erase": "delete",
+    }
+    activity = {
+        "name": "Events",
+        "purpose": "Service events",
+        "legal_basis": "contract",
+        "datasets": ["bench.events"],
+        "retention": {"keep": str(KEEP), "from": "bench.events.occurred_on"},
+    }
+    return Policy.model_validate(
+        {
+            "registre": 1,
+            "organisation": {"name": "Bench SAS", "contacts": {"requests": {"email": "privacy@bench.example"}}},
+            "systems": {"bench": {"url": url, "location": "FR", "datasets": {"events": dataset}}},
+            "activities": {"events": activity},
+        }
+    )
+
+
+def sweep(url: str, as_of: dt.date, batch_size: int) -> int:
+    run = run_retention(events_policy(url), as_of=as_of, batch_size=batch_size)
+    assert run.ok, run.to_dict()
+    return run.deleted
+
+
+def by_hand(url: str, as_of: dt.date, batch_size: int) -> int:
+    """The same deletion, written by hand: batches cut along the key, one transaction each."""
+    before = KEEP.subtract_from(as_of) + dt.timedelta(days=1)
+    engine = create_engine_for_url(url)
+    deleted, after = 0, None
+    while True:
+        with write_transaction(engine) as connection:
+            bounds = {"before": before, "after": after, "offset": batch_size - 1}
+            upper = connection.execute(sa.text(SELECT_FIRST_UPPER if after is None else SELECT_UPPER), bounds).scalar()
+            statement = STATEMENTS[(after is None, upper is None)]
+            deleted += connection.execute(sa.text(statement), {**bounds, "upper": upper}).rowcount
+        if upper is None:
+            break
+        after = upper
+    engine.dispose()
+    return deleted
+
+
+# The DELETE of a batch, by (first batch, last batch).
+STATEMENTS = {
+    (True, True): DELETE_ONLY_BATCH,
+    (True, False): DELETE_FIRST_BATCH,
+    (False, True): DELETE_LAST_BATCH,
+    (False, False): DELETE_BATCH,
+}
+
+
+def work(arguments: argparse.Namespace) -> None:
+    """A worker process: run one side once, print its measures as JSON."""
+    as_of = dt.date.fromisoformat(arguments.as_of)
+    side = sweep if arguments.worker == "sweep" else by_hand
+    if arguments.trace:
+        tracemalloc.start()
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    started = time.perf_counter()
+    deleted = side(arguments.url, as_of, arguments.batch_size)
+    seconds = time.perf_counter() - started
+    rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    traced = tracemalloc.get_traced_memory()[1] if arguments.trace else None
+    measures = {"seconds": seconds, "deleted": deleted, "rss_kb": rss_after, "rss_growth_kb": rss_after - rss_before}
+    print(json.dumps({**measures, "traced_peak_bytes": traced}))
+
+
+def measure(side: str, url: str, as_of: dt.date, batch_size: int, *, trace: bool = False) -> dict[str, Any]:
+    command = [sys.executable, __file__, "--worker", side, "--url", url, "--as-of", as_of.isoformat()]
+    command += ["--batch-size", str(batch_size), *(["--trace"] if trace else [])]
+    output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    found: dict[str, Any] = json.loads(output.strip().splitlines()[-1])
+    return found
+
+
+# The comparison ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Result:
+    backend: str
+    due: int
+    sweep: float
+    hand: float
+    rss_kb: int
+    rss_growth_kb: int
+    traced_peak_kb: float
+
+    @property
+    def ratio(self) -> float:
+        return self.sweep / self.hand
+
+
+def compare(backend: str, url: str, due: int, arguments: argparse.Namespace) -> Result:
+    """Alternate sweep and hand-written runs (ABBA...), restoring the table after each; then one traced sweep."""
+    as_of, before = as_of_for(due, arguments.rows)
+    due_rows = count_rows(url, before)
+    times: dict[str, list[float]] = {"sweep": [], "hand": []}
+    memory: list[dict[str, Any]] = []
+    for round_number in range(arguments.repeat):
+        sides = ("sweep", "hand") if round_number % 2 == 0 else ("hand", "sweep")
+        for side in sides:
+            found = measure(side, url, as_of, arguments.batch_size)
+            assert found["deleted"] == due_rows, (side, found, due_rows)
+            times[side].append(found["seconds"])
+            if side == "sweep":
+                memory.append(found)
+            restore(url, before)
+            print(f"  {backend} {due_rows:,} due: {side} {found['seconds']:.2f} s", file=sys.stderr, flush=True)
+    traced = measure("sweep", url, as_of, arguments.batch_size, trace=True)
+    restore(url, before)
+    return Result(
+        backend,
+        due_rows,
+        statistics.median(times["sweep"]),
+        statistics.median(times["hand"]),
+        max(found["rss_kb"] for found in memory),
+        max(found["rss_growth_kb"] for found in memory),
+        traced["traced_peak_bytes"] / 1024,
+    )
+
+
+def print_table(rows: int, batch_size: int, results: list[Result]) -> None:
+    print(f"\nRetention sweep, {rows:,} rows, batches of {batch_size:,} (median of each side)\n")
+    header = ("backend", "rows due", "sweep s", "by hand s", "ratio", "peak RSS MB", "RSS growth MB", "Python peak KB")
+    print("| " + " | ".join(header) + " |")
+    print("|" + "|".join("---" for _ in header) + "|")
+    for result in results:
+        cells = (
+            result.backend,
+            f"{result.due:,}",
+            f"{result.sweep:.2f}",
+            f"{result.hand:.2f}",
+            f"{result.ratio:.2f}",
+            f"{result.rss_kb / 1024:.1f}",
+            f"{result.rss_growth_kb / 1024:.1f}",
+            f"{result.traced_peak_kb:.0f}",
+        )
+        print("| " + " | ".join(cells) + " |")
+
+
+def main() -> None:
+    arguments = parse_arguments()
+    if arguments.worker:
+        work(arguments)
+        return
+    results = []
+    for backend in arguments.backends:
+        url = database_url(backend, arguments)
+        as_of, largest = as_of_for(max(arguments.due), arguments.rows)
+        if not (arguments.reuse and count_rows_or_none(url) == arguments.rows):
+            seconds = build_table(url, arguments.rows, largest)
+            print(f"{backend}: built {arguments.rows:,} rows in {seconds:.0f} s", file=sys.stderr, flush=True)
+        measure("hand", url, as_of, arguments.batch_size)  # warm-up: caches, and the layout every run restores
+        restore(url, largest)
+        results += [compare(backend, url, due, arguments) for due in arguments.due]
+    print_table(arguments.rows, arguments.batch_size, results)
+
+
+def count_rows_or_none(url: str) -> int | None:
+    try:
+        return count_rows(url)
+    except sa.exc.SQLAlchemyError:
+        return None
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,251 @@
+"""Access (Art. 15) and portability (Art. 20): the subject's rows, declared fields only, JSON-ready.
+
+One `SELECT` per reached dataset, in a read-only transaction per system. A
+row carries its key and the fields the policy declares (never an undeclared
+column), each field with its data category; values are JSON-safe (dates in
+ISO 8601, decimals as strings). Portability keeps only the datasets used by
+an activity whose legal basis is consent or contract (Art. 20(1)(a)).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+
+from registre.core.engine.request import Progress, Request, make_request
+from registre.core.engine.subjects import Subject, check_subjects
+from registre.core.engine.systems import SystemWork, open_system, policy_kinds, systems_reached
+from registre.core.i18n import Localized
+from registre.core.policy.model import Policy
+from registre.core.sources.connection import SourceError, describe_error
+from registre.core.taxonomy import load_taxonomy
+
+JsonValue = str | int | float | bool | None
+_PLAIN = frozenset({str, int, float, bool})
+
+
+@dataclass(frozen=True)
+class ExportedField:
+    """A declared column of an exported dataset; `category` is None when it holds no personal data."""
+
+    name: str
+    category: str | None
+    label: Localized | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "category": self.category, "label": _localized(self.label)}
+
+
+@dataclass(frozen=True)
+class DatasetExport:
+    """The subject's rows of one dataset, with what a report needs to explain them.
+
+    `activities` are the keys of the activities that use the dataset (their
+    purposes, legal bases, recipients and retention are in the policy).
+    """
+
+    system: str
+    dataset: str
+    label: Localized | None
+    key: str
+    fields: tuple[ExportedField, ...]
+    rows: tuple[dict[str, JsonValue], ...]
+    activities: tuple[str, ...]
+    portable: bool
+
+    @property
+    def reference(self) -> str:
+        return f"{self.system}.{self.dataset}"
+
+    @property
+    def categories(self) -> list[str]:
+        return list(dict.fromkeys(f.category for f in self.fields if f.category))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "system": self.system,
+            "dataset": self.dataset,
+            "label": _localized(self.label),
+            "key": self.key,
+            "fields": [exported.to_dict() for exported in self.fields],
+            "categories": self.categories,
+            "activities": list(self.activities),
+            "portable": self.portable,
+            "rows": [dict(row) for row in self.rows],
+        }
+
+
+@dataclass(frozen=True)
+class AccessResult:
+    """Everything found for one subject, by system and dataset; `errors` names the systems not read."""
+
+    subject: str
+    tenant: str | None
+    today: dt.date
+    portability: bool
+    datasets: tuple[DatasetExport, ...]
+    errors: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def rows(self) -> int:
+        return sum(len(dataset.rows) for dataset in self.datasets)
+
+    def by_system(self) -> dict[str, list[DatasetExport]]:
+        systems: dict[str, list[DatasetExport]] = {}
+        for dataset in self.datasets:
+            systems.setdefault(dataset.system, []).append(dataset)
+        return systems
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "action": "access",
+            "subject": self.subject,
+            "tenant": self.tenant,
+            "today": self.today.isoformat(),
+            "portability": self.portability,
+            "errors": dict(self.errors),
+            "systems": {
+                system: {dataset.dataset: dataset.to_dict() for dataset in datasets}
+                for system, datasets in self.by_system().items()
+            },
+        }
+
+
+def execute_access(
+    policy: Policy,
+    subject: Subject,
+    *,
+    tenant: str | None = None,
+    portability: bool = False,
+    today: dt.date | None = None,
+    progress: Progress | None = None,
+) -> AccessResult:
+    """The subject's data in every system (read-only). Raises SubjectError for an unknown identity type."""
+    return execute_access_batch(
+        policy, [subject], tenant=tenant, portability=portability, today=today, progress=progress
+    )[subject.reference]
+
+
+def execute_access_batch(
+    policy: Policy,
+    subjects: Sequence[Subject],
+    *,
+    tenant: str | None = None,
+    portability: bool = False,
+    today: dt.date | None = None,
+    progress: Progress | None = None,
+) -> dict[str, AccessResult]:
+    """`execute_access` for many subjects at once: one statement per dataset, results by subject reference."""
+    request = make_request("access", subjects, tenant=tenant, today=today, portability=portability)
+    check_subjects(policy_kinds(policy), request.subjects)
+    exports: dict[str, list[DatasetExport]] = {subject.reference: [] for subject in request.subjects}
+    errors: dict[str, str] = {}
+    for name in systems_reached(policy, request):
+        try:
+            with open_system(policy, name, request, write=False, progress=progress) as work:
+                for dataset in work.reached:
+                    if portability and not is_portable(policy, work.reference(dataset)):
+                        continue
+                    for ref, export in export_dataset(work, dataset).items():
+                        exports[ref].append(export)
+        except SourceError as error:
+            errors[name] = str(error)
+        except sa.exc.SQLAlchemyError as error:
+            errors[name] = describe_error(error, policy.systems[name].url)
+    return {ref: _result(request, ref, found, errors) for ref, found in exports.items()}
+
+
+def _result(request: Request, ref: str, found: list[DatasetExport], errors: dict[str, str]) -> AccessResult:
+    return AccessResult(ref, request.tenant, request.today, request.portability, tuple(found), dict(errors))
+
+
+def is_portable(policy: Policy, reference: str) -> bool:
+    """Whether an activity using dataset `reference` rests on a legal basis to which Art. 20 applies."""
+    bases = load_taxonomy().legal_bases
+    return any(
+        activity.legal_basis in bases and bases[activity.legal_basis].portable
+        for activity in policy.activities_using(reference).values()
+    )
+
+
+def access_statement(work: SystemWork, name: str) -> sa.Select[Any]:
+    """`SELECT key, declared fields FROM dataset WHERE <subject>` (with the subject's reference for a batch)."""
+    return work.template.statement(("access", name), lambda: _build_access(work, name))
+
+
+def _build_access(work: SystemWork, name: str) -> sa.Select[Any]:
+    dataset, table = work.dataset(name), work.table(name)
+    names = list(dict.fromkeys([dataset.key, *dataset.fields]))
+    missing = [column for column in names if column not in table.c]
+    if missing:
+        raise SourceError(f"{work.reference(name)}: declared column(s) {', '.join(missing)} missing from the table")
+    columns = [table.c[column] for column in names]
+    if not work.request.batch:
+        condition = work.scope.condition(name)
+        assert condition is not None, f"{name} is not reached"
+        return sa.select(*columns).where(condition).order_by(table.c[dataset.key])
+    paths = work.scope.owners(name)
+    if len(paths) == 1:
+        (path,) = paths
+        subject_ref = path.subject_ref.label("subject_ref")
+        selected = sa.select(subject_ref, *columns).select_from(path.joined).where(*path.conditions)
+        return selected.order_by(subject_ref, table.c[dataset.key])
+    owners = work.scope.attribution(name, dataset.key).subquery("owners")
+    return (
+        sa.select(owners.c.subject_ref, *columns)
+        .select_from(table.join(owners, table.c[dataset.key] == owners.c.row_value))
+        .order_by(owners.c.subject_ref, table.c[dataset.key])
+    )
+
+
+def export_dataset(work: SystemWork, name: str) -> dict[str, DatasetExport]:
+    """Run the access statement of dataset `name`; an export per subject that has rows in it."""
+    dataset = work.dataset(name)
+    statement = access_statement(work, name)
+    columns, fields, activities, portable = work.template.statement(("export", name), lambda: _describe(work, name))
+    rows: dict[str, list[dict[str, JsonValue]]] = {}
+    single = work.request.subjects[0].reference
+    for row in work.execute(statement, f"read {name}").mappings():
+        ref = row["subject_ref"] if work.request.batch else single
+        rows.setdefault(ref, []).append({column: json_value(row[column]) for column in columns})
+    return {
+        ref: DatasetExport(work.name, name, dataset.label, dataset.key, fields, tuple(found), activities, portable)
+        for ref, found in rows.items()
+    }
+
+
+def _describe(work: SystemWork, name: str) -> tuple[list[str], tuple[ExportedField, ...], tuple[str, ...], bool]:
+    """The exported columns, fields, the activities using the dataset and whether it is portable."""
+    dataset, reference = work.dataset(name), work.reference(name)
+    columns = list(dict.fromkeys([dataset.key, *dataset.fields]))
+    fields = tuple(ExportedField(n, spec.category, spec.label) for n, spec in dataset.fields.items())
+    return columns, fields, tuple(work.policy.activities_using(reference)), is_portable(work.policy, reference)
+
+
+def json_value(value: object) -> JsonValue:
+    """A database value as JSON can hold it: ISO 8601 dates, decimals as text, bytes in hex."""
+    if value is None or type(value) in _PLAIN:
+        return value  # type: ignore[return-value]
+    if isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, dt.date | dt.datetime | dt.time):
+        return value.isoformat()
+    if isinstance(value, Decimal | uuid.UUID):
+        return str(value)
+    if isinstance(value, bytes | bytearray | memoryview):
+        return bytes(value).hex()
+    return str(value)
+
+
+def _localized(text: Localized | None) -> dict[str, str | None] | None:
+    return {"fr": text.fr, "en": text.en} if text else None

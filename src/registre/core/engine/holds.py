@@ -1,0 +1,177 @@
+"""Legal holds: rows that the law requires to keep, whatever the person asks.
+
+Art. 17(3)(b) GDPR: the right to erasure does not apply where processing is
+necessary for compliance with a legal obligation. A dataset's rows are held
+by:
+
+1. each entry of its `holds:` (the period `keep`, else the `keep` of its
+   legal reference in the taxonomy), counted from its `from` column;
+2. each activity on the legal basis `legal_obligation` whose retention is
+   anchored on one of its columns (`retention: {keep, from: system.dataset.column}`).
+
+A row is held while its anchor date plus the period is after today. The test
+runs in SQL as `anchor >= first day still held`, which uses an index on the
+anchor. A row whose anchor is NULL is not held: the event the period runs
+from has not been recorded, so nothing shows that the obligation applies
+(`registre check` asks for anchors to be dates; make them NOT NULL where the
+law requires keeping). A hold with no period at all holds every row that has
+an anchor, with no end date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+
+from registre.core.engine.request import parameter_name
+from registre.core.i18n import Localized
+from registre.core.policy.durations import Duration
+from registre.core.policy.model import Dataset, Hold, Policy
+from registre.core.taxonomy import load_taxonomy
+
+_UNITS = (("years", "year"), ("months", "month"), ("weeks", "week"), ("days", "day"))
+
+
+@dataclass(frozen=True)
+class HoldRule:
+    """A legal obligation to keep a dataset's rows for `keep` after the date in column `anchor`.
+
+    `basis` is the key of a legal reference (`fr.commerce.L123-22`) or the
+    stated basis of the hold; `citation` the text of the law, when known;
+    `source` says where the rule is declared. `keep` None: no end.
+    """
+
+    anchor: str
+    keep: Duration | None
+    basis: str
+    citation: str | None
+    label: Localized | None
+    source: str
+
+    def first_held_day(self, today: dt.date) -> dt.date | None:
+        """The earliest anchor date still held on `today` (None: every dated row is held)."""
+        if self.keep is None:
+            return None
+        return self.keep.subtract_from(today) + dt.timedelta(days=1)
+
+    def until(self, anchor: dt.date) -> dt.date | None:
+        """The day a row anchored on `anchor` stops being held (None: never)."""
+        return None if self.keep is None else self.keep.add_to(anchor)
+
+    def describe(self, until: dt.date | None) -> str:
+        """`fr.commerce.L123-22, Code de commerce art. L123-22, 10 years from issued_at, until 2034-05-12`."""
+        parts = [self.basis, *([self.citation] if self.citation else [])]
+        period = f"{describe_duration(self.keep)} from {self.anchor}" if self.keep else f"no end, from {self.anchor}"
+        parts.append(period + (f", until {until.isoformat()}" if until else ""))
+        return ", ".join(parts)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "basis": self.basis,
+            "citation": self.citation,
+            "label": self.label.model_dump() if self.label else None,
+            "keep": str(self.keep) if self.keep else None,
+            "from": self.anchor,
+            "source": self.source,
+        }
+
+
+def describe_duration(duration: Duration) -> str:
+    """`P10Y` -> `10 years`, `P1Y6M` -> `1 year 6 months`."""
+    parts = []
+    for attribute, unit in _UNITS:
+        count = getattr(duration, attribute)
+        if count:
+            parts.append(f"{count} {unit}{'s' if count > 1 else ''}")
+    return " ".join(parts) or "0 days"
+
+
+def hold_rules(policy: Policy, system_name: str, dataset_name: str, dataset: Dataset) -> list[HoldRule]:
+    """The rules that hold rows of `system_name.dataset_name`, without duplicates (same anchor and period)."""
+    rules = [_rule_of_hold(hold) for hold in dataset.holds]
+    anchor_prefix = f"{system_name}.{dataset_name}."
+    for key, activity in policy.activities.items():
+        retention = activity.retention
+        if activity.legal_basis != "legal_obligation" or retention is None or retention.from_ is None:
+            continue
+        if retention.from_.startswith(anchor_prefix):
+            rules.append(_rule_of_activity(key, activity.legal_obligation, activity.name, retention))
+    unique: dict[tuple[str, str], HoldRule] = {}
+    for rule in rules:
+        unique.setdefault((rule.anchor, str(rule.keep)), rule)
+    return list(unique.values())
+
+
+def _rule_of_hold(hold: Hold) -> HoldRule:
+    reference = load_taxonomy().legal_references.get(hold.reference or "")
+    keep = hold.keep or (Duration.parse(reference.keep) if reference else None)
+    basis = hold.reference or (hold.basis.get("en") if hold.basis else "legal hold")
+    return HoldRule(
+        anchor=hold.from_,
+        keep=keep,
+        basis=basis,
+        citation=reference.citation if reference else None,
+        label=reference.label if reference else hold.basis,
+        source="holds",
+    )
+
+
+def _rule_of_activity(key: str, obligation: str | None, name: Localized, retention: Any) -> HoldRule:
+    reference = load_taxonomy().legal_references.get(obligation or "")
+    return HoldRule(
+        anchor=retention.from_.rsplit(".", 1)[1],
+        keep=retention.keep,
+        basis=obligation or key,
+        citation=reference.citation if reference else None,
+        label=reference.label if reference else name,
+        source=f"activity {key}",
+    )
+
+
+def rule_condition(table: sa.Table, rule: HoldRule, name: str) -> sa.ColumnElement[bool]:
+    """True for the rows of `table` that `rule` still holds; the first day held is the parameter `name`.
+
+    `hold_parameters` gives the parameter's value for a given day.
+    """
+    anchor = table.c[rule.anchor]
+    if rule.keep is None:
+        return anchor.is_not(None)
+    # IS NOT NULL keeps the test two-valued: NOT (held) must be true for a row without an anchor.
+    return sa.and_(anchor.is_not(None), anchor >= sa.bindparam(parameter_name(name), type_=anchor.type))
+
+
+def rule_parameter(prefix: str, index: int) -> str:
+    """The name of the first day held by the `index`-th rule (from 1) of dataset `prefix`."""
+    return parameter_name(f"{prefix}_held_{index}")
+
+
+def held_condition(table: sa.Table, rules: list[HoldRule], prefix: str) -> sa.ColumnElement[bool] | None:
+    """True for the rows that any of `rules` holds; None when the dataset has no hold."""
+    conditions = [rule_condition(table, rule, rule_parameter(prefix, i)) for i, rule in enumerate(rules, 1)]
+    return sa.or_(*conditions) if conditions else None
+
+
+def hold_parameters(table: sa.Table, rules: list[HoldRule], today: dt.date, prefix: str) -> dict[str, dt.date]:
+    """The first day held by each rule on `today`, as the anchor column's type wants it (a date, or midnight)."""
+    parameters: dict[str, dt.date] = {}
+    for index, rule in enumerate(rules, 1):
+        first_day = rule.first_held_day(today)
+        if first_day is not None:
+            midnight = dt.datetime.combine(first_day, dt.time())
+            parameters[rule_parameter(prefix, index)] = midnight if _has_time(table.c[rule.anchor]) else first_day
+    return parameters
+
+
+def until_of(rule: HoldRule, latest_anchor: dt.date | None) -> dt.date | None:
+    """The day the held rows whose latest anchor is `latest_anchor` become erasable."""
+    if latest_anchor is None:
+        return None
+    day = latest_anchor.date() if isinstance(latest_anchor, dt.datetime) else latest_anchor
+    return rule.until(day)
+
+
+def _has_time(column: sa.ColumnElement[Any]) -> bool:
+    return isinstance(column.type, sa.DateTime)

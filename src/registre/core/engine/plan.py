@@ -1,0 +1,353 @@
+"""Plans: what a request would do, per system and dataset, without doing it.
+
+A plan counts the subject's rows in each dataset (one read-only statement
+per dataset, per subject in a batch) and states the decision for them with
+its reason: export, delete, anonymise, keep under a hold (until when),
+restrict, rectify, or skip. It shows the SQL that execution would run,
+compiled for each system's database with the names of its bound parameters,
+never their values. `registre dsr ... --dry-run` prints it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+
+from registre.core.engine.access import access_statement, is_portable
+from registre.core.engine.anonymisation import AnonymisationError, anonymised_columns, pseudonym_key
+from registre.core.engine.census import Census, Censuses, Tally, take_census
+from registre.core.engine.erasure import ErasureSteps, erasable_rows, erasure_steps, held_rows, hold_census, kept_rows
+from registre.core.engine.rectification import pending_tally as rectification_tally
+from registre.core.engine.rectification import rectification_statement, rectified_values, validate_changes
+from registre.core.engine.request import Action, Progress, Request, make_request
+from registre.core.engine.restriction import NO_FLAG_NOTE, restriction_statement
+from registre.core.engine.restriction import pending_tally as restriction_tally
+from registre.core.engine.subjects import Subject, check_subjects
+from registre.core.engine.systems import SystemWork, open_system, policy_kinds, require_pseudonym_key, systems_reached
+from registre.core.policy.model import Dataset, Policy
+from registre.core.sources.connection import SourceError, describe_error, display_url
+
+# Plans count and show SQL; they never write, so a missing pseudonym key only stands in here.
+_PLACEHOLDER_KEY = b"registre-plan-without-key"
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What happens to some of the subject's rows of a dataset, and why."""
+
+    kind: str
+    rows: int
+    reason: str
+    until: dt.date | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        until = self.until.isoformat() if self.until else None
+        return {"kind": self.kind, "rows": self.rows, "reason": self.reason, "until": until}
+
+
+@dataclass(frozen=True)
+class DatasetPlan:
+    """One dataset in a plan: the subject's rows, the decisions, the SQL, and counts per subject (batches)."""
+
+    system: str
+    dataset: str
+    rows: int
+    decisions: tuple[Decision, ...]
+    sql: tuple[str, ...] = ()
+    per_subject: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    @property
+    def reference(self) -> str:
+        return f"{self.system}.{self.dataset}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "system": self.system,
+            "dataset": self.dataset,
+            "rows": self.rows,
+            "decisions": [decision.to_dict() for decision in self.decisions],
+            "sql": list(self.sql),
+            "per_subject": self.per_subject,
+        }
+
+
+@dataclass(frozen=True)
+class SystemPlan:
+    """One system in a plan; `url` has its password hidden, `error` says why it could not be counted."""
+
+    system: str
+    url: str
+    datasets: tuple[DatasetPlan, ...]
+    notes: tuple[str, ...] = ()
+    error: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "system": self.system,
+            "url": self.url,
+            "notes": list(self.notes),
+            "error": self.error,
+            "datasets": [dataset.to_dict() for dataset in self.datasets],
+        }
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What a request would do in every system. Rectified values are not repeated, only the field names."""
+
+    action: Action
+    subjects: tuple[str, ...]
+    tenant: str | None
+    today: dt.date
+    systems: tuple[SystemPlan, ...]
+    fields: tuple[str, ...] = ()
+    lift: bool = False
+    portability: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return all(system.error is None for system in self.systems)
+
+    @property
+    def datasets(self) -> list[DatasetPlan]:
+        return [dataset for system in self.systems for dataset in system.datasets]
+
+    def rows(self, kind: str | None = None) -> int:
+        """The subject's rows found, or those of one decision (`delete`, `keep`...)."""
+        if kind is None:
+            return sum(dataset.rows for dataset in self.datasets)
+        return sum(d.rows for dataset in self.datasets for d in dataset.decisions if d.kind == kind)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "action": self.action,
+            "subjects": list(self.subjects),
+            "tenant": self.tenant,
+            "today": self.today.isoformat(),
+            "fields": list(self.fields),
+            "lift": self.lift,
+            "portability": self.portability,
+            "ok": self.ok,
+            "systems": [system.to_dict() for system in self.systems],
+        }
+
+    def to_text(self, *, sql: bool = True) -> str:
+        """The plan for people: systems, datasets, decisions with reasons, and (with `sql`) the statements."""
+        count = len(self.subjects)
+        who = self.subjects[0] if count == 1 else f"{count} subjects"
+        tenant = f", tenant {self.tenant}" if self.tenant else ""
+        lines = [f"Plan: {self.action} for {who}{tenant}, on {self.today.isoformat()}"]
+        for system in self.systems:
+            lines.append(f"{system.system} ({system.url})" + (f": ERROR {system.error}" if system.error else ""))
+            lines += [f"  note: {note}" for note in system.notes]
+            for dataset in system.datasets:
+                lines += _dataset_lines(dataset, sql)
+        return "\n".join(lines) + "\n"
+
+
+def _dataset_lines(dataset: DatasetPlan, sql: bool) -> list[str]:
+    plural = "" if dataset.rows == 1 else "s"
+    lines = [f"  {dataset.reference}: {dataset.rows} row{plural}"]
+    lines += [f"    {decision.kind} {decision.rows}: {decision.reason}" for decision in dataset.decisions]
+    if sql:
+        for statement in dataset.sql:
+            lines += ["    | " + line for line in statement.splitlines()]
+    return lines
+
+
+def plan_request(
+    policy: Policy,
+    action: Action,
+    subjects: Subject | Sequence[Subject],
+    *,
+    tenant: str | None = None,
+    today: dt.date | None = None,
+    changes: Mapping[str, object] | None = None,
+    lift: bool = False,
+    portability: bool = False,
+    key: str | bytes | None = None,
+    progress: Progress | None = None,
+) -> Plan:
+    """Count and decide, per system and dataset, what `action` would do for the subjects; change nothing.
+
+    Reads run in read-only transactions. Raises SubjectError for an unknown
+    identity type and RectificationError for invalid rectified values.
+    """
+    request = make_request(action, subjects, tenant=tenant, today=today, lift=lift, portability=portability)
+    check_subjects(policy_kinds(policy), request.subjects)
+    if action == "rectify":
+        request = dataclasses.replace(request, changes=validate_changes(policy, changes or {}))
+    reached = systems_reached(policy, request)
+    secret = pseudonym_key(key)
+    systems = tuple(
+        _plan_system(policy, name, request, secret, progress) if name in reached else _unreached(policy, name, request)
+        for name in policy.systems
+    )
+    refs = tuple(subject.reference for subject in request.subjects)
+    fields = tuple(request.changes)
+    return Plan(action, refs, request.tenant, request.today, systems, fields, lift, portability)
+
+
+def _plan_system(
+    policy: Policy, name: str, request: Request, key: bytes | None, progress: Progress | None
+) -> SystemPlan:
+    system = policy.systems[name]
+    url = display_url(system.url)
+    try:
+        with open_system(policy, name, request, write=False, progress=progress, key=key or _PLACEHOLDER_KEY) as work:
+            datasets = tuple(
+                PLANNERS[request.action](work, dataset) if dataset in work.reached else _skipped(work, dataset)
+                for dataset in system.datasets
+            )
+            notes = [f"reference {link} not followed: it would close a cycle" for link in work.scope.graph.cut]
+            if key is None and request.action == "erase":
+                notes += _missing_key(work)
+            return SystemPlan(name, url, datasets, tuple(notes))
+    except (SourceError, AnonymisationError) as error:
+        return SystemPlan(name, url, (), error=str(error))
+    except sa.exc.SQLAlchemyError as error:
+        return SystemPlan(name, url, (), error=describe_error(error, system.url))
+
+
+def _missing_key(work: SystemWork) -> list[str]:
+    try:
+        require_pseudonym_key(work.template)
+    except AnonymisationError as error:
+        return [f"{error} before executing"]
+    return []
+
+
+def _unreached(policy: Policy, name: str, request: Request) -> SystemPlan:
+    system = policy.systems[name]
+    datasets = tuple(
+        DatasetPlan(name, dataset_name, 0, (Decision("skip", 0, skip_reason(dataset, request)),))
+        for dataset_name, dataset in system.datasets.items()
+    )
+    return SystemPlan(name, display_url(system.url), datasets)
+
+
+def _skipped(work: SystemWork, name: str) -> DatasetPlan:
+    return DatasetPlan(work.name, name, 0, (Decision("skip", 0, skip_reason(work.dataset(name), work.request)),))
+
+
+def skip_reason(dataset: Dataset, request: Request) -> str:
+    """Why a request does not reach a dataset."""
+    if dataset.tenant is not None and request.tenant is None:
+        return f"processor dataset (tenant column {dataset.tenant}): reached only when the request names the tenant"
+    if dataset.tenant is None and request.tenant is not None:
+        return "not a processor dataset: a client's request reaches only its tenant's data"
+    types = ", ".join(sorted(request.identity_types()))
+    return f"no identity of type {types} leads to it"
+
+
+def _dataset_plan(
+    work: SystemWork,
+    name: str,
+    censuses: Censuses,
+    decide: Callable[[Census], list[Decision]],
+    statements: Sequence[sa.ClauseElement | None],
+) -> DatasetPlan:
+    per_subject = {}
+    if work.request.batch:
+        per_subject = {
+            ref: {"rows": census.rows, **{d.kind: d.rows for d in decide(census)}}
+            for ref, census in censuses.per_subject.items()
+        }
+    sql = tuple(work.sql(statement) for statement in statements if statement is not None)
+    overall = censuses.overall
+    return DatasetPlan(work.name, name, overall.rows, tuple(decide(overall)), sql, per_subject)
+
+
+def plan_access(work: SystemWork, name: str) -> DatasetPlan:
+    if work.request.portability and not is_portable(work.policy, work.reference(name)):
+        reason = "not portable: no activity processes it on consent or contract (Art. 20(1)(a))"
+        return DatasetPlan(work.name, name, 0, (Decision("skip", 0, reason),))
+
+    def decide(census: Census) -> list[Decision]:
+        return [Decision("export", census.rows, "declared fields and key, with their categories")]
+
+    return _dataset_plan(work, name, take_census(work, name, "rows", Tally), decide, [access_statement(work, name)])
+
+
+def plan_erasure(work: SystemWork, name: str) -> DatasetPlan:
+    steps = erasure_steps(work, name)
+    dataset = work.dataset(name)
+    censuses = hold_census(work, steps, referenced=True)
+
+    def decide(census: Census) -> list[Decision]:
+        return _erasure_decisions(dataset, steps, census)
+
+    return _dataset_plan(work, name, censuses, decide, steps.statements())
+
+
+def _erasure_decisions(dataset: Dataset, steps: ErasureSteps, census: Census) -> list[Decision]:
+    decisions = [
+        Decision("keep", kept.rows, kept.reason(), kept.until) for kept in kept_rows(steps, census) if kept.rows
+    ]
+    erasable, referenced = erasable_rows(census), census.count("referenced")
+    if dataset.erase == "delete" and erasable > referenced:
+        decisions.append(Decision("delete", erasable - referenced, "erase: delete"))
+    if dataset.erase == "delete" and referenced:
+        restricted = " and restricted" if dataset.restrict else ""
+        reason = f"referenced by rows that are kept: anonymised{restricted} instead of deleted"
+        decisions.append(Decision("anonymise", referenced, reason))
+    if dataset.erase == "anonymize" and erasable:
+        methods = ", ".join(f"{n}: {s.anonymize or 'default'}" for n, s in anonymised_columns(dataset).items())
+        decisions.append(Decision("anonymise", erasable, f"erase: anonymize ({methods})"))
+    done = census.rows - held_rows(census) - erasable
+    if done > 0:
+        decisions.append(Decision("skip", done, "already anonymised"))
+    return decisions or [Decision("skip", 0, "no row of the subject")]
+
+
+def plan_restriction(work: SystemWork, name: str) -> DatasetPlan:
+    statement = restriction_statement(work, name)
+    if statement is None:
+        return _dataset_plan(work, name, take_census(work, name, "rows", Tally), _no_flag, [])
+    censuses = take_census(work, name, "restrict", lambda: restriction_tally(work, name))
+    kind, state = ("lift", "not restricted") if work.request.lift else ("restrict", "restricted")
+    column = work.dataset(name).restrict
+
+    def decide(census: Census) -> list[Decision]:
+        pending = census.count("pending")
+        decisions = [Decision(kind, pending, f"set {column} to {not work.request.lift}")]
+        return decisions + (
+            [Decision("skip", census.rows - pending, f"already {state}")] if census.rows > pending else []
+        )
+
+    return _dataset_plan(work, name, censuses, decide, [statement])
+
+
+def _no_flag(census: Census) -> list[Decision]:
+    return [Decision("skip", census.rows, NO_FLAG_NOTE)]
+
+
+def plan_rectification(work: SystemWork, name: str) -> DatasetPlan:
+    values = rectified_values(work, name)
+    if not values:
+        reason = "declares none of the rectified fields as personal"
+        return DatasetPlan(work.name, name, 0, (Decision("skip", 0, reason),))
+    key = "rectify " + " ".join(sorted(work.request.changes))
+    censuses = take_census(work, name, key, lambda: rectification_tally(work, name))
+
+    def decide(census: Census) -> list[Decision]:
+        pending = census.count("pending")
+        decisions = [Decision("rectify", pending, f"set {', '.join(values)}")]
+        return decisions + (
+            [Decision("skip", census.rows - pending, "already up to date")] if census.rows > pending else []
+        )
+
+    return _dataset_plan(work, name, censuses, decide, [rectification_statement(work, name)])
+
+
+PLANNERS: dict[str, Callable[[SystemWork, str], DatasetPlan]] = {
+    "access": plan_access,
+    "erase": plan_erasure,
+    "restrict": plan_restriction,
+    "rectify": plan_rectification,
+}

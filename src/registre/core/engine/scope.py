@@ -1,0 +1,251 @@
+"""Where a data subject's rows are: one SQL condition per dataset, executed by the database.
+
+A row of a dataset belongs to the subject when
+
+- one of its identity columns holds one of the subject's values of that
+  identity type, or
+- one of its reference columns points at a row of the subject in the
+  referenced dataset (transitively: `invoices.contact_id -> contacts.id`).
+
+Each condition is a SQLAlchemy Core expression over reflected tables: the
+identity values are bound parameters (one subject) or a join to a temporary
+table (a batch), and the references become nested `IN (SELECT ...)`
+subqueries. Nothing is looked up row by row in Python.
+
+Processor datasets (those with a `tenant` column) hold a client's data: a
+request that names no tenant never reaches them, and a request that names
+one reaches only them, filtered on `tenant = :tenant`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import sqlalchemy as sa
+
+from registre.core.engine.references import SystemGraph
+from registre.core.engine.request import parameter_name
+from registre.core.engine.subjects import Subject, match_values
+from registre.core.policy.model import Dataset
+
+Condition = sa.ColumnElement[bool]
+
+
+class IdentitySource(Protocol):
+    """The identity values of the subjects being looked for, as SQL."""
+
+    types: frozenset[str]
+
+    def match(self, column: sa.Column[Any], identity_type: str) -> Condition:
+        """True for rows whose `column` holds a value of type `identity_type` of a subject."""
+        ...
+
+
+class BoundIdentities:
+    """The identities of one subject as bound parameters: `email IN (:email_1, :email_2)`.
+
+    Statements carry the parameters' names only (`<type>_<n>`), so that they
+    serve every subject with as many values of each type; `parameters_of`
+    gives the values of one request.
+    """
+
+    def __init__(self, counts: dict[str, int]) -> None:
+        self.counts = counts
+        self.types = frozenset(counts)
+
+    def match(self, column: sa.Column[Any], identity_type: str) -> Condition:
+        names = _parameter_names(identity_type, self.counts[identity_type])
+        return column.in_([sa.bindparam(name) for name in names])
+
+    @staticmethod
+    def values_of(subjects: Sequence[Subject], kinds: dict[str, str | None]) -> dict[str, list[str]]:
+        """The values to look for, by identity type: each identity's value and its variants, once."""
+        values: dict[str, list[str]] = {}
+        for subject in subjects:
+            for identity in subject.identities:
+                found = values.setdefault(identity.type, [])
+                found.extend(v for v in match_values(identity, kinds.get(identity.type)) if v not in found)
+        return values
+
+    @classmethod
+    def parameters_of(cls, subjects: Sequence[Subject], kinds: dict[str, str | None]) -> dict[str, str]:
+        """The value of each identity parameter for these subjects."""
+        return {
+            name: value
+            for identity_type, values in cls.values_of(subjects, kinds).items()
+            for name, value in zip(_parameter_names(identity_type, len(values)), values, strict=True)
+        }
+
+
+def _parameter_names(identity_type: str, count: int) -> list[str]:
+    return [f"{parameter_name(identity_type)}_{n}" for n in range(1, count + 1)]
+
+
+class BatchIdentities:
+    """The identities of a batch of subjects, in a temporary table joined by every statement."""
+
+    def __init__(self, table: sa.Table, types: frozenset[str]) -> None:
+        self.table = table
+        self.types = types
+
+    def match(self, column: sa.Column[Any], identity_type: str) -> Condition:
+        values = sa.select(self.value_for(column)).where(self.table.c.identity_type == identity_type)
+        return column.in_(values)
+
+    def value_for(self, column: sa.Column[Any]) -> sa.ColumnElement[Any]:
+        """The table's identity value, cast to the type of `column` when that is not text (an integer number)."""
+        value: sa.ColumnElement[Any] = self.table.c.value
+        return value if _python_type(column) is str else sa.cast(value, column.type)
+
+
+def _python_type(column: sa.Column[Any]) -> type | None:
+    try:
+        return column.type.python_type
+    except NotImplementedError:
+        return None
+
+
+@dataclass(frozen=True)
+class Owners:
+    """One path from a dataset's rows to the subjects of a batch: `joined` is the table joined to them."""
+
+    joined: sa.FromClause
+    subject_ref: sa.ColumnElement[str]
+    conditions: list[Condition]
+
+
+class SystemScope:
+    """The datasets of one system that a request reaches, and the condition selecting the subject's rows."""
+
+    def __init__(
+        self,
+        datasets: dict[str, Dataset],
+        tables: dict[str, sa.Table],
+        identities: IdentitySource,
+        tenant: str | None,
+    ) -> None:
+        self.datasets = datasets
+        self.tables = tables
+        self.identities = identities
+        self.tenant = tenant
+        self.graph = SystemGraph(datasets)
+        self._conditions: dict[str, Condition | None] = {}
+
+    def included(self, name: str) -> bool:
+        """Whether the request may touch dataset `name` at all (tenant rule)."""
+        return (self.datasets[name].tenant is not None) == (self.tenant is not None)
+
+    def tenant_condition(self, name: str) -> Condition | None:
+        column = self.datasets[name].tenant
+        if self.tenant is None or column is None:
+            return None
+        return self.tables[name].c[column] == sa.bindparam("tenant")
+
+    def condition(self, name: str) -> Condition | None:
+        """The condition selecting the subject's rows of dataset `name`; None when none can be reached.
+
+        1. Identity columns of a type the request gives: `column IN (values)`.
+        2. Each reference to a reachable parent: `column IN (SELECT target FROM parent WHERE <parent's condition>)`.
+        3. Either suffices; then, for a processor dataset, `AND tenant = :tenant`.
+        """
+        if name not in self._conditions:
+            reflected = name in self.tables and self.included(name)
+            self._conditions[name] = self._build_condition(name) if reflected else None
+        return self._conditions[name]
+
+    def _build_condition(self, name: str) -> Condition | None:
+        dataset, table = self.datasets[name], self.tables[name]
+        parts = [
+            self.identities.match(table.c[column], identity_type)
+            for identity_type, column in dataset.identity.items()
+            if identity_type in self.identities.types
+        ]
+        for link in self.graph.parents_of(name):
+            parent_condition = self.condition(link.parent)
+            if parent_condition is not None:
+                parent = self.tables[link.parent]
+                parts.append(table.c[link.column].in_(sa.select(parent.c[link.target]).where(parent_condition)))
+        if not parts:
+            return None
+        return sa.and_(*_present(self.tenant_condition(name)), sa.or_(*parts))
+
+    def owners(self, name: str) -> list[Owners]:
+        """The ways a row of `name` belongs to a subject of a batch, one per path of `condition`.
+
+        Each is the dataset's table joined to the subjects (directly, by an
+        identity column, or through the rows of a parent), with the column
+        that names the subject. On one path a row meets each subject once:
+        the table of identities holds no two values of a subject that the
+        database finds equal (see `systems`). Only for batches; call it for
+        a reachable dataset.
+        """
+        if not isinstance(self.identities, BatchIdentities):
+            raise TypeError("owners need a batch of identities")
+        identities, table, dataset = self.identities, self.tables[name], self.datasets[name]
+        batch = identities.table
+        tenant = _present(self.tenant_condition(name))
+        found = []
+        for identity_type, column in dataset.identity.items():
+            if identity_type in identities.types:
+                joined = table.join(batch, table.c[column] == identities.value_for(table.c[column]))
+                found.append(Owners(joined, batch.c.subject_ref, [batch.c.identity_type == identity_type, *tenant]))
+        for link in self.graph.parents_of(name):
+            if self.condition(link.parent) is not None:
+                parent = self.attribution(link.parent, link.target).subquery()
+                joined = table.join(parent, table.c[link.column] == parent.c.row_value)
+                found.append(Owners(joined, parent.c.subject_ref, tenant))
+        return found
+
+    def attribution(self, name: str, column: str) -> sa.Select[Any]:
+        """(subject_ref, row_value) for each row of a batch subject in `name`: `column`'s value and who it is of.
+
+        The paths of `owners`, as a UNION of equi-joins with the temporary
+        table of identities (or the one path, without duplicates when
+        `column` is not the dataset's key).
+        """
+        selects = [
+            sa.select(owner.subject_ref, self.tables[name].c[column].label("row_value"))
+            .select_from(owner.joined)
+            .where(*owner.conditions)
+            for owner in self.owners(name)
+        ]
+        if len(selects) > 1:
+            return sa.union(*selects)  # type: ignore[return-value]
+        return selects[0] if column == self.datasets[name].key else selects[0].distinct()
+
+    def pseudonym(self, name: str) -> sa.ColumnElement[Any]:
+        """For a batch: the pseudonym of the subject a row of `name` belongs to, as a correlated subquery.
+
+        The same paths as `condition`, each a scalar subquery on the
+        temporary table (which holds each subject's pseudonym), the first
+        that finds one wins. Only for batches.
+        """
+        if not isinstance(self.identities, BatchIdentities):
+            raise TypeError("a correlated pseudonym needs a batch of identities")
+        identities, table, dataset = self.identities, self.tables[name], self.datasets[name]
+        batch = identities.table
+        found: list[sa.ColumnElement[Any]] = [
+            sa.select(sa.func.min(batch.c.pseudonym))
+            .where(batch.c.identity_type == identity_type, identities.value_for(table.c[column]) == table.c[column])
+            .correlate(table)
+            .scalar_subquery()
+            for identity_type, column in dataset.identity.items()
+            if identity_type in self.identities.types
+        ]
+        for link in self.graph.parents_of(name):
+            if self.condition(link.parent) is not None:
+                parent = self.tables[link.parent]
+                found.append(
+                    sa.select(sa.func.min(self.pseudonym(link.parent)))
+                    .select_from(parent)
+                    .where(parent.c[link.target] == table.c[link.column])
+                    .correlate(table)
+                    .scalar_subquery()
+                )
+        return found[0] if len(found) == 1 else sa.func.coalesce(*found)
+
+
+def _present(condition: Condition | None) -> list[Condition]:
+    return [] if condition is None else [condition]

@@ -1,0 +1,319 @@
+"""One system during a request: which datasets it reaches, its connection, its statements and their parameters.
+
+Statements are built once and reused: a `SystemTemplate` holds, for one
+policy, one system and one shape of request (the identity types and how many
+values of each, whether a tenant is named), the reflected tables, the scope
+and every statement built so far, all with bound parameters that carry no
+value. A request only computes its parameters (`SystemWork.parameters`) and
+runs the statements: SQLAlchemy then finds each compiled statement in its
+cache. Batches use a temporary table of their own, so their statements are
+built for each batch.
+
+Reads (plans, access) run in a read-only transaction; writes (erasure,
+rectification, restriction) in one transaction per system, so that a crash
+leaves each system either done or untouched.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, CursorResult
+
+from registre.core.engine.anonymisation import AnonymisationError, pseudonym_of, uses_pseudonyms
+from registre.core.engine.holds import HoldRule, hold_parameters, hold_rules
+from registre.core.engine.references import SystemGraph
+from registre.core.engine.request import RESTRICT_FLAG, Progress, Request
+from registre.core.engine.scope import BatchIdentities, BoundIdentities, IdentitySource, SystemScope
+from registre.core.engine.subjects import canonical_identity, identity_kinds, match_values
+from registre.core.policy.model import Dataset, Policy, System
+from registre.core.sources.batches import IdentityRow, create_identity_table, drop_identity_table, read_only_batch
+from registre.core.sources.catalog import SystemCatalog, catalog_for
+from registre.core.sources.connection import read_only_connection, write_transaction
+
+Built = TypeVar("Built")
+TEMPLATES_KEPT = 256
+
+
+def reachable_datasets(datasets: dict[str, Dataset], types: frozenset[str], tenant: str | None) -> list[str]:
+    """The datasets whose rows the identity types can reach, parents first (from the policy alone).
+
+    A dataset is reached through an identity column of one of `types`, or a
+    reference to a reached dataset, and only if the tenant rule lets the
+    request touch it (see `scope`).
+    """
+    graph = SystemGraph(datasets)
+    reached: list[str] = []
+    for name in reversed(graph.erasure_order()):
+        dataset = datasets[name]
+        if (dataset.tenant is not None) != (tenant is not None):
+            continue
+        by_identity = any(identity_type in types for identity_type in dataset.identity)
+        if by_identity or any(link.parent in reached for link in graph.parents_of(name)):
+            reached.append(name)
+    return reached
+
+
+def systems_reached(policy: Policy, request: Request) -> dict[str, list[str]]:
+    """Each system (in declaration order) and its reachable datasets; systems reaching none are left out."""
+    types = request.identity_types()
+    found = {name: _reachable(policy, name, types, request.tenant) for name in policy.systems}
+    return {name: reached for name, reached in found.items() if reached}
+
+
+@dataclass
+class SystemTemplate:
+    """What stays the same between requests of one shape on one system: scope, rules and statements."""
+
+    name: str
+    system: System
+    policy: Policy
+    catalog: SystemCatalog  # kept so that the cache key (its id) is never reused by another catalog
+    scope: SystemScope
+    reached: list[str]
+    hold_rules: dict[str, list[HoldRule]]
+    statements: dict[tuple[Any, ...], Any] = field(default_factory=dict)
+
+    @property
+    def order(self) -> list[str]:
+        """The reached datasets, children before parents (the order of erasure and of changes)."""
+        return self.statement(("order",), lambda: [n for n in self.scope.graph.erasure_order() if n in self.reached])
+
+    def statement(self, key: tuple[Any, ...], build: Callable[[], Built]) -> Built:
+        """The statement (or any built object) stored under `key`, built by `build` the first time."""
+        if key not in self.statements:
+            self.statements[key] = build()
+        built: Built = self.statements[key]
+        return built
+
+
+@dataclass
+class SystemWork:
+    """A system's template, connection and parameters for the length of one transaction."""
+
+    template: SystemTemplate
+    request: Request
+    connection: Connection
+    parameters: dict[str, Any]
+    progress: Progress | None
+
+    @property
+    def name(self) -> str:
+        return self.template.name
+
+    @property
+    def policy(self) -> Policy:
+        return self.template.policy
+
+    @property
+    def scope(self) -> SystemScope:
+        return self.template.scope
+
+    @property
+    def reached(self) -> list[str]:
+        return self.template.reached
+
+    def execute(self, statement: sa.Executable, description: str) -> CursorResult[Any]:
+        """Run one statement with the request's parameters, then report `description` to the progress callback."""
+        result = self.connection.execute(statement, self.parameters)
+        if self.progress is not None:
+            self.progress(f"{self.name}: {description}")
+        return result
+
+    def sql(self, statement: sa.ClauseElement) -> str:
+        """The statement as the system's database runs it, with bound parameter names (never values)."""
+        dialect_class: Any = type(self.connection.dialect)
+        return str(statement.compile(dialect=dialect_class(paramstyle="named")))
+
+    def dataset(self, name: str) -> Dataset:
+        return self.template.system.datasets[name]
+
+    def table(self, name: str) -> sa.Table:
+        return self.scope.tables[name]
+
+    def reference(self, name: str) -> str:
+        return f"{self.name}.{name}"
+
+    def rules(self, name: str) -> list[HoldRule]:
+        return self.template.hold_rules.get(name, [])
+
+
+@contextmanager
+def open_system(
+    policy: Policy,
+    name: str,
+    request: Request,
+    *,
+    write: bool,
+    progress: Progress | None = None,
+    key: bytes | None = None,
+) -> Iterator[SystemWork]:
+    """The work context of system `name`: read-only, or one write transaction committed when the block ends.
+
+    `key` is the secret of pseudonyms (needed to anonymise by hash).
+    """
+    catalog = catalog_for(policy.systems[name])
+    rows = _identity_rows(policy, request, key, catalog.engine.dialect.name)
+    if write:
+        with write_transaction(catalog.engine) as connection:
+            batch = create_identity_table(connection, rows) if request.batch else None
+            try:
+                yield _work(policy, name, request, catalog, connection, batch, progress, key)
+            except BaseException:
+                connection.invalidate()  # drops the session, and with it any temporary table
+                raise
+            if batch is not None:
+                drop_identity_table(connection, batch)
+    elif request.batch:
+        with read_only_batch(catalog.engine, rows) as (connection, batch):
+            yield _work(policy, name, request, catalog, connection, batch, progress, key)
+    else:
+        with read_only_connection(catalog.engine) as connection:
+            yield _work(policy, name, request, catalog, connection, None, progress, key)
+
+
+def _work(
+    policy: Policy,
+    name: str,
+    request: Request,
+    catalog: SystemCatalog,
+    connection: Connection,
+    batch: sa.Table | None,
+    progress: Progress | None,
+    key: bytes | None,
+) -> SystemWork:
+    identities: IdentitySource
+    if batch is not None:
+        shape: tuple[Any, ...] = ("batch", request.identity_types(), bool(request.tenant))
+        identities = BatchIdentities(batch, request.identity_types())
+    else:
+        shape = _shape(policy, request)
+        identities = BoundIdentities(dict(shape[0]))
+    template = _cached(
+        ("template", id(catalog), name, shape),
+        policy,
+        lambda: _template(policy, name, request, catalog, connection, identities),
+    )
+    return SystemWork(template, request, connection, _parameters(template, request, key), progress)
+
+
+def _shape(policy: Policy, request: Request) -> tuple[tuple[tuple[str, int], ...], bool]:
+    """What the statements of a one-subject request depend on: values per identity type, and the tenant rule."""
+    values = BoundIdentities.values_of(request.subjects, policy_kinds(policy))
+    return tuple(sorted((identity_type, len(found)) for identity_type, found in values.items())), bool(request.tenant)
+
+
+def _template(
+    policy: Policy,
+    name: str,
+    request: Request,
+    catalog: SystemCatalog,
+    connection: Connection,
+    identities: IdentitySource,
+) -> SystemTemplate:
+    system = policy.systems[name]
+    reached = _reachable(policy, name, request.identity_types(), request.tenant)
+    graph = SystemGraph(system.datasets)
+    children = {link.child for link in [*graph.links, *graph.cut] if link.parent in reached}
+    needed = {n: d for n, d in system.datasets.items() if n in reached or n in children}
+    tables = catalog.tables(connection, needed)
+    scope = SystemScope(dict(system.datasets), tables, identities, request.tenant)
+    rules = {n: hold_rules(policy, name, n, dataset) for n, dataset in needed.items()}
+    return SystemTemplate(name, system, policy, catalog, scope, reached, {n: r for n, r in rules.items() if r})
+
+
+def _parameters(template: SystemTemplate, request: Request, key: bytes | None) -> dict[str, Any]:
+    """The values of the bound parameters of the template's statements, for this request."""
+    parameters: dict[str, Any] = {"tenant": request.tenant, RESTRICT_FLAG: not request.lift}
+    kinds = policy_kinds(template.policy)
+    if key is None and request.action == "erase":
+        require_pseudonym_key(template)
+    if not request.batch:
+        parameters.update(BoundIdentities.parameters_of(request.subjects, kinds))
+        if key is not None:
+            parameters["pseudonym"] = pseudonym_of(canonical_identity(request.subjects[0], kinds), key)
+    if request.action == "erase":
+        for name, rules in template.hold_rules.items():
+            parameters.update(hold_parameters(template.scope.tables[name], rules, request.today, name))
+    parameters.update(request.changes_parameters())
+    return parameters
+
+
+def require_pseudonym_key(template: SystemTemplate) -> None:
+    """Raise AnonymisationError when an erasure would anonymise by keyed hash: it needs the secret key."""
+    graph = template.scope.graph
+    for name in template.reached:
+        dataset = template.system.datasets[name]
+        anonymises = dataset.erase == "anonymize" or any(link.parent == name for link in graph.links)
+        if anonymises and uses_pseudonyms(dataset):
+            raise AnonymisationError(
+                f"{template.name}.{name} anonymises a field by keyed hash: set REGISTRE_PSEUDONYM_KEY"
+            )
+
+
+def _identity_rows(policy: Policy, request: Request, key: bytes | None, dialect: str) -> Sequence[IdentityRow]:
+    """Every value to look for, one row per variant, with each subject's pseudonym when a key is given.
+
+    MariaDB and MySQL compare text without case by default: there, variants
+    that differ only by case are one value, written once (else a row would
+    be found twice for the same subject).
+    """
+    if not request.batch:
+        return []
+    kinds = policy_kinds(policy)
+    fold = str.casefold if dialect in ("mysql", "mariadb") else str
+    rows = []
+    for subject in request.subjects:
+        pseudonym = pseudonym_of(canonical_identity(subject, kinds), key) if key is not None else None
+        for identity in subject.identities:
+            seen = set()
+            for value in match_values(identity, kinds.get(identity.type)):
+                if fold(value) not in seen:
+                    seen.add(fold(value))
+                    rows.append(IdentityRow(subject.reference, identity.type, value, pseudonym))
+    return rows
+
+
+# Built once per policy: what the policy alone decides. -----------------------
+
+_cache: OrderedDict[tuple[Any, ...], tuple[Policy, Any]] = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+def _cached(key: tuple[Any, ...], policy: Policy, build: Callable[[], Built]) -> Built:
+    """`build()` for `policy`, kept among the last TEMPLATES_KEPT built (the entry keeps the policy alive)."""
+    full_key = (id(policy), *key)
+    with _cache_lock:
+        entry = _cache.get(full_key)
+        if entry is not None and entry[0] is policy:
+            _cache.move_to_end(full_key)
+            found: Built = entry[1]
+            return found
+    built = build()
+    with _cache_lock:
+        _cache[full_key] = (policy, built)
+        while len(_cache) > TEMPLATES_KEPT:
+            _cache.popitem(last=False)
+    return built
+
+
+def policy_kinds(policy: Policy) -> dict[str, str | None]:
+    """The policy's identity types and their field types (see `subjects.identity_kinds`), computed once."""
+    return _cached(("kinds",), policy, lambda: identity_kinds(policy))
+
+
+def _reachable(policy: Policy, name: str, types: frozenset[str], tenant: str | None) -> list[str]:
+    datasets = policy.systems[name].datasets
+    return _cached(("reached", name, types, bool(tenant)), policy, lambda: reachable_datasets(datasets, types, tenant))
+
+
+def forget_templates() -> None:
+    """Forget every template (after a schema change, with `sources.catalog.close_catalogs`)."""
+    with _cache_lock:
+        _cache.clear()

@@ -1,0 +1,114 @@
+"""Case holds: rows that staff keep beyond their retention, for a litigation or an authority's request.
+
+A case hold names a data subject (their rows in the controller's datasets,
+found as the engine finds them for a rights request), a client tenant (every
+row of that tenant in the processor datasets), or both (the subject's rows
+in that tenant's datasets). Staff place and lift them in the console; the
+sweep only receives those in force. Art. 17(3)(e) GDPR: erasure does not
+apply where processing is necessary for the establishment, exercise or
+defence of legal claims; the same need stops the storage limit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+
+from registre.core.engine.scope import BoundIdentities, SystemScope
+from registre.core.engine.subjects import Subject, check_subjects, identity_kinds
+from registre.core.policy.model import Dataset, Policy
+
+Condition = sa.ColumnElement[bool]
+
+
+@dataclass(frozen=True)
+class CaseHold:
+    """A hold placed by staff on a subject, a client tenant, or a subject within a tenant.
+
+    `reference` names the case in reports (a file number; never personal data).
+    """
+
+    subject: Subject | None = None
+    tenant: str | None = None
+    reference: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.subject is None and not self.tenant:
+            raise ValueError("a case hold names a subject, a client tenant, or both")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "subject": self.subject.reference if self.subject else None,
+            "tenant": self.tenant,
+            "reference": self.reference,
+        }
+
+
+def check_case_holds(policy: Policy, holds: Iterable[CaseHold]) -> None:
+    """Raise SubjectError when a held subject has an identity type that the policy does not declare."""
+    check_subjects(identity_kinds(policy), [hold.subject for hold in holds if hold.subject is not None])
+
+
+class _Identities:
+    """The identity values of held subjects as SQL, each value bound to the statement (engine's IdentitySource)."""
+
+    def __init__(self, values: Mapping[str, list[str]]) -> None:
+        self.values = values
+        self.types = frozenset(values)
+
+    def match(self, column: sa.Column[Any], identity_type: str) -> Condition:
+        return column.in_(self.values[identity_type])
+
+
+class _TenantScope(SystemScope):
+    """The engine's scope, with the tenant value bound to the statement instead of named as a parameter."""
+
+    def tenant_condition(self, name: str) -> Condition | None:
+        column = self.datasets[name].tenant
+        if self.tenant is None or column is None:
+            return None
+        return self.tables[name].c[column] == self.tenant
+
+
+class CaseHoldConditions:
+    """The rows of each dataset of one system that case holds cover, as SQL conditions with bound values."""
+
+    def __init__(
+        self, policy: Policy, datasets: Mapping[str, Dataset], tables: Mapping[str, sa.Table], holds: Sequence[CaseHold]
+    ) -> None:
+        self.datasets = dict(datasets)
+        self.tables = dict(tables)
+        self.tenants = sorted({hold.tenant for hold in holds if hold.tenant and hold.subject is None})
+        kinds = identity_kinds(policy)
+        groups: dict[str | None, list[Subject]] = {}
+        for hold in holds:
+            if hold.subject is not None:
+                groups.setdefault(hold.tenant or None, []).append(hold.subject)
+        self.identities = {
+            tenant: _Identities(BoundIdentities.values_of(subjects, kinds)) for tenant, subjects in groups.items()
+        }
+
+    def condition(self, name: str, row: sa.FromClause) -> Condition | None:
+        """True for the rows of `row` (dataset `name`'s table, or an alias of it) that a case hold covers.
+
+        1. A tenant hold: `tenant IN (held tenants)`, for a processor dataset.
+        2. Subject holds, grouped by tenant: the engine's condition for those
+           subjects (identity columns, then references to their rows), built
+           on fresh aliases of the other tables so that it can sit in any
+           subquery.
+        Not two-valued: a NULL identity column makes it unknown (see `due.certainly`).
+        """
+        dataset = self.datasets[name]
+        parts: list[Condition] = []
+        if self.tenants and dataset.tenant is not None:
+            parts.append(row.c[dataset.tenant].in_(self.tenants))
+        for tenant, identities in self.identities.items():
+            tables = {other: row if other == name else table.alias() for other, table in self.tables.items()}
+            scope = _TenantScope(self.datasets, tables, identities, tenant)  # type: ignore[arg-type]
+            found = scope.condition(name)
+            if found is not None:
+                parts.append(found)
+        return sa.or_(*parts) if parts else None

@@ -1,0 +1,205 @@
+"""Counting what a sweep would do in one dataset: one read-only `SELECT` over its table.
+
+Every figure of a dataset's plan comes from a single statement of
+`COUNT(CASE WHEN ... THEN 1 END)` and `MIN(...)` over the table, with the
+conditions of `due`: rows due now (to delete, to anonymise), rows held (by
+law, by a case), rows already anonymised, rows becoming due within a few
+days, and for each rule its oldest date, the next date it lets a row go and
+the rows it cannot let go as things stand (no date, nothing to count from).
+The database scans the table once; nothing but the figures reaches Python.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from registre.core.retention.due import SystemRules
+from registre.core.retention.rules import RetentionRule
+
+Condition = sa.ColumnElement[bool]
+WINDOWS = (30, 90, 365)
+
+
+@dataclass(frozen=True)
+class RuleFigures:
+    """One rule on one dataset: its oldest date, its next release, and the rows it cannot release.
+
+    For a rule counting from a related dataset, a row's date is the latest
+    of its related rows'. `undated`: rows without a date (their own, or
+    some related row's), or with no related row at all.
+    """
+
+    oldest: dt.date | None = None
+    next_release: dt.date | None = None
+    undated: int = 0
+
+
+@dataclass(frozen=True)
+class DatasetFigures:
+    """What the census of one dataset counted."""
+
+    rows: int = 0
+    delete: int = 0
+    anonymise: int = 0
+    held_legal: int = 0
+    held_case: int = 0
+    already_anonymised: int = 0
+    skipped: int = 0
+    due_within: dict[int, int] = field(default_factory=dict)
+    rules: tuple[RuleFigures, ...] = ()
+    pending_anchor: Any = None
+
+
+def release_day(keep: Any, anchor: dt.date) -> dt.date:
+    """The first day on which a row dated `anchor` has run out under `keep` (a Duration).
+
+    That is the first day d with `anchor <= keep.subtract_from(d)`: near
+    `keep.add_to(anchor)`, a day later or earlier at the end of a month.
+    """
+    start = anchor.date() if isinstance(anchor, dt.datetime) else anchor
+    day: dt.date = keep.add_to(start)
+    while keep.subtract_from(day) < start:
+        day += dt.timedelta(days=1)
+    while keep.subtract_from(day - dt.timedelta(days=1)) >= start:
+        day -= dt.timedelta(days=1)
+    return day
+
+
+def take_census(connection: Connection, system: SystemRules, name: str) -> DatasetFigures:
+    """Count, in one statement, every figure of dataset `name`'s plan (see the module)."""
+    table = system.tables[name]
+    counts = _due_counts(system, name) if system.sweepable(name) else {}
+    minima: dict[str, sa.ColumnElement[Any]] = {}
+    for index, rule in enumerate(system.rules[name]):
+        if rule.executable:
+            oldest, release, undated = _rule_columns(system, name, rule)
+            minima[f"oldest_{index}"], minima[f"next_{index}"] = oldest, release
+            counts[f"undated_{index}"] = undated
+    pending = _pending_anchor(system, name)
+    if pending is not None:
+        minima["pending"] = pending
+    columns = [sa.func.count().label("rows")]
+    columns += [sa.func.count(sa.case((condition, 1))).label(label) for label, condition in counts.items()]
+    columns += [expression.label(label) for label, expression in minima.items()]
+    row = connection.execute(sa.select(*columns).select_from(table)).one()._mapping
+    return _figures(system, name, row)
+
+
+def _due_counts(system: SystemRules, name: str) -> dict[str, Condition]:
+    """The conditions counted for a dataset that can have due rows."""
+    table = system.tables[name]
+    expired, legal, case = system.expired(name, table), system.legally_held(name, table), system.case_held(name, table)
+    released, personal = system.released(name, table), system.still_personal(name)
+    counts: dict[str, Condition] = {}
+    if legal is not None:
+        counts["held_legal"] = sa.and_(expired, legal)
+    if case is not None:
+        counts["held_case"] = sa.and_(expired, *([sa.not_(legal)] if legal is not None else []), case)
+    pending = _split_released(system, name, released, personal, counts)
+    for days in WINDOWS:
+        later = system.released(name, table, system.as_of + dt.timedelta(days=days))
+        counts[f"within_{days}"] = sa.and_(later, sa.not_(released), *pending)
+    return counts
+
+
+def _split_released(
+    system: SystemRules, name: str, released: Condition, personal: Condition | None, counts: dict[str, Condition]
+) -> list[Condition]:
+    """Add the counts of released rows by fate; return what a released row still needs to be due (still personal)."""
+    if system.actions[name][0] == "anonymize":
+        assert personal is not None, "a dataset swept by anonymisation has fields to anonymise"
+        counts["anonymise"] = sa.and_(released, personal)
+        counts["already_anonymised"] = sa.and_(released, sa.not_(personal))
+        return [personal]
+    referenced = system.referenced(name, system.tables[name], predicted=True)
+    if referenced is None:
+        counts["delete"] = released
+        return []
+    counts["delete"] = sa.and_(released, sa.not_(referenced))
+    if personal is None:
+        counts["skipped"] = sa.and_(released, referenced)
+    else:
+        counts["anonymise"] = sa.and_(released, referenced, personal)
+        counts["already_anonymised"] = sa.and_(released, referenced, sa.not_(personal))
+    return []
+
+
+def _rule_columns(
+    system: SystemRules, name: str, rule: RetentionRule
+) -> tuple[sa.ColumnElement[Any], sa.ColumnElement[Any], Condition]:
+    """MIN(date), MIN(date of rows the rule still keeps), and the rows it cannot release, for one rule.
+
+    Rows it cannot release (`undated`) have no date in either minimum.
+    """
+    table = system.tables[name]
+    assert rule.anchor is not None
+    running = sa.not_(system.rule_expired(rule, table, system.as_of))
+    if rule.own:
+        date: sa.ColumnElement[Any] = table.c[rule.anchor.column]
+        undated: Condition = date.is_(None)
+    else:
+        joined, anchor, link = system.chain(rule, table)
+        date = sa.select(sa.func.max(anchor)).select_from(joined).where(link).correlate(table).scalar_subquery()
+        undated = sa.or_(
+            sa.not_(system.related(rule, table, lambda column: sa.true())),
+            system.related(rule, table, lambda column: column.is_(None)),
+        )
+    dated, kept = sa.not_(undated), sa.and_(running, sa.not_(undated))
+    return sa.func.min(sa.case((dated, date))), sa.func.min(sa.case((kept, date))), undated
+
+
+def _pending_anchor(system: SystemRules, name: str) -> sa.ColumnElement[Any] | None:
+    """MIN(date) of the rows not released yet, when one own rule and holds on the same date decide them all."""
+    rules, holds = system.rules[name], system.holds[name]
+    if len(rules) != 1 or not rules[0].own or not system.sweepable(name):
+        return None
+    anchor = rules[0].anchor
+    assert anchor is not None
+    if any(hold.anchor != anchor.column or hold.keep is None for hold in holds):
+        return None
+    table = system.tables[name]
+    column = table.c[anchor.column]
+    waiting = sa.not_(sa.and_(system.expired(name, table), *_not_held(system, name)))
+    return sa.func.min(sa.case((sa.and_(column.is_not(None), waiting), column)))
+
+
+def _not_held(system: SystemRules, name: str) -> list[Condition]:
+    held = system.legally_held(name, system.tables[name])
+    return [] if held is None else [sa.not_(held)]
+
+
+def _figures(system: SystemRules, name: str, row: Any) -> DatasetFigures:
+    def count(label: str) -> int:
+        return int(row[label] or 0) if label in row else 0
+
+    rules: list[RuleFigures] = []
+    for index, rule in enumerate(system.rules[name]):
+        if not rule.executable or rule.keep is None:
+            rules.append(RuleFigures())
+            continue
+        release = row[f"next_{index}"]
+        next_release = release_day(rule.keep, release) if release is not None else None
+        rules.append(RuleFigures(_day(row[f"oldest_{index}"]), next_release, count(f"undated_{index}")))
+    return DatasetFigures(
+        rows=count("rows"),
+        delete=count("delete"),
+        anonymise=count("anonymise"),
+        held_legal=count("held_legal"),
+        held_case=count("held_case"),
+        already_anonymised=count("already_anonymised"),
+        skipped=count("skipped"),
+        due_within={days: count(f"within_{days}") for days in WINDOWS} if system.sweepable(name) else {},
+        rules=tuple(rules),
+        pending_anchor=row.get("pending"),
+    )
+
+
+def _day(value: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return value if isinstance(value, dt.date) else None

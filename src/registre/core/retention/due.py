@@ -1,0 +1,272 @@
+"""Due rows: the SQL conditions that decide which rows of each dataset a sweep deletes or anonymises.
+
+On an as-of date, a row of a dataset is released when
+
+1. it has expired: every rule (one per activity listing the dataset, see
+   `rules`) has run out for it: `anchor <= as_of - keep` for a date of its
+   own (in SQL `anchor < first day not yet run out`, so that an index on the
+   anchor serves and a timestamp counts by its day); for a date in a
+   related dataset, a correlated `EXISTS` (some related row has run out)
+   and `NOT EXISTS` (no related row is still running or undated) along
+   the chain of references;
+2. no legal hold keeps it (`engine.holds`: the dataset's `holds:` and the
+   legal obligations anchored on it; a hold ends on the same day as a rule
+   of the same length);
+3. no case hold covers it (`case_holds`).
+
+A released row is then due, by the dataset's sweep action:
+
+- anonymise: while it still holds personal data: a row anonymised once is
+  never due again;
+- delete: deleted, unless rows that outlive the sweep reference it: then
+  anonymised instead (once), so that no foreign key ever breaks.
+
+Anonymisation is the engine's, field by field (`engine.anonymisation`),
+with one difference: a field anonymised by `hash` gets `anonymised-<key>`
+instead of the person's pseudonym. At the end of retention nothing may link
+the row to the person any longer, and the key keeps the value unique.
+
+Every condition is built over a table or an alias of it (`row`), with the
+dates bound as parameters; subqueries use fresh aliases, so a condition can
+sit in any other. Conditions are two-valued (never NULL), so that NOT of
+one is exactly the other rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+
+from registre.core.engine.anonymisation import AnonymisationError, anonymised_values, still_personal
+from registre.core.engine.holds import HoldRule, hold_rules
+from registre.core.engine.references import Link, SystemGraph
+from registre.core.policy.model import Dataset, ErasureStrategy, Policy
+from registre.core.retention.case_holds import CaseHold, CaseHoldConditions
+from registre.core.retention.order import SweepOrder, sweep_order
+from registre.core.retention.rules import RetentionRule, retention_rules, sweep_action
+from registre.core.sources.catalog import catalog_for
+from registre.core.sources.connection import read_only_connection
+
+Condition = sa.ColumnElement[bool]
+MARKER = "anonymised-"
+
+
+def bound_day(column: sa.ColumnElement[Any], day: dt.date) -> sa.ColumnElement[Any]:
+    """`day` as a parameter of `column`'s type: the date, or midnight for a timestamp."""
+    value = dt.datetime.combine(day, dt.time()) if isinstance(column.type, sa.DateTime) else day
+    return sa.literal(value, column.type)
+
+
+def certainly(condition: Condition) -> Condition:
+    """`condition`, with unknown (NULL) read as false."""
+    return sa.case((condition, 1), else_=0) == 1
+
+
+@dataclass(frozen=True)
+class SweepConditions:
+    """The conditions of one dataset's sweep on the real table: rows due, to delete, to anonymise.
+
+    `due` is what batches are cut along (every row the sweep changes);
+    None when the sweep has nothing to do in the dataset.
+    """
+
+    due: Condition | None
+    delete: Condition | None = None
+    anonymise: Condition | None = None
+    values: Mapping[str, sa.ColumnElement[Any]] | None = None
+
+
+@dataclass
+class SystemRules:
+    """Everything a plan or a sweep of one system needs: rules, holds, actions, order and the reflected tables."""
+
+    name: str
+    datasets: dict[str, Dataset]
+    tables: dict[str, sa.Table]
+    as_of: dt.date
+    rules: dict[str, list[RetentionRule]]
+    holds: dict[str, list[HoldRule]]
+    actions: dict[str, tuple[ErasureStrategy, str]]
+    values: dict[str, dict[str, sa.ColumnElement[Any]]]
+    problems: dict[str, str]
+    order: SweepOrder
+    children: dict[str, list[Link]]
+    case_holds: CaseHoldConditions
+
+    # Rules: has a row run out? -------------------------------------------
+
+    def sweepable(self, name: str) -> bool:
+        """Whether a row of `name` can be due at all: every rule executable, and something to do."""
+        rules = self.rules[name]
+        if not rules or not all(rule.executable for rule in rules):
+            return False
+        return self.actions[name][0] == "delete" or bool(self.values.get(name))
+
+    def expired(self, name: str, row: sa.FromClause, day: dt.date | None = None) -> Condition:
+        """True for rows that every rule of `name` has let go on `day` (default: the as-of date)."""
+        if not self.sweepable(name):
+            return sa.false()
+        return sa.and_(*(self.rule_expired(rule, row, day or self.as_of) for rule in self.rules[name]))
+
+    def rule_expired(self, rule: RetentionRule, row: sa.FromClause, day: dt.date) -> Condition:
+        """True for rows that one executable rule has let go on `day` (step 1 of the module)."""
+        assert rule.keep is not None and rule.anchor is not None
+        first_running = rule.keep.subtract_from(day) + dt.timedelta(days=1)
+        if rule.own:
+            anchor = row.c[rule.anchor.column]
+            return sa.and_(anchor.is_not(None), anchor < bound_day(anchor, first_running))
+        past = self.related(rule, row, lambda anchor: anchor < bound_day(anchor, first_running))
+        running = self.related(
+            rule, row, lambda anchor: sa.or_(anchor.is_(None), anchor >= bound_day(anchor, first_running))
+        )
+        return sa.and_(past, sa.not_(running))
+
+    def related(
+        self, rule: RetentionRule, row: sa.FromClause, where: Callable[[sa.ColumnElement[Any]], Condition]
+    ) -> Condition:
+        """EXISTS a row related to `row` along the rule's chain whose anchor meets `where`."""
+        joined, anchor, link = self.chain(rule, row)
+        return sa.exists(sa.select(anchor).select_from(joined).where(link, where(anchor)).correlate(row))
+
+    def chain(self, rule: RetentionRule, row: sa.FromClause) -> tuple[sa.FromClause, sa.ColumnElement[Any], Condition]:
+        """The rule's chain as fresh aliases joined together, its anchor column, and the link to `row`."""
+        assert rule.anchor is not None and rule.path
+        aliases = [self.tables[hop.target].alias() for hop in rule.path]
+        joined: sa.FromClause = aliases[0]
+        for previous, alias, hop in zip(aliases, aliases[1:], rule.path[1:], strict=False):
+            joined = joined.join(alias, alias.c[hop.target_column] == previous.c[hop.source_column])
+        first = rule.path[0]
+        link = aliases[0].c[first.target_column] == row.c[first.source_column]
+        return joined, aliases[-1].c[rule.anchor.column], link
+
+    # Holds and references ------------------------------------------------
+
+    def legally_held(self, name: str, row: sa.FromClause, day: dt.date | None = None) -> Condition | None:
+        """True for rows a legal hold keeps on `day`; None when the dataset has no hold."""
+        parts = []
+        for hold in self.holds[name]:
+            anchor = row.c[hold.anchor]
+            first_held = hold.first_held_day(day or self.as_of)
+            held = anchor.is_not(None)
+            parts.append(held if first_held is None else sa.and_(held, anchor >= bound_day(anchor, first_held)))
+        return sa.or_(*parts) if parts else None
+
+    def case_held(self, name: str, row: sa.FromClause) -> Condition | None:
+        found = self.case_holds.condition(name, row)
+        return None if found is None else certainly(found)
+
+    def released(self, name: str, row: sa.FromClause, day: dt.date | None = None) -> Condition:
+        """Expired, and held neither by law nor by a case (steps 1 to 3 of the module)."""
+        if not self.sweepable(name):
+            return sa.false()
+        parts = [self.expired(name, row, day)]
+        held = self.legally_held(name, row, day)
+        case = self.case_held(name, row)
+        parts += [sa.not_(condition) for condition in (held, case) if condition is not None]
+        return sa.and_(*parts)
+
+    def referenced(self, name: str, row: sa.FromClause, *, predicted: bool) -> Condition | None:
+        """EXISTS a row of another dataset that references `row`; None when no dataset references `name`.
+
+        `predicted` (plans): only rows that will still exist when the sweep
+        reaches `name`: those of datasets swept before it that it will not
+        delete, and every row of the others. The sweep itself asks the
+        database as it stands (`predicted` False), which comes to the same.
+        """
+        parts = []
+        for link in self.children[name]:
+            child = self.tables[link.child].alias()
+            where = [child.c[link.column] == row.c[link.target]]
+            if predicted and self.order.position(link.child) < self.order.position(name):
+                where.append(sa.not_(self.deleted(link.child, child)))
+            parts.append(sa.exists(sa.select(child.c[link.column]).where(*where).correlate(row)))
+        return sa.or_(*parts) if parts else None
+
+    def deleted(self, name: str, row: sa.FromClause) -> Condition:
+        """True for rows the sweep will delete (plans): released, and referenced by no row that outlives it."""
+        if self.actions[name][0] != "delete" or not self.sweepable(name):
+            return sa.false()
+        referenced = self.referenced(name, row, predicted=True)
+        released = self.released(name, row)
+        return released if referenced is None else sa.and_(released, sa.not_(referenced))
+
+    def still_personal(self, name: str) -> Condition | None:
+        values = self.values.get(name)
+        return still_personal(self.tables[name], values) if values else None
+
+    # The sweep -----------------------------------------------------------
+
+    def sweep_conditions(self, name: str) -> SweepConditions:
+        """What the sweep of `name` deletes and anonymises, on the real table, as the database stands."""
+        if not self.sweepable(name):
+            return SweepConditions(None)
+        table, values = self.tables[name], self.values.get(name)
+        released, personal = self.released(name, table), self.still_personal(name)
+        if self.actions[name][0] == "anonymize":
+            assert personal is not None
+            due = sa.and_(released, personal)
+            return SweepConditions(due, anonymise=due, values=values)
+        referenced = self.referenced(name, table, predicted=False)
+        if referenced is None:
+            return SweepConditions(released, delete=released)
+        delete = sa.and_(released, sa.not_(referenced))
+        if personal is None:
+            return SweepConditions(delete, delete=delete)
+        anonymise = sa.and_(released, referenced, personal)
+        due = sa.and_(released, sa.or_(sa.not_(referenced), personal))
+        return SweepConditions(due, delete=delete, anonymise=anonymise, values=values)
+
+
+def load_system(policy: Policy, name: str, as_of: dt.date, case_holds: Sequence[CaseHold]) -> SystemRules:
+    """The rules of system `name` for `as_of`, over its tables reflected (once per process) on a read-only connection.
+
+    Raises SourceError when a dataset's table does not exist.
+    """
+    catalog = catalog_for(policy.systems[name])
+    with read_only_connection(catalog.engine) as connection:
+        tables = catalog.tables(connection, policy.systems[name].datasets)
+    return compile_system(policy, name, tables, as_of, case_holds)
+
+
+def compile_system(
+    policy: Policy, name: str, tables: Mapping[str, sa.Table], as_of: dt.date, case_holds: Sequence[CaseHold]
+) -> SystemRules:
+    """The rules of system `name` over its reflected tables (every dataset's), for `as_of`."""
+    datasets = dict(policy.systems[name].datasets)
+    rules = {dataset: retention_rules(policy, name, dataset) for dataset in datasets}
+    actions = {dataset: sweep_action(datasets[dataset], rules[dataset]) for dataset in datasets}
+    values, problems = {}, {}
+    for dataset, declared in datasets.items():
+        # A dataset that cannot be anonymised as declared: nothing to anonymise, and the plan says why.
+        try:
+            values[dataset] = anonymised_values(tables[dataset], declared, marker(tables[dataset], declared))
+        except AnonymisationError as error:
+            problems[dataset] = str(error)
+    graph = SystemGraph(datasets)
+    children = {
+        dataset: [link for link in [*graph.links, *graph.cut] if link.parent == dataset and link.child != dataset]
+        for dataset in datasets
+    }
+    return SystemRules(
+        name=name,
+        datasets=datasets,
+        tables=dict(tables),
+        as_of=as_of,
+        rules=rules,
+        holds={dataset: hold_rules(policy, name, dataset, declared) for dataset, declared in datasets.items()},
+        actions=actions,
+        values=values,
+        problems=problems,
+        order=sweep_order(graph, rules, {dataset: action for dataset, (action, _) in actions.items()}),
+        children=children,
+        case_holds=CaseHoldConditions(policy, datasets, tables, case_holds),
+    )
+
+
+def marker(table: sa.Table, dataset: Dataset) -> sa.ColumnElement[Any]:
+    """`anonymised-<key>`: what a field anonymised by `hash` becomes in a sweep (see the module)."""
+    return sa.literal(MARKER) + sa.cast(table.c[dataset.key], sa.String)

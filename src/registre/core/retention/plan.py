@@ -1,0 +1,311 @@
+"""Retention plans: what a sweep would do on a given day, per dataset, and what comes next; change nothing.
+
+`plan_retention` reads every system through read-only connections, one
+census per dataset (`census`), and says for each: rows due now (to delete,
+to anonymise), rows held (by law, by a case), rows becoming due within 30,
+90 and 365 days, the next due date, the oldest date, and the rules that
+decide, with why a rule never lets a row go when it cannot. A sweep run on
+the same day over the same data does exactly what its plan counts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+
+from registre.core.engine.anonymisation import AnonymisationError
+from registre.core.engine.holds import HoldRule
+from registre.core.policy.model import Policy
+from registre.core.retention.case_holds import CaseHold, check_case_holds
+from registre.core.retention.census import DatasetFigures, RuleFigures, release_day, take_census
+from registre.core.retention.due import SystemRules, load_system
+from registre.core.retention.rules import RetentionRule
+from registre.core.sources.catalog import catalog_for
+from registre.core.sources.connection import SourceError, describe_error, display_url, read_only_connection
+
+
+@dataclass(frozen=True)
+class RuleStatus:
+    """One rule on one dataset, with its figures."""
+
+    rule: RetentionRule
+    figures: RuleFigures
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            **self.rule.to_dict(),
+            "oldest": _iso(self.figures.oldest),
+            "next_release": _iso(self.figures.next_release),
+            "undated": self.figures.undated,
+        }
+
+
+@dataclass(frozen=True)
+class DatasetRetention:
+    """One dataset in a plan. `waits` says why no row of it can be due; `position` is its place in the sweep."""
+
+    system: str
+    dataset: str
+    action: str
+    action_reason: str
+    figures: DatasetFigures
+    rules: tuple[RuleStatus, ...] = ()
+    holds: tuple[HoldRule, ...] = ()
+    next_due_date: dt.date | None = None
+    position: int = 0
+    waits: str | None = None
+    problem: str | None = None
+
+    @property
+    def reference(self) -> str:
+        return f"{self.system}.{self.dataset}"
+
+    @property
+    def due(self) -> int:
+        return self.figures.delete + self.figures.anonymise
+
+    @property
+    def oldest(self) -> dt.date | None:
+        """The oldest date of the rule that decides alone; None with several rules (see each rule)."""
+        return self.rules[0].figures.oldest if len(self.rules) == 1 else None
+
+    def to_dict(self) -> dict[str, Any]:
+        figures = self.figures
+        return {
+            "system": self.system,
+            "dataset": self.dataset,
+            "action": self.action,
+            "action_reason": self.action_reason,
+            "position": self.position,
+            "rows": figures.rows,
+            "due": self.due,
+            "delete": figures.delete,
+            "anonymise": figures.anonymise,
+            "held_legal": figures.held_legal,
+            "held_case": figures.held_case,
+            "already_anonymised": figures.already_anonymised,
+            "skipped": figures.skipped,
+            "due_within": {str(days): count for days, count in figures.due_within.items()},
+            "next_due_date": _iso(self.next_due_date),
+            "oldest": _iso(self.oldest),
+            "waits": self.waits,
+            "problem": self.problem,
+            "rules": [status.to_dict() for status in self.rules],
+            "holds": [hold.to_dict() for hold in self.holds],
+        }
+
+
+@dataclass(frozen=True)
+class SystemRetention:
+    """One system in a plan; `url` has its password hidden, `error` says why it could not be counted."""
+
+    system: str
+    url: str
+    datasets: tuple[DatasetRetention, ...] = ()
+    order: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+    error: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "system": self.system,
+            "url": self.url,
+            "error": self.error,
+            "order": list(self.order),
+            "notes": list(self.notes),
+            "datasets": [dataset.to_dict() for dataset in self.datasets],
+        }
+
+
+@dataclass(frozen=True)
+class RetentionPlan:
+    """What a sweep on `as_of` would do in every system, with the case holds in force."""
+
+    as_of: dt.date
+    systems: tuple[SystemRetention, ...]
+    case_holds: tuple[CaseHold, ...] = field(default=())
+
+    @property
+    def ok(self) -> bool:
+        return all(system.error is None for system in self.systems)
+
+    @property
+    def datasets(self) -> list[DatasetRetention]:
+        return [dataset for system in self.systems for dataset in system.datasets]
+
+    def dataset(self, reference: str) -> DatasetRetention:
+        """The dataset `system.dataset`; KeyError if the plan has no such dataset."""
+        for dataset in self.datasets:
+            if dataset.reference == reference:
+                return dataset
+        raise KeyError(reference)
+
+    def total(self, figure: str) -> int:
+        """The sum of one figure (`delete`, `anonymise`, `held_legal`...) over every dataset."""
+        return sum(int(getattr(dataset.figures, figure)) for dataset in self.datasets)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "as_of": self.as_of.isoformat(),
+            "ok": self.ok,
+            "due": self.total("delete") + self.total("anonymise"),
+            "delete": self.total("delete"),
+            "anonymise": self.total("anonymise"),
+            "case_holds": [hold.to_dict() for hold in self.case_holds],
+            "systems": [system.to_dict() for system in self.systems],
+        }
+
+    def to_text(self) -> str:
+        """The plan for people: per system and dataset, what is due, held and coming, and the rules."""
+        delete, anonymise = self.total("delete"), self.total("anonymise")
+        lines = [
+            f"Retention plan on {self.as_of.isoformat()}: {delete + anonymise:,} rows due "
+            f"({delete:,} to delete, {anonymise:,} to anonymise)"
+        ]
+        lines += [f"case hold: {_describe_case_hold(hold)}" for hold in self.case_holds]
+        for system in self.systems:
+            lines.append(f"{system.system} ({system.url})" + (f": ERROR {system.error}" if system.error else ""))
+            lines += [f"  note: {note}" for note in system.notes]
+            for dataset in sorted(system.datasets, key=lambda found: found.position):
+                lines += _dataset_lines(dataset)
+        return "\n".join(lines) + "\n"
+
+
+def _describe_case_hold(hold: CaseHold) -> str:
+    parts = [
+        f"subject {hold.subject.reference}" if hold.subject else "",
+        f"tenant {hold.tenant}" if hold.tenant else "",
+    ]
+    return " in ".join(part for part in parts if part) + (f" ({hold.reference})" if hold.reference else "")
+
+
+def _dataset_lines(dataset: DatasetRetention) -> list[str]:
+    figures = dataset.figures
+    head = f"  {dataset.reference}: {_rows(figures.rows)}"
+    if dataset.waits:
+        return [f"{head}; never due: {dataset.waits}"]
+    lines = [f"{head}; due now: delete {figures.delete:,}, anonymise {figures.anonymise:,} ({dataset.action_reason})"]
+    held = [f"{figures.held_legal:,} by law", f"{figures.held_case:,} by case hold"]
+    if figures.already_anonymised:
+        held.append(f"{figures.already_anonymised:,} already anonymised")
+    if figures.skipped:
+        held.append(f"{figures.skipped:,} skipped: still referenced, nothing to anonymise")
+    lines.append("    held: " + ", ".join(held))
+    coming = ", ".join(f"{count:,} within {days} days" for days, count in figures.due_within.items())
+    dates = [f"next due {_iso(dataset.next_due_date)}" if dataset.next_due_date else ""]
+    dates.append(f"oldest {_iso(dataset.oldest)}" if dataset.oldest else "")
+    lines.append("    coming: " + "; ".join(part for part in [coming, *dates] if part))
+    if dataset.problem:
+        lines.append(f"    problem: {dataset.problem}")
+    lines += [f"    legal hold {hold.describe(None)}" for hold in dataset.holds]
+    for status in dataset.rules:
+        found = status.figures
+        facts = [f"oldest {_iso(found.oldest) or '-'}", f"next {_iso(found.next_release) or '-'}"]
+        if found.undated:
+            facts.append(f"{_rows(found.undated)} without a date to count from")
+        lines.append(f"    rule {status.rule.describe()} ({', '.join(facts)})")
+    return lines
+
+
+def plan_retention(
+    policy: Policy,
+    *,
+    as_of: dt.date,
+    case_holds: Sequence[CaseHold] = (),
+    systems: Sequence[str] | None = None,
+) -> RetentionPlan:
+    """Count what a sweep on `as_of` would do in each system (all, or those named); change nothing.
+
+    Each system is read in one read-only transaction; one that cannot be
+    read is reported with its error and the others are still counted.
+    Raises ValueError for a system the policy does not declare, and
+    SubjectError for a held subject with an identity type it does not declare.
+    """
+    names = checked_systems(policy, systems)
+    check_case_holds(policy, case_holds)
+    planned = tuple(_plan_system(policy, name, as_of, case_holds) for name in names)
+    return RetentionPlan(as_of, planned, tuple(case_holds))
+
+
+def checked_systems(policy: Policy, systems: Sequence[str] | None) -> list[str]:
+    """The systems named (all when None), in declaration order; ValueError for an unknown one."""
+    if systems is None:
+        return list(policy.systems)
+    unknown = [name for name in systems if name not in policy.systems]
+    if unknown:
+        known = ", ".join(policy.systems) or "none"
+        raise ValueError(f"unknown system(s): {', '.join(unknown)} (declared: {known})")
+    return [name for name in policy.systems if name in systems]
+
+
+def _plan_system(policy: Policy, name: str, as_of: dt.date, case_holds: Sequence[CaseHold]) -> SystemRetention:
+    system = policy.systems[name]
+    url = display_url(system.url)
+    try:
+        rules = load_system(policy, name, as_of, case_holds)
+        with read_only_connection(catalog_for(system).engine) as connection:
+            datasets = tuple(
+                _plan_dataset(rules, dataset, take_census(connection, rules, dataset)) for dataset in system.datasets
+            )
+    except (SourceError, AnonymisationError) as error:
+        return SystemRetention(name, url, error=str(error))
+    except sa.exc.SQLAlchemyError as error:
+        return SystemRetention(name, url, error=describe_error(error, system.url))
+    return SystemRetention(name, url, datasets, rules.order.datasets, rules.order.notes)
+
+
+def _plan_dataset(system: SystemRules, name: str, figures: DatasetFigures) -> DatasetRetention:
+    action, reason = system.actions[name]
+    rules = tuple(RuleStatus(rule, found) for rule, found in zip(system.rules[name], figures.rules, strict=True))
+    return DatasetRetention(
+        system=system.name,
+        dataset=name,
+        action=action,
+        action_reason=reason,
+        figures=figures,
+        rules=rules,
+        holds=tuple(system.holds[name]),
+        next_due_date=_next_due_date(system, name, figures),
+        position=system.order.position(name),
+        waits=_waits(system, name),
+        problem=system.problems.get(name),
+    )
+
+
+def _waits(system: SystemRules, name: str) -> str | None:
+    """Why no row of `name` can be due, or None."""
+    if system.sweepable(name):
+        return None
+    rules = system.rules[name]
+    if not rules:
+        return "no activity lists it: no retention applies"
+    waiting = [rule.waits for rule in rules if rule.waits]
+    if waiting:
+        return "; ".join(waiting)
+    return f"nothing to anonymise: {system.problems.get(name, 'no personal field')}"
+
+
+def _next_due_date(system: SystemRules, name: str, figures: DatasetFigures) -> dt.date | None:
+    """The first day a row not due now becomes due, where one rule decides (see `census`); else None."""
+    rules = system.rules[name]
+    if not system.sweepable(name) or len(rules) != 1:
+        return None
+    rule = rules[0]
+    if figures.pending_anchor is not None and rule.keep is not None:
+        keeps = [rule.keep, *(hold.keep for hold in system.holds[name] if hold.keep is not None)]
+        return max(release_day(keep, figures.pending_anchor) for keep in keeps)
+    if not system.holds[name]:
+        return figures.rules[0].next_release
+    return None
+
+
+def _rows(count: int) -> str:
+    return f"{count:,} row{'' if count == 1 else 's'}"
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None

@@ -1,0 +1,83 @@
+"""Engines and reflected tables kept for the life of the process: one pool and one reflection per database.
+
+A rights request on one subject runs a handful of indexed statements: opening
+an engine and reflecting a dozen tables would cost more than the work itself.
+`catalog_for` returns the same `SystemCatalog` for every system that points
+at the same database, and each catalog reflects a table the first time a
+statement needs it. A schema migration on a target database is picked up
+after `close_catalogs()` (or a restart).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from registre.core.policy.model import Dataset, System
+from registre.core.sources.connection import SourceError, create_engine_for, normalise_url
+from registre.core.sources.reflection import qualified_name, reflect_dataset
+
+_catalogs: dict[str, SystemCatalog] = {}
+_by_declared_url: dict[str, SystemCatalog] = {}  # the URL as declared, to skip parsing it on every request
+_catalogs_lock = threading.Lock()
+
+
+class SystemCatalog:
+    """The pooled engine of one database and the tables reflected from it so far."""
+
+    def __init__(self, system: System) -> None:
+        self.engine: Engine = create_engine_for(system)
+        self._metadata = sa.MetaData()
+        self._tables: dict[tuple[str | None, str], sa.Table] = {}
+        self._lock = threading.Lock()
+
+    def tables(self, connection: Connection, datasets: Mapping[str, Dataset]) -> dict[str, sa.Table]:
+        """The table of each dataset (by dataset name), reflected on `connection` the first time.
+
+        Raises SourceError naming the dataset when its table does not exist.
+        """
+        with self._lock:
+            for name, dataset in datasets.items():
+                key = (dataset.schema_, dataset.table_name(name))
+                if key not in self._tables:
+                    self._tables[key] = self._reflect(connection, name, dataset)
+            return {name: self._tables[(d.schema_, d.table_name(name))] for name, d in datasets.items()}
+
+    def _reflect(self, connection: Connection, name: str, dataset: Dataset) -> sa.Table:
+        try:
+            return reflect_dataset(connection, name, dataset, self._metadata)
+        except sa.exc.NoSuchTableError:
+            where = qualified_name(dataset.table_name(name), dataset.schema_)
+            raise SourceError(f"dataset {name}: table {where} does not exist (see `registre map --live`)") from None
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def catalog_for(system: System) -> SystemCatalog:
+    """The shared catalog of `system`'s database, created on first use.
+
+    Raises SourceError for an invalid URL or a driver that is not installed.
+    """
+    known = _by_declared_url.get(system.url)
+    if known is not None:
+        return known
+    key = normalise_url(system.url).render_as_string(hide_password=False)
+    with _catalogs_lock:
+        catalog = _catalogs.get(key)
+        if catalog is None:
+            catalog = _catalogs[key] = SystemCatalog(system)
+        _by_declared_url[system.url] = catalog
+        return catalog
+
+
+def close_catalogs() -> None:
+    """Dispose of every shared engine and forget every reflected table."""
+    with _catalogs_lock:
+        for catalog in _catalogs.values():
+            catalog.dispose()
+        _catalogs.clear()
+        _by_declared_url.clear()
