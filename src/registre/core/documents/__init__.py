@@ -5,7 +5,8 @@ the privacy notice (Art. 13) and the sub-processor list of a data processing
 agreement. Each is built as a neutral view, then written by the renderer of
 the requested format. The answers to a person's request are derived from
 the policy and the engine's result: the access report (Art. 15) and the
-response letters (Art. 12(3) and (4)).
+response letters (Art. 12(3) and (4)). At the end of a client's contract,
+the processor's deletion certificate (Art. 28(3)(g)).
 """
 
 from registre.core.documents.access_report import (
@@ -14,6 +15,7 @@ from registre.core.documents.access_report import (
     render_access_report,
     write_access_report,
 )
+from registre.core.documents.certificate import CertificateFormat, certificate_summary, render_deletion_certificate
 from registre.core.documents.letters import LetterFormat, LetterKind, render_response_letter, response_letter_subject
 from registre.core.documents.notice import NoticeFormat, render_notice
 from registre.core.documents.register import RegisterFormat, render_register
@@ -22,14 +24,17 @@ from registre.core.documents.subprocessors import SubprocessorFormat, render_sub
 
 __all__ = [
     "AccessReportFormat",
+    "CertificateFormat",
     "LetterFormat",
     "LetterKind",
     "NoticeFormat",
     "RegisterFormat",
     "SubprocessorFormat",
     "access_report_renderers",
+    "certificate_summary",
     "describe_retention",
     "render_access_report",
+    "render_deletion_certificate",
     "render_notice",
     "render_register",
     "render_response_letter",
