@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 demo: install
-	$(BIN)/registre demo --dir $(DEMO_DIR)
+	$(BIN)/registre demo --dir $(DEMO_DIR) --serve
 
 lint: install
 	$(BIN)/ruff check src tests $(wildcard benchmarks)

@@ -197,3 +197,94 @@ def registre_web() -> Callable[..., object]:
         return runner.invoke(app, [str(arg) for arg in args], catch_exceptions=False)
 
     return run
+
+
+# --- Rights requests: the demo workspace (policy, CRM and platform databases) in a temporary folder -----------
+
+
+class Workspace:
+    """The cloud-host example with its synthetic databases, copied for one test, and the settings pointing at it."""
+
+    def __init__(self, folder: Path, template: Path, report: object) -> None:
+        import shutil
+
+        for source in template.iterdir():
+            if source.is_file():
+                shutil.copyfile(source, folder / source.name)
+        self.folder = folder
+        self.policy = folder / "registre.yaml"
+        self.report = report
+        self.crm = f"sqlite:///{folder / 'crm.sqlite'}"
+        self.platform = f"sqlite:///{folder / 'platform.sqlite'}"
+
+    def sample(self, number: int = 1) -> dict[str, str]:
+        """A CRM contact (number 0 is also a user of a client's tenant)."""
+        return self.report.sample_contacts[number]  # type: ignore[attr-defined,no-any-return]
+
+    def query(self, sql: str, url: str | None = None, **parameters: object) -> list[tuple[object, ...]]:
+        """Rows of `sql` (with `:name` parameters) on the CRM database, or on `url`."""
+        import sqlalchemy as sa
+
+        engine = sa.create_engine(url or self.crm)
+        try:
+            with engine.connect() as connection:
+                return [tuple(row) for row in connection.execute(sa.text(sql), parameters)]
+        finally:
+            engine.dispose()
+
+    def count(self, table: str, url: str | None = None, **where: object) -> int:
+        """The rows of `table` (CRM, or `url`) whose columns equal `where`."""
+        import sqlalchemy as sa
+
+        query = sa.select(sa.func.count()).select_from(sa.table(table))
+        query = query.where(*(sa.column(name) == value for name, value in where.items()))
+        engine = sa.create_engine(url or self.crm)
+        try:
+            with engine.connect() as connection:
+                return int(connection.execute(query).scalar_one())
+        finally:
+            engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, object]:
+    """The demo workspace built once per test process: 60 people, 3 client tenants."""
+    import shutil
+
+    from registre.core.demo import generate_demo_databases
+
+    folder = tmp_path_factory.mktemp("demo-template")
+    for source in (ROOT / "examples" / "cloud-host").glob("*.yaml"):
+        shutil.copyfile(source, folder / source.name)
+    report = generate_demo_databases(
+        f"sqlite:///{folder / 'crm.sqlite'}", f"sqlite:///{folder / 'platform.sqlite'}", subjects=60, tenants=3
+    )
+    return folder, report
+
+
+@pytest.fixture
+def workspace(demo_template, tmp_path, settings) -> Workspace:  # type: ignore[no-untyped-def]
+    """A fresh copy of the demo workspace, as the application's policy; emails in `mail.outbox`."""
+    from registre.core.engine import forget_templates
+    from registre.core.sources.catalog import close_catalogs
+
+    folder, report = demo_template
+    copy = tmp_path / "workspace"
+    copy.mkdir()
+    built = Workspace(copy, folder, report)
+    settings.REGISTRE_POLICY = built.policy
+    settings.REGISTRE_FILES_DIR = tmp_path / "files"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.REGISTRE_BASE_URL = "http://testserver"
+    yield built
+    close_catalogs()
+    forget_templates()
+
+
+@pytest.fixture
+def demo_clients(workspace: Workspace) -> list[object]:
+    """A client for each tenant of the demo platform (processor mode)."""
+    from registre.web.clients.actions import ensure_client
+
+    tenants = workspace.report.tenant_ids  # type: ignore[attr-defined]
+    return [ensure_client(f"Client {t[-3:]}", t, f"privacy@{t}.example", language="en") for t in tenants]

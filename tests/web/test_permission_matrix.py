@@ -7,16 +7,24 @@ URLs are collected from the URLconf, so a URL that an app adds later fails
 
 from __future__ import annotations
 
+import tempfile
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from registre.web.accounts.actions import create_token
 from registre.web.jobs.tasks import verify_audit_chain
+from registre.web.portal.actions import issue_challenge
+from registre.web.requests import actions as requests
+from registre.web.requests.exports import create_export
+from registre.web.requests.models import DataRequest, Letter
 
 PEOPLE = ("anonymous", "outsider", "agent", "auditor", "dpo", "admin")
 LOGIN = 302  # anonymous people are sent to the login page
@@ -57,6 +65,132 @@ def a_job(people: dict[str, User | None]) -> dict[str, Any]:
     return {"pk": verify_audit_chain.enqueue().id}
 
 
+def a_closed_request(kind: str = "access") -> DataRequest:
+    """A request that every step refuses (so no step reaches the target databases), with an attachment."""
+    details = {"directive": "Close my accounts."} if kind == "post_mortem" else {}
+    request = requests.create_request(
+        kind=kind, channel="email", email="ada@example.org", actor="system", details=details
+    )
+    requests.add_attachment(request, "system", SimpleUploadedFile("proof.pdf", b"%PDF proof"))
+    requests.cancel_request(request, "system")
+    return request
+
+
+def a_request(people: dict[str, User | None]) -> dict[str, Any]:
+    return {"reference": a_closed_request().reference}
+
+
+def a_directive(people: dict[str, User | None]) -> dict[str, Any]:
+    return {"reference": a_closed_request("post_mortem").reference}
+
+
+def an_attachment(people: dict[str, User | None]) -> dict[str, Any]:
+    request = a_closed_request()
+    return {"reference": request.reference, "pk": request.attachments.get().pk}
+
+
+def a_letter(people: dict[str, User | None]) -> dict[str, Any]:
+    request = a_closed_request()
+    letter = Letter.objects.create(request=request, kind="refusal", subject="Your request", text="Dear Sir or Madam,")
+    return {"reference": request.reference, "pk": letter.pk}
+
+
+def a_challenge(people: dict[str, User | None]) -> dict[str, Any]:
+    request = requests.create_request(kind="access", channel="portal", email="ada@example.org", actor="subject")
+    requests.start_verification(request, "system")
+    return {"challenge_id": issue_challenge(request).public_id}
+
+
+def a_status_link(people: dict[str, User | None]) -> dict[str, Any]:
+    request = a_closed_request()
+    token = requests.issue_status_token(request)
+    archive = Path(tempfile.mkdtemp()) / "bundle.zip"
+    with zipfile.ZipFile(archive, "w") as bundle:
+        bundle.writestr("data.json", "{}")
+    create_export(request, archive)
+    return {"token": token}
+
+
+def a_download_link(people: dict[str, User | None]) -> dict[str, Any]:
+    request = a_closed_request()
+    archive = Path(tempfile.mkdtemp()) / "bundle.zip"
+    with zipfile.ZipFile(archive, "w") as bundle:
+        bundle.writestr("data.json", "{}")
+    return {"token": create_export(request, archive)[1]}
+
+
+def a_token(people: dict[str, User | None]) -> dict[str, Any]:
+    return {"token": "x" * 43}
+
+
+HANDLERS = {"agent", "dpo", "admin"}
+MANAGERS = {"dpo", "admin"}
+# Every step of a request is a POST that comes back to the request's page (the closed request refuses it).
+REQUEST_STEPS = [
+    "start-verification",
+    "verify",
+    "plan",
+    "request-approval",
+    "execute",
+    "refuse",
+    "extend",
+    "cancel",
+    "forward",
+    "instruct",
+    "attach",
+]
+
+
+def api(method: str = "get", **kwargs: str) -> Route:
+    """An operation of the REST API: 401 for every console session, whatever its role."""
+    return Route(everyone(401), method=method, kwargs=(lambda people: kwargs) if kwargs else None)
+
+
+A_REQUEST = {"request_id": "R-2026-0001"}
+A_WEBHOOK = {"webhook_id": "00000000-0000-4000-8000-000000000000"}
+A_SUBJECT_REQUEST = {"subject_request_id": "00000000-0000-4000-8000-000000000000"}
+API_MATRIX: dict[str, Route] = {
+    "api:api-root": Route(everyone(404)),
+    "api:openapi-json": Route(everyone(200)),
+    "api:openapi-view": Route(everyone(200)),
+    "api:request_create": api("post"),
+    "api:request_list": api(),
+    "api:request_detail": api(**A_REQUEST),
+    "api:request_export": api(**A_REQUEST),
+    **{
+        f"api:request_{step}": api("post", **A_REQUEST)
+        for step in (
+            "verify",
+            "plan",
+            "request_approval",
+            "approve",
+            "execute",
+            "refuse",
+            "extend",
+            "cancel",
+            "forward",
+            "instruction",
+        )
+    },
+    "api:token": api(),
+    "api:webhook_list": api(),
+    "api:webhook_create": api("post"),
+    "api:webhook_detail": api(**A_WEBHOOK),
+    "api:webhook_update": api("patch", **A_WEBHOOK),
+    "api:webhook_delete": api("delete", **A_WEBHOOK),
+    "api:webhook_rotate_secret": api("post", **A_WEBHOOK),
+    "api:webhook_ping": api("post", **A_WEBHOOK),
+    "api:webhook_deliveries": api(**A_WEBHOOK),
+    "opengdpr:api-root": Route(everyone(404)),
+    "opengdpr:openapi-json": Route(everyone(200)),
+    "opengdpr:openapi-view": Route(everyone(200)),
+    "opengdpr:discovery": Route(everyone(200)),
+    "opengdpr:certificate": Route(everyone(200)),
+    **{f"opengdpr:{noun}request_submit": api("post") for noun in ("", "opengdpr_")},
+    **{f"opengdpr:{noun}request_status": api(**A_SUBJECT_REQUEST) for noun in ("", "opengdpr_")},
+    **{f"opengdpr:{noun}request_cancel": api("delete", **A_SUBJECT_REQUEST) for noun in ("", "opengdpr_")},
+}
+
 MATRIX: dict[str, Route] = {
     "root": Route(everyone(302)),
     "health": Route(everyone(200)),
@@ -73,6 +207,34 @@ MATRIX: dict[str, Route] = {
     "audit:export": Route(staff(READERS)),
     "jobs:list": Route(staff(READERS)),
     "jobs:detail": Route(staff(READERS), kwargs=a_job),
+    "requests:inbox": Route(staff(ROLES)),
+    "requests:intake": Route(staff(HANDLERS)),
+    "requests:detail": Route(staff(ROLES), kwargs=a_request),
+    **{f"requests:{step}": Route(staff(HANDLERS, ok=302), method="post", kwargs=a_request) for step in REQUEST_STEPS},
+    # Agents handle requests but cannot approve an erasure.
+    "requests:approve": Route(staff(MANAGERS, ok=302), method="post", kwargs=a_request),
+    # Proofs of identity: for those who handle requests, not for auditors.
+    "requests:attachment": Route(staff(HANDLERS), kwargs=an_attachment),
+    "requests:letter": Route(staff(ROLES), kwargs=a_letter),
+    "requests:directive": Route(staff(HANDLERS), kwargs=a_directive),
+    "clients:list": Route(staff(ROLES)),
+    "clients:create": Route(
+        staff(MANAGERS, ok=302),
+        method="post",
+        data={"name": "Client", "tenant": "tenant-042", "contact_email": "dpo@client.example", "language": "fr"},
+    ),
+    # The privacy portal is public: the same for everyone, staff or not.
+    "portal:home": Route(everyone(200)),
+    "portal:form": Route(everyone(200), kwargs=lambda people: {"kind": "access"}),
+    "portal:verify": Route(everyone(200), kwargs=a_challenge),
+    "portal:resend": Route(everyone(302), method="post", kwargs=a_challenge),
+    "portal:confirm": Route(everyone(200), kwargs=a_token),
+    "portal:status": Route(everyone(200), kwargs=a_status_link),
+    "portal:status-download": Route(everyone(200), kwargs=a_status_link),
+    "portal:download": Route(everyone(200), kwargs=a_download_link),
+    # The REST API and the OpenGDPR intake: a console session does not authenticate them (bearer tokens only;
+    # tests/web/api/ walks their permissions token by token). Their schemas and documentation are public.
+    **API_MATRIX,
 }
 
 

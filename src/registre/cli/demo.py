@@ -12,6 +12,7 @@ from rich.table import Table
 
 import registre
 from registre.cli.console import err, fail, out, print_diagnostics
+from registre.cli.demo_server import serve_demo
 from registre.core.demo import GenerationReport, generate_demo_databases
 from registre.core.documents import render_notice, render_register, render_subprocessors
 from registre.core.policy import Policy, check_policy
@@ -41,6 +42,9 @@ def demo(
     subjects: Annotated[int, typer.Option("--subjects", "-n", min=1, help="People in the synthetic CRM.")] = 1000,
     tenants: Annotated[int, typer.Option("--tenants", min=1, help="Client tenants of the platform.")] = 5,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the generator: same seed, same data.")] = 2026,
+    serve: Annotated[
+        bool, typer.Option("--serve", help="Then serve the console and the portal on 127.0.0.1:8000.")
+    ] = False,
 ) -> None:
     """Build the demo workspace: the example policy, its databases (SQLite) and its documents."""
     policy_path = copy_example(directory)
@@ -52,6 +56,8 @@ def demo(
     report = generate_with_progress(policy, subjects, tenants, seed)
     written = render_documents(policy, directory / "documents")
     print_summary(directory, policy_path, report.rows, written, report.sample_contacts)
+    if serve:
+        serve_demo(directory, report)
 
 
 def copy_example(directory: Path) -> Path:

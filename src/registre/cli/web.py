@@ -92,6 +92,15 @@ def rotate_keys(batch_size: int, progress: Callable[[str, int], None]) -> dict[s
     return rotate_encrypted_fields(batch_size, progress)
 
 
+def ensure_clients(clients: list[tuple[str, str, str]]) -> None:
+    """A client for each (name, tenant, contact email) that has none yet (the demo's tenants)."""
+    setup_django()
+    from registre.web.clients.actions import ensure_client
+
+    for name, tenant, contact_email in clients:
+        ensure_client(name, tenant, contact_email)
+
+
 def create_staff(
     email: str, role: str, *, username: str | None, activities: list[str], clients: list[str]
 ) -> tuple[str, str]:

@@ -100,13 +100,15 @@ EMAIL_BACKENDS = {
     "console": "django.core.mail.backends.console.EmailBackend",
     "locmem": "django.core.mail.backends.locmem.EmailBackend",
     "smtp": "django.core.mail.backends.smtp.EmailBackend",
+    "file": "django.core.mail.backends.filebased.EmailBackend",
 }
 
 
 def email_settings(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
     """Django's EMAIL_* settings from REGISTRE_EMAIL_URL, else REGISTRE_EMAIL_HOST..., else the console.
 
-    URLs: `console:`, `locmem:`, `smtp://user:password@host:25` (plain),
+    URLs: `console:`, `locmem:`, `file:///absolute/folder` (one file per message: tests, demos),
+    `smtp://user:password@host:25` (plain),
     `smtp+tls://...:587` (STARTTLS), `smtp+ssl://...:465` (TLS from the start);
     user and password are percent-encoded.
     """
@@ -133,9 +135,11 @@ def _email_from_url(url: str) -> dict[str, Any]:
     scheme, _, security = parts.scheme.partition("+")
     if scheme in ("console", "locmem") and not security:
         return {"EMAIL_BACKEND": EMAIL_BACKENDS[scheme]}
+    if scheme == "file" and not security and parts.path:
+        return {"EMAIL_BACKEND": EMAIL_BACKENDS["file"], "EMAIL_FILE_PATH": unquote(parts.path)}
     if scheme != "smtp" or security not in ("", "tls", "ssl") or not parts.hostname:
         raise ImproperlyConfigured(
-            f"REGISTRE_EMAIL_URL: expected console:, locmem: or smtp[+tls|+ssl]://host, not {url!r}"
+            f"REGISTRE_EMAIL_URL: expected console:, locmem:, file:///folder or smtp[+tls|+ssl]://host, not {url!r}"
         )
     return {
         "EMAIL_BACKEND": EMAIL_BACKENDS["smtp"],

@@ -46,6 +46,27 @@ REGISTRE_ENCRYPTION_KEYS = env_list("REGISTRE_ENCRYPTION_KEYS", []) or [
 # The HMAC key of lookup hashes and audit subject references; changing it orphans every stored hash.
 REGISTRE_LOOKUP_KEY = env_value("REGISTRE_LOOKUP_KEY") or stored_secret(DATA_DIR / "lookup-key", random_secret)
 
+# The key of the pseudonyms that erasures write in place of identities (`anonymize: hash`): the same
+# person gets the same pseudonym everywhere. The engine's REGISTRE_PSEUDONYM_KEY, else generated here.
+REGISTRE_PSEUDONYM_KEY = env_value("REGISTRE_PSEUDONYM_KEY") or stored_secret(DATA_DIR / "pseudonym-key", random_secret)
+
+# --- Rights requests and the privacy portal ---------------------------------------------------------------
+# Encrypted files (attachments, export bundles): the web servers and the workers must share this directory.
+REGISTRE_FILES_DIR = Path(env_str("REGISTRE_FILES_DIR", str(DATA_DIR / "files"))).resolve()
+# Days an export stays downloadable before it is deleted.
+REGISTRE_EXPORT_DAYS = env_int("REGISTRE_EXPORT_DAYS", 14)
+# The activities of direct marketing, whose objection is honoured at once; empty: found by the rule in docs/web.md.
+REGISTRE_MARKETING_ACTIVITIES = env_list("REGISTRE_MARKETING_ACTIVITIES", [])
+
+# --- REST API (docs/api.md) -------------------------------------------------------------------------------
+# Calls per minute: of one API token, and from one client address (before authentication).
+REGISTRE_API_RATE_PER_TOKEN = env_int("REGISTRE_API_RATE_PER_TOKEN", 300)
+REGISTRE_API_RATE_PER_ADDRESS = env_int("REGISTRE_API_RATE_PER_ADDRESS", 600)
+# OpenGDPR: the RSA key (PEM) that signs responses and status callbacks, and its certificate (PEM, from a
+# trusted authority in production); unset: a key and a self-signed certificate generated in the data directory.
+REGISTRE_OPENGDPR_KEY = env_value("REGISTRE_OPENGDPR_KEY")
+REGISTRE_OPENGDPR_CERTIFICATE = env_value("REGISTRE_OPENGDPR_CERTIFICATE")
+
 # --- Database ---------------------------------------------------------------------------------------------
 DATABASE_URL = env_str("REGISTRE_DATABASE_URL", f"sqlite:///{DATA_DIR / 'registre.sqlite'}")
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("REGISTRE_DATABASE_CONN_MAX_AGE", 0))}
@@ -68,10 +89,15 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks",
     "django_tasks_db",
+    "ninja",  # its static files: /api/docs works under the content security policy, without a CDN
     "registre.web.console",
     "registre.web.accounts",
     "registre.web.audit",
     "registre.web.jobs",
+    "registre.web.clients",
+    "registre.web.requests",
+    "registre.web.portal",
+    "registre.web.api",
 ]
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -179,6 +205,8 @@ EMAIL_HOST_PASSWORD = _EMAIL.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = _EMAIL.get("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = _EMAIL.get("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = 30
+if "EMAIL_FILE_PATH" in _EMAIL:
+    EMAIL_FILE_PATH = _EMAIL["EMAIL_FILE_PATH"]
 DEFAULT_FROM_EMAIL = env_str("REGISTRE_EMAIL_FROM", "Registre <registre@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

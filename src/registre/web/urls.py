@@ -1,11 +1,13 @@
-"""The URL map: the console under /console/, the health check, the language switch.
+"""The URL map: the console under /console/, the privacy portal under /privacy/, the health check, the language switch.
 
-The privacy portal (/) and the REST API (/api/) join here.
+The REST API (/api/) joins here.
 """
 
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from registre.web.api.api import api
+from registre.web.api.opendsr import opengdpr_api
 from registre.web.console import views as console
 
 urlpatterns = [
@@ -16,4 +18,9 @@ urlpatterns = [
     path("console/", include("registre.web.accounts.urls")),
     path("console/audit/", include("registre.web.audit.urls")),
     path("console/jobs/", include("registre.web.jobs.urls")),
+    path("console/requests/", include("registre.web.requests.urls")),
+    path("console/clients/", include("registre.web.clients.urls")),
+    path("privacy/", include("registre.web.portal.urls")),
+    path("api/", api.urls),
+    path("opengdpr/", opengdpr_api.urls),
 ]

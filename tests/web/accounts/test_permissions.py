@@ -33,7 +33,16 @@ class Thing:
 EXPECTED = {
     "administrator": set(ACTIONS),
     "dpo": set(ACTIONS) - {"staff.manage", "tokens.manage"},
-    "agent": {"console.view", "tokens.create", "policy.view", "requests.view", "requests.handle"},
+    "agent": {
+        "console.view",
+        "tokens.create",
+        "policy.view",
+        "requests.view",
+        "requests.handle",
+        "requests.read_directive",
+        "requests.create",
+        "clients.view",
+    },
     "auditor": {
         "console.view",
         "staff.view",
@@ -43,6 +52,7 @@ EXPECTED = {
         "jobs.view",
         "policy.view",
         "requests.view",
+        "clients.view",
     },
 }
 

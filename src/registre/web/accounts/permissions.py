@@ -66,6 +66,21 @@ ACTIONS: dict[str, Action] = {
         Action("requests.view", EVERY_ROLE, _("See rights requests"), scoped=True),
         Action("requests.handle", frozenset({ADMINISTRATOR, DPO, AGENT}), _("Handle rights requests"), scoped=True),
         Action("requests.approve_erasure", MANAGERS, _("Approve the execution of an erasure"), scoped=True),
+        Action(
+            "requests.read_directive",
+            frozenset({ADMINISTRATOR, DPO, AGENT}),
+            _("Read a person's directives for after death"),
+            scoped=True,
+        ),
+        Action("clients.view", EVERY_ROLE, _("See the clients (processor mode)"), scoped=True),
+        Action("clients.manage", MANAGERS, _("Add clients (processor mode)")),
+        Action("requests.create", frozenset({ADMINISTRATOR, DPO, AGENT}), _("File rights requests through the API")),
+        Action(
+            "requests.create_verified",
+            MANAGERS,
+            _("File rights requests whose identity the product has verified (no email check)"),
+        ),
+        Action("webhooks.manage", MANAGERS, _("Manage webhooks")),
     ]
 }
 

@@ -14,6 +14,8 @@ from registre.web.policy import organisation_name
 # (URL name, label, action needed): an app adds its page here.
 NAVIGATION = [
     ("console:home", _("Home"), "console.view"),
+    ("requests:inbox", _("Requests"), "requests.view"),
+    ("clients:list", _("Clients"), "clients.view"),
     ("audit:list", _("Audit log"), "audit.view"),
     ("jobs:list", _("Jobs"), "jobs.view"),
     ("accounts:staff", _("Staff"), "staff.view"),

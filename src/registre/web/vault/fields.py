@@ -40,10 +40,12 @@ class EncryptedField(models.TextField):
         return super().get_lookup(lookup_name) if lookup_name == "isnull" else None
 
     def serialise(self, value: Any) -> str:
-        raise NotImplementedError
+        """The plain text that is encrypted; subclasses store other types as text."""
+        return str(value)
 
     def deserialise(self, text: str) -> Any:
-        raise NotImplementedError
+        """The value back from its decrypted text."""
+        return text
 
 
 class EncryptedTextField(EncryptedField):
@@ -51,12 +53,6 @@ class EncryptedTextField(EncryptedField):
 
     def to_python(self, value: Any) -> str | None:
         return value if value is None or isinstance(value, str) else str(value)
-
-    def serialise(self, value: Any) -> str:
-        return str(value)
-
-    def deserialise(self, text: str) -> str:
-        return text
 
 
 class EncryptedJSONField(EncryptedField):
