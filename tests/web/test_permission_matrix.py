@@ -11,6 +11,7 @@ import tempfile
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,13 +19,19 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from registre.web.accounts.actions import create_token
+from registre.web.clients.actions import ensure_client
+from registre.web.clients.models import Offboarding
+from registre.web.clients.offboarding import client_file, token_digest
 from registre.web.jobs.tasks import verify_audit_chain
 from registre.web.portal.actions import issue_challenge
 from registre.web.requests import actions as requests
 from registre.web.requests.exports import create_export
 from registre.web.requests.models import DataRequest, Letter
+from registre.web.retention.actions import place_hold
+from registre.web.vault.files import encrypt_file
 
 PEOPLE = ("anonymous", "outsider", "agent", "auditor", "dpo", "admin")
 LOGIN = 302  # anonymous people are sent to the login page
@@ -80,6 +87,10 @@ def a_request(people: dict[str, User | None]) -> dict[str, Any]:
     return {"reference": a_closed_request().reference}
 
 
+def a_case_hold(people: dict[str, User | None]) -> dict[str, Any]:
+    return {"pk": place_hold("system", reason="litigation", reference="TJ-1", tenant="tenant-001").pk}
+
+
 def a_directive(people: dict[str, User | None]) -> dict[str, Any]:
     return {"reference": a_closed_request("post_mortem").reference}
 
@@ -117,6 +128,35 @@ def a_download_link(people: dict[str, User | None]) -> dict[str, Any]:
     with zipfile.ZipFile(archive, "w") as bundle:
         bundle.writestr("data.json", "{}")
     return {"token": create_export(request, archive)[1]}
+
+
+def a_client(people: dict[str, User | None]) -> dict[str, Any]:
+    return {"pk": ensure_client("Client", "tenant-001", "dpo@client.example").pk}
+
+
+def an_offboarded_client(people: dict[str, User | None]) -> dict[str, Any]:
+    """A client whose data is deleted: its certificate, and its export's link (`token`), still valid."""
+    client = ensure_client("Client", "tenant-001", "dpo@client.example")
+    for name in ("export.rgf", "certificate.rgf"):
+        encrypt_file([b"content"], client_file(name))
+    Offboarding.objects.create(
+        client=client,
+        contract_end=date(2026, 1, 1),
+        deletion_due=date(2026, 1, 11),
+        export_stored_as="export.rgf",
+        export_digest=token_digest("t" * 43),
+        export_expires_at=timezone.now() + timedelta(days=1),
+        certificate_stored_as="certificate.rgf",
+    )
+    return {"pk": client.pk}
+
+
+def an_export_link(people: dict[str, User | None]) -> dict[str, Any]:
+    an_offboarded_client(people)
+    return {"token": "t" * 43}
+
+
+CLIENT_EDIT = {"name": "Client", "contact_email": "dpo@client.example", "language": "fr", "deletion_delay_days": "10"}
 
 
 def a_token(people: dict[str, User | None]) -> dict[str, Any]:
@@ -217,12 +257,25 @@ MATRIX: dict[str, Route] = {
     "requests:attachment": Route(staff(HANDLERS), kwargs=an_attachment),
     "requests:letter": Route(staff(ROLES), kwargs=a_letter),
     "requests:directive": Route(staff(HANDLERS), kwargs=a_directive),
+    "retention:overview": Route(staff(ROLES)),
+    "retention:run": Route(staff(MANAGERS, ok=302), method="post", data={"dry_run": "on"}),
+    "retention:forecast": Route(staff(MANAGERS, ok=302), method="post"),
+    "retention:hold_place": Route(
+        staff(MANAGERS, ok=302), method="post", data={"reason": "authority", "reference": "CNIL-1", "tenant": "t-1"}
+    ),
+    "retention:hold_lift": Route(staff(MANAGERS, ok=302), method="post", kwargs=a_case_hold),
     "clients:list": Route(staff(ROLES)),
     "clients:create": Route(
         staff(MANAGERS, ok=302),
         method="post",
         data={"name": "Client", "tenant": "tenant-042", "contact_email": "dpo@client.example", "language": "fr"},
     ),
+    "clients:detail": Route(staff(ROLES), kwargs=a_client),
+    "clients:edit": Route(staff(MANAGERS, ok=302), method="post", kwargs=a_client, data=CLIENT_EDIT),
+    "clients:end": Route(staff(MANAGERS, ok=302), method="post", kwargs=a_client, data={"contract_end": "2026-01-01"}),
+    "clients:certificate": Route(staff(ROLES), kwargs=an_offboarded_client),
+    # The client's contact has no account: the export's secret link is enough, for anyone, until it expires.
+    "clients:export": Route(everyone(200), kwargs=an_export_link),
     # The privacy portal is public: the same for everyone, staff or not.
     "portal:home": Route(everyone(200)),
     "portal:form": Route(everyone(200), kwargs=lambda people: {"kind": "access"}),

@@ -7,7 +7,21 @@ from typing import Annotated
 import typer
 
 from registre import __version__
-from registre.cli import audit, check, datamap, demo, diff, documents, dsr, keys, retention, serve, staff, worker
+from registre.cli import (
+    audit,
+    check,
+    clients,
+    datamap,
+    demo,
+    diff,
+    documents,
+    dsr,
+    keys,
+    retention,
+    serve,
+    staff,
+    worker,
+)
 
 app = typer.Typer(
     name="registre",
@@ -29,6 +43,7 @@ app.command("migrate")(serve.migrate)
 app.command("worker")(worker.worker)
 app.add_typer(dsr.app, name="dsr")
 app.add_typer(retention.app, name="retention")
+app.add_typer(clients.app, name="clients")
 app.add_typer(audit.app, name="audit")
 app.add_typer(keys.app, name="keys")
 app.add_typer(staff.app, name="staff")

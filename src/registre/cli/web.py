@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 SETTINGS_MODULE = "registre.web.settings"
 
@@ -99,6 +101,32 @@ def ensure_clients(clients: list[tuple[str, str, str]]) -> None:
 
     for name, tenant, contact_email in clients:
         ensure_client(name, tenant, contact_email)
+
+
+def offboard_client(client_id: int, *, contract_end: date | None, now: bool) -> dict[str, Any]:
+    """End a client's contract (see `registre.web.clients.actions.end_contract`); with `now`, do it all here.
+
+    LookupError for an unknown client, ValueError for a contract already ended.
+    """
+    setup_django()
+    from django.utils import timezone
+
+    from registre.web.clients.actions import end_contract, offboard_now
+    from registre.web.clients.models import Client
+
+    client = Client.objects.filter(pk=client_id).first()
+    if client is None:
+        raise LookupError(f"no client {client_id}")
+    end = contract_end or timezone.localdate()
+    offboarding = (offboard_now if now else end_contract)(client, "system", contract_end=end)
+    return {
+        "client": client.name,
+        "tenant": client.tenant,
+        "deletion_due": offboarding.deletion_due.isoformat(),
+        "exported_rows": offboarding.export_rows if now else None,
+        "deleted": offboarding.certificate_summary.get("deleted") if now else None,
+        "audit_hash": offboarding.audit_hash or None,
+    }
 
 
 def create_staff(

@@ -55,6 +55,8 @@ REGISTRE_PSEUDONYM_KEY = env_value("REGISTRE_PSEUDONYM_KEY") or stored_secret(DA
 REGISTRE_FILES_DIR = Path(env_str("REGISTRE_FILES_DIR", str(DATA_DIR / "files"))).resolve()
 # Days an export stays downloadable before it is deleted.
 REGISTRE_EXPORT_DAYS = env_int("REGISTRE_EXPORT_DAYS", 14)
+# The daily retention sweep, HH:MM in TIME_ZONE (see registre.web.retention.tasks).
+REGISTRE_SWEEP_TIME = env_str("REGISTRE_SWEEP_TIME", "03:00")
 # The activities of direct marketing, whose objection is honoured at once; empty: found by the rule in docs/web.md.
 REGISTRE_MARKETING_ACTIVITIES = env_list("REGISTRE_MARKETING_ACTIVITIES", [])
 
@@ -96,6 +98,7 @@ INSTALLED_APPS = [
     "registre.web.jobs",
     "registre.web.clients",
     "registre.web.requests",
+    "registre.web.retention",
     "registre.web.portal",
     "registre.web.api",
 ]

@@ -42,6 +42,7 @@ EXPECTED = {
         "requests.read_directive",
         "requests.create",
         "clients.view",
+        "retention.view",
     },
     "auditor": {
         "console.view",
@@ -53,6 +54,7 @@ EXPECTED = {
         "policy.view",
         "requests.view",
         "clients.view",
+        "retention.view",
     },
 }
 

@@ -46,3 +46,26 @@ def test_a_client_scoped_agent_sees_only_their_clients(agent, client_for):
 def test_ensure_client_is_idempotent():
     first = ensure_client("A", "tenant-001", "a@a.example")
     assert ensure_client("Other name", "tenant-001", "b@b.example") == first
+
+
+def test_a_dpo_edits_the_contract_and_it_is_audited(dpo, client_for):
+    client = ensure_client("A", "tenant-001", "a@a.example")
+    data = {**NEW, "contract_start": "2024-01-01", "contract_end": "", "deletion_delay_days": 30}
+    response = client_for(dpo).post(reverse("clients:edit", args=[client.pk]), data)
+    assert response.status_code == 302
+    client.refresh_from_db()
+    assert (client.name, client.tenant, client.deletion_delay_days) == ("Fax Express", "tenant-001", 30)
+    assert str(client.contract_start) == "2024-01-01"
+    entry = AuditEntry.objects.get(action="client.updated")
+    assert "deletion_delay_days" in entry.details["fields"]
+
+
+def test_the_deletion_delay_is_ten_days_by_default():
+    assert ensure_client("A", "tenant-001", "a@a.example").deletion_delay_days == 10
+
+
+def test_agents_see_a_client_but_cannot_edit_it(agent, client_for):
+    client = ensure_client("A", "tenant-001", "a@a.example")
+    body = client_for(agent).get(reverse("clients:detail", args=[client.pk])).content.decode()
+    assert "tenant-001" in body and reverse("clients:edit", args=[client.pk]) not in body
+    assert client_for(agent).post(reverse("clients:edit", args=[client.pk]), NEW).status_code == 403

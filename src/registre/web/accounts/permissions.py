@@ -81,6 +81,9 @@ ACTIONS: dict[str, Action] = {
             _("File rights requests whose identity the product has verified (no email check)"),
         ),
         Action("webhooks.manage", MANAGERS, _("Manage webhooks")),
+        Action("retention.view", EVERY_ROLE, _("See retention sweeps, their forecast and the case holds")),
+        Action("retention.sweep", MANAGERS, _("Run a retention sweep now, or compute its forecast")),
+        Action("retention.hold", MANAGERS, _("Place and lift case holds")),
     ]
 }
 

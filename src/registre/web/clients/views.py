@@ -1,15 +1,18 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from registre.web.accounts.permissions import action_required, can, scope_of
-from registre.web.clients.actions import create_client
-from registre.web.clients.forms import ClientForm
-from registre.web.clients.models import Client
+from registre.web.clients import offboarding as steps
+from registre.web.clients.actions import create_client, end_contract, update_client
+from registre.web.clients.forms import ClientEditForm, ClientForm, EndContractForm
+from registre.web.clients.models import Client, Offboarding
 
 
 @action_required("clients.view")
@@ -38,3 +41,83 @@ def _render_list(request: HttpRequest, form: ClientForm, status: int = 200) -> H
         clients = clients.filter(tenant__in=scope.clients)
     context = {"clients": clients, "form": form if can(request.user, "clients.manage") else None}
     return render(request, "clients/list.html", context, status=status)
+
+
+@action_required("clients.view")
+def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    client = visible_client(request, pk)
+    return _render_detail(request, client, ClientEditForm(instance=client), EndContractForm())
+
+
+@require_POST
+@action_required("clients.manage")
+def client_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    client = visible_client(request, pk)
+    form = ClientEditForm(request.POST, instance=Client.objects.get(pk=pk))
+    if not form.is_valid():
+        return _render_detail(request, client, form, EndContractForm(), status=400)
+    update_client(client, request.user, **form.cleaned_data)
+    messages.success(request, _("The client is saved."))
+    return redirect("clients:detail", pk=client.pk)
+
+
+@require_POST
+@action_required("clients.manage")
+def client_end_contract(request: HttpRequest, pk: int) -> HttpResponse:
+    client = visible_client(request, pk)
+    form = EndContractForm(request.POST)
+    if not form.is_valid():
+        return _render_detail(request, client, ClientEditForm(instance=client), form, status=400)
+    try:
+        offboarding = end_contract(client, request.user, contract_end=form.cleaned_data["contract_end"])
+    except ValueError:
+        messages.error(request, _("This contract was already ended."))
+        return redirect("clients:detail", pk=client.pk)
+    messages.success(request, _("The export is on its way; deletion on %(date)s.") % {"date": offboarding.deletion_due})
+    return redirect("clients:detail", pk=client.pk)
+
+
+@action_required("clients.view")
+def client_certificate(request: HttpRequest, pk: int) -> HttpResponse:
+    client = visible_client(request, pk)
+    offboarding = Offboarding.objects.filter(client=client).first()
+    if offboarding is None or not offboarding.certificate_stored_as:
+        raise Http404
+    response = StreamingHttpResponse(steps.open_certificate(offboarding), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="deletion-certificate-{client.tenant}.pdf"'
+    return response
+
+
+@never_cache
+def client_export(request: HttpRequest, token: str) -> HttpResponse:
+    offboarding = steps.find_export(token)
+    if offboarding is None:
+        raise Http404
+    try:
+        chunks = steps.open_export(offboarding)
+    except FileNotFoundError:
+        return render(request, "clients/expired.html", status=410)
+    response = StreamingHttpResponse(chunks, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{offboarding.client.tenant}-export.zip"'
+    return response
+
+
+def visible_client(request: HttpRequest, pk: int) -> Client:
+    client = get_object_or_404(Client, pk=pk)
+    if not can(request.user, "clients.view", client):
+        raise PermissionDenied
+    return client
+
+
+def _render_detail(
+    request: HttpRequest, client: Client, form: ClientEditForm, end_form: EndContractForm, status: int = 200
+) -> HttpResponse:
+    manage = can(request.user, "clients.manage")
+    offboarding = Offboarding.objects.filter(client=client).first()
+    context = {
+        "client": client,
+        "offboarding": offboarding,
+        "form": form if manage else None,
+        "end_form": end_form if manage and offboarding is None else None,
+    }
+    return render(request, "clients/detail.html", context, status=status)

@@ -16,6 +16,7 @@ NAVIGATION = [
     ("console:home", _("Home"), "console.view"),
     ("requests:inbox", _("Requests"), "requests.view"),
     ("clients:list", _("Clients"), "clients.view"),
+    ("retention:overview", _("Retention"), "retention.view"),
     ("audit:list", _("Audit log"), "audit.view"),
     ("jobs:list", _("Jobs"), "jobs.view"),
     ("accounts:staff", _("Staff"), "staff.view"),
