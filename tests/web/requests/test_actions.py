@@ -14,6 +14,7 @@ from django.db import connection
 from django.utils import timezone
 
 from registre.core.deadlines import response_deadline
+from registre.core.engine import Identity
 from registre.web.accounts.models import StaffScope
 from registre.web.audit.actions import verify_chain
 from registre.web.audit.models import AuditEntry
@@ -23,6 +24,7 @@ from registre.web.requests.models import DataRequest, Transition
 from registre.web.requests.storage import export_path
 from registre.web.requests.tasks import perform_execution
 from registre.web.requests.workflow import State, TransitionError
+from registre.web.retention import actions as retention
 from registre.web.vault.keys import lookup_hash
 
 pytestmark = pytest.mark.django_db
@@ -349,3 +351,26 @@ def test_an_agent_scoped_to_other_activities_cannot_act_on_the_request(workspace
 def test_an_auditor_cannot_change_a_request(workspace, auditor):
     with pytest.raises(PermissionDenied):
         new_request(workspace, actor=auditor)
+
+
+def test_a_case_hold_stops_an_erasure_until_it_is_lifted(workspace, agent, dpo):
+    email = workspace.sample(1)["email"]
+    request = verified(workspace, kind="erasure")
+    actions.request_approval(request, agent)
+    hold = retention.place_hold(dpo, reason="litigation", reference="TJ-2026-17", identities=[Identity("email", email)])
+    with pytest.raises(TransitionError, match="TJ-2026-17"):
+        actions.approve_erasure(request, dpo)
+    retention.lift_hold(hold, dpo)
+    actions.approve_erasure(request, dpo)
+    assert run(request).state == State.COMPLETED
+    assert workspace.count("contacts", email=email) == 0
+
+
+def test_a_case_hold_placed_after_approval_sends_the_erasure_back_to_review(workspace, agent, dpo):
+    email = workspace.sample(1)["email"]
+    request = verified(workspace, kind="erasure")
+    actions.request_approval(request, agent)
+    actions.approve_erasure(request, dpo)
+    retention.place_hold(dpo, reason="authority", reference="CNIL-42", identities=[Identity("email", email)])
+    assert run(request).state == State.REVIEW
+    assert workspace.count("contacts", email=email) == 1

@@ -36,6 +36,7 @@ from registre.web.audit.actions import Actor, record
 from registre.web.clients.models import Client
 from registre.web.requests import exports
 from registre.web.requests.history import add_event, apply_step
+from registre.web.requests.holds import case_hold_on
 from registre.web.requests.letters import client_notice, person_letter, send_letter
 from registre.web.requests.models import (
     Attachment,
@@ -351,9 +352,19 @@ def request_approval(request: DataRequest, actor: Any, note: str = "") -> None:
 def approve_erasure(request: DataRequest, actor: Any, note: str = "") -> str:
     """awaiting_approval -> executing: approved by `actor` (requests.approve_erasure); the job's id."""
     _authorise(actor, "requests.approve_erasure", request)
+    _refuse_if_held(request)
     approver = actor if getattr(actor, "is_authenticated", False) else getattr(actor, "owner", None)
     apply_step(request, "approve", actor, note, approved_by=approver, approved_at=timezone.now())
     return _enqueue(request)
+
+
+def _refuse_if_held(request: DataRequest) -> None:
+    hold = case_hold_on(request)
+    if hold is not None:
+        raise TransitionError(
+            _("A case hold (%(reference)s) covers this person: the erasure waits until it is lifted.")
+            % {"reference": hold.reference}
+        )
 
 
 def execute_request(request: DataRequest, actor: Any, note: str = "") -> str:

@@ -19,6 +19,7 @@ from registre.web.redaction import redact
 from registre.web.requests.execution import Outcome, Progress, execute_parts
 from registre.web.requests.exports import create_export, delete_expired_exports
 from registre.web.requests.history import apply_step
+from registre.web.requests.holds import case_hold_on
 from registre.web.requests.letters import Composed, client_notice, person_letter, send_letter
 from registre.web.requests.models import DataRequest, Export
 from registre.web.requests.plans import objected_activities
@@ -62,6 +63,11 @@ def perform_execution(request_id: int, progress: Progress | None = None) -> dict
     request = DataRequest.objects.select_related("client").get(pk=request_id)
     if request.state != State.EXECUTING:
         return {"skipped": request.state}
+    hold = case_hold_on(request) if request.kind == Kind.ERASURE else None
+    if hold is not None:
+        # Placed after the approval: the erasure goes back to review until the hold is lifted.
+        apply_step(request, "fail", "system", note=f"Stopped by case hold {hold.reference}.")
+        return {"stopped_by": hold.reference}
     export, letter = None, None
     try:
         policy = require_policy()
