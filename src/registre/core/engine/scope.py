@@ -97,14 +97,7 @@ class BatchIdentities:
     def value_for(self, column: sa.Column[Any]) -> sa.ColumnElement[Any]:
         """The table's identity value, cast to the type of `column` when that is not text (an integer number)."""
         value: sa.ColumnElement[Any] = self.table.c.value
-        return value if _python_type(column) is str else sa.cast(value, column.type)
-
-
-def _python_type(column: sa.Column[Any]) -> type | None:
-    try:
-        return column.type.python_type
-    except NotImplementedError:
-        return None
+        return value if isinstance(column.type, sa.String) else sa.cast(value, column.type)
 
 
 @dataclass(frozen=True)
