@@ -21,7 +21,7 @@ from registre.web.accounts.models import ApiToken
 from registre.web.accounts.permissions import ACTIONS, allowed_actions, require
 from registre.web.api import webhooks
 from registre.web.api.actions import file_request
-from registre.web.api.auth import StaffToken, filed_by, readable_request, scoped, staff_request, token_of
+from registre.web.api.auth import StaffToken, filed_by, readable_request, staff_request, token_of
 from registre.web.api.callbacks import results_url
 from registre.web.api.models import Delivery, Webhook
 from registre.web.api.openapi import DescribedAPI
@@ -52,6 +52,7 @@ from registre.web.clients.models import Client
 from registre.web.portal.actions import portal_url
 from registre.web.requests import actions
 from registre.web.requests.models import DataRequest
+from registre.web.requests.scope import scoped
 from registre.web.requests.workflow import OPEN
 
 api = DescribedAPI(
@@ -237,7 +238,7 @@ def inbox(
     """The requests within the token owner's scope (`requests.view`), soonest deadline first."""
     token = token_of(request)
     require(token, "requests.view")
-    found = scoped(DataRequest.objects.select_related("client"), token)
+    found = scoped(DataRequest.objects.select_related("client"), token.owner)
     if state:
         found = found.filter(state__in=state)
     if kind:

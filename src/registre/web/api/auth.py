@@ -9,16 +9,16 @@ from __future__ import annotations
 
 import uuid
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q
 from django.http import Http404, HttpRequest
 from ninja.security import HttpBearer
 
 from registre.web.accounts.actions import authenticate_token
 from registre.web.accounts.models import ApiToken
-from registre.web.accounts.permissions import can, require, scope_of
+from registre.web.accounts.permissions import can, require
 from registre.web.api.models import Intake
 from registre.web.api.ratelimit import limit_token
-from registre.web.requests.models import DataRequest, RequestActivity
+from registre.web.requests.models import DataRequest
 
 
 class StaffToken(HttpBearer):
@@ -40,17 +40,6 @@ def token_of(request: HttpRequest) -> ApiToken:
 def require_action(token: ApiToken, action: str, obj: DataRequest | None = None) -> None:
     """PermissionDenied (403) unless the token may do `action` (on `obj`, within its owner's scope)."""
     require(token, action, obj)
-
-
-def scoped(requests: QuerySet[DataRequest], token: ApiToken) -> QuerySet[DataRequest]:
-    """The requests within the scope of the token's owner, as the console's inbox filters them."""
-    scope = scope_of(token.owner)
-    if scope.clients is not None:
-        requests = requests.filter(client__tenant__in=scope.clients)
-    if scope.activities is not None:
-        concerned = RequestActivity.objects.filter(request=OuterRef("pk"), activity__in=scope.activities)
-        requests = requests.filter(Exists(concerned))
-    return requests
 
 
 def lookup(identifier: str) -> Q:

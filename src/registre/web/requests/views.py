@@ -12,7 +12,6 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -21,7 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from registre.core.documents.pdf import write_pdf
-from registre.web.accounts.permissions import action_required, can, require, scope_of
+from registre.web.accounts.permissions import action_required, can, require
 from registre.web.clients.models import Client
 from registre.web.policy import current_policy
 from registre.web.requests import actions
@@ -36,22 +35,12 @@ from registre.web.requests.forms import (
     ReasonForm,
     identity_label,
 )
-from registre.web.requests.models import Attachment, DataRequest, Letter, RequestActivity
+from registre.web.requests.models import Attachment, DataRequest, Letter
 from registre.web.requests.reasons import present_plan
+from registre.web.requests.scope import scoped
 from registre.web.requests.workflow import Kind, TransitionError
 
 PAGE_SIZE = 50
-
-
-def scoped(requests: QuerySet[DataRequest], user: Any) -> QuerySet[DataRequest]:
-    """The requests within `user`'s scope: of their clients, concerning their activities."""
-    scope = scope_of(user)
-    if scope.clients is not None:
-        requests = requests.filter(client__tenant__in=scope.clients)
-    if scope.activities is not None:
-        concerned = RequestActivity.objects.filter(request=OuterRef("pk"), activity__in=scope.activities)
-        requests = requests.filter(Exists(concerned))
-    return requests
 
 
 def load(request: HttpRequest, reference: str, action: str = "requests.view") -> DataRequest:
