@@ -2,15 +2,18 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+LOCK := requirements.lock
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml $(LOCK) | cksum | cut -d' ' -f1)
 DEMO_DIR ?= demo
 
-.PHONY: install demo test lint typecheck unit messages clean
+.PHONY: install lock demo test lint typecheck unit messages clean
 
-$(STAMP): pyproject.toml
+# Every package, direct or transitive, comes from the hash-pinned lock; Registre itself is then
+# installed in editable mode without resolving anything again.
+$(STAMP): pyproject.toml $(LOCK)
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 
@@ -31,6 +34,13 @@ unit: install
 	$(BIN)/pytest -n auto
 
 test: lint typecheck unit
+
+# Refresh the lock after changing a dependency range in pyproject.toml: the newest releases within the ranges,
+# plus setuptools to build Registre itself (uv runs from its own venv).
+lock:
+	@test -x $(VENV)/lock/bin/uv || ($(PYTHON) -m venv $(VENV)/lock && $(VENV)/lock/bin/python -m pip install --quiet uv)
+	echo 'setuptools>=77' | $(VENV)/lock/bin/uv pip compile pyproject.toml - --extra dev --generate-hashes \
+		--universal --python-version 3.11 --upgrade --quiet --no-header -o $(LOCK)
 
 # Refresh the message catalogs after changing translatable text.
 messages: install
