@@ -3,7 +3,7 @@
 from registre.core.discovery.columns import ColumnVerdict, classify_column, kinds_of_value
 from registre.core.discovery.detectors import DETECTORS, Detector
 from registre.core.discovery.scan import ColumnFinding, ScanReport, scan_database, scan_policy
-from registre.core.discovery.text import Span, scan_text
+from registre.core.discovery.text import Span, scan_text, scan_texts
 
 __all__ = [
     "DETECTORS",
@@ -17,4 +17,5 @@ __all__ = [
     "scan_database",
     "scan_policy",
     "scan_text",
+    "scan_texts",
 ]

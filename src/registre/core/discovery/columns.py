@@ -208,4 +208,4 @@ def _name_kinds(text: str) -> set[str]:
     return set()
 
 
-_VALUE_DETECTORS = tuple(detector for detector in DETECTORS if detector.context is None)
+_VALUE_DETECTORS = tuple(detector for detector in DETECTORS if not detector.needs_context)

@@ -19,14 +19,20 @@ _LOCALES = (FrenchNames, EnglishUSNames, EnglishGBNames)
 _UPPER = "A-ZÀ-ÖØ-Þ"
 _LOWER = "a-zà-öø-ÿ"
 _TOKEN = rf"[{_UPPER}][{_LOWER}]+(?:[-'][{_UPPER}][{_LOWER}]+)*|[{_UPPER}]{{2,}}(?:[-'][{_UPPER}]{{2,}})*"
-_SEQUENCE = re.compile(rf"(?<![\w])(?:{_TOKEN})(?: (?:{_TOKEN}))+(?![\w])")
+# Particles of French, Dutch and Spanish surnames: "Benjamin du Pont", "Anne de la Salle".
+_PARTICLE = r"(?:de la|de l'|du|de|des|d'|van der|van|von|del|da|le|la) ?"
+_SEQUENCE = re.compile(rf"(?:{_TOKEN})(?: (?:{_PARTICLE})?(?:{_TOKEN}))+(?![\w])")
 _ADDRESSED = re.compile(
-    rf"(?<![\w])(?:M\.|Mme|Mlle|Me|Dr|Pr|Mr|Mrs|Ms|Miss|Monsieur|Madame|Mademoiselle|Maître|Docteur)\.? "
+    rf"(?:M\.|Mme|Mlle|Me|Dr|Pr|Mr|Mrs|Ms|Miss|Monsieur|Madame|Mademoiselle|Maître|Docteur)\.? "
     rf"((?:{_TOKEN})(?: (?:{_TOKEN}))?)(?![\w])"
 )
 _TITLES = frozenset(
     ("monsieur", "madame", "mademoiselle", "maître", "docteur", "mr", "mrs", "ms", "miss", "dr", "mme", "mlle", "me")
 )
+
+
+_LEADING_PARTICLE = re.compile(_PARTICLE)
+_SEQUENCE_TOKEN = re.compile(rf"(?:{_PARTICLE})?\S+")
 
 
 @dataclass(frozen=True)
@@ -56,20 +62,30 @@ def is_first_name(token: str) -> bool:
 
 
 def is_surname(token: str) -> bool:
-    """A known surname, or a word in capitals (French usage writes the surname so)."""
-    return token.lower() in name_lists().last or (token.isupper() and len(token) > 1)
+    """A known surname (after its particle, if any), or a word in capitals (French usage writes the surname so)."""
+    particle = _LEADING_PARTICLE.match(token)
+    if particle and particle.end() < len(token):
+        token = token[particle.end() :]
+    last = name_lists().last
+    return all(part in last for part in token.lower().split("-")) or (token.isupper() and len(token) > 1)
 
 
 def find_names(text: str) -> list[tuple[int, int]]:
     """The (start, end) of every person's name found in `text`."""
-    spans = [(match.start(1), match.end(1)) for match in _ADDRESSED.finditer(text)]
+    spans = [(match.start(1), match.end(1)) for match in _ADDRESSED.finditer(text) if _starts_a_word(text, match)]
     for match in _SEQUENCE.finditer(text):
-        spans.extend(_names_in_sequence(match.group(), match.start()))
+        if _starts_a_word(text, match):
+            spans.extend(_names_in_sequence(match.group(), match.start()))
     return spans
 
 
+def _starts_a_word(text: str, match: re.Match[str]) -> bool:
+    """The match does not begin inside a word (checked here so the patterns can start with a class)."""
+    return match.start() == 0 or not (text[match.start() - 1].isalnum() or text[match.start() - 1] == "_")
+
+
 def _names_in_sequence(sequence: str, offset: int) -> list[tuple[int, int]]:
-    tokens = [(token.start(), token.group()) for token in re.finditer(r"\S+", sequence)]
+    tokens = [(token.start(), token.group()) for token in _SEQUENCE_TOKEN.finditer(sequence)]
     spans = []
     index = 0
     while index < len(tokens) - 1:
