@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 from enum import StrEnum
@@ -13,7 +14,8 @@ from rich.table import Table
 
 from registre.cli.console import PolicyOption, err, fail, out, require_policy
 from registre.core.discovery import ColumnFinding, ScanReport, scan_database, scan_policy, scan_text
-from registre.core.discovery.scan import DEFAULT_ROWS
+from registre.core.discovery.scan import DEFAULT_ROWS, save_last_scan
+from registre.core.policy import resolve_policy_path
 from registre.core.sources import SourceError, create_engine_for_url, describe_error
 
 
@@ -55,8 +57,10 @@ def scan(
         report = _scan_url(url, rows, seed) if url else _scan_policy(policy, system, rows, seed)
     except SourceError as error:
         fail(str(error))
+    if url is None and not system:
+        save_last_scan(report, resolve_policy_path(policy), dt.datetime.now(dt.UTC))
     if output_format is ScanFormat.json:
-        out.print(json.dumps(_report_dict(report), indent=2, ensure_ascii=False), markup=False)
+        out.print(json.dumps(report.to_dict(), indent=2, ensure_ascii=False), markup=False)
     elif output_format is ScanFormat.yaml:
         out.print(report.snippet() or "# nothing undeclared\n", markup=False, end="")
     else:
@@ -152,31 +156,3 @@ def _status(finding: ColumnFinding) -> str:
     if finding.undeclared:
         return "undeclared"
     return "declared"
-
-
-def _report_dict(report: ScanReport) -> dict[str, object]:
-    return {
-        "seconds": round(report.seconds, 3),
-        "skipped": report.skipped,
-        "columns": [
-            {
-                "system": finding.system,
-                "table": finding.table,
-                "dataset": finding.dataset,
-                "column": finding.column,
-                "type": finding.sql_type,
-                "personal": finding.verdict.personal,
-                "kind": finding.verdict.kind,
-                "category": finding.verdict.category,
-                "confidence": finding.verdict.confidence,
-                "sampled": finding.verdict.sampled,
-                "evidence": finding.verdict.counts,
-                "name_says": finding.verdict.name_says,
-                "declared": finding.declared,
-                "undeclared": finding.undeclared,
-                "contradicted": finding.contradicted,
-            }
-            for finding in report.findings
-        ],
-        "snippet": report.snippet(),
-    }

@@ -8,9 +8,12 @@ declared columns whose values contradict their category.
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -60,6 +63,26 @@ class ColumnFinding:
             return self.verdict.category != self.declared and self.verdict.kind not in expected
         return not any(self.verdict.counts.get(kind) for kind in expected)
 
+    def to_dict(self) -> dict[str, Any]:
+        verdict = self.verdict
+        return {
+            "system": str(self.system),
+            "table": str(self.table),
+            "dataset": self.dataset,
+            "column": str(self.column),
+            "type": self.sql_type,
+            "personal": verdict.personal,
+            "kind": verdict.kind,
+            "category": verdict.category,
+            "confidence": verdict.confidence,
+            "sampled": verdict.sampled,
+            "evidence": dict(verdict.counts),
+            "name_says": verdict.name_says,
+            "declared": self.declared,
+            "undeclared": self.undeclared,
+            "contradicted": self.contradicted,
+        }
+
 
 @dataclass
 class ScanReport:
@@ -80,6 +103,15 @@ class ScanReport:
     @property
     def contradicted(self) -> list[ColumnFinding]:
         return [finding for finding in self.findings if finding.contradicted]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The report as JSON: verdicts, counts and declarations, never a sampled value."""
+        return {
+            "seconds": round(self.seconds, 3),
+            "skipped": dict(self.skipped),
+            "columns": [finding.to_dict() for finding in self.findings],
+            "snippet": self.snippet(),
+        }
 
     def snippet(self) -> str:
         """YAML to paste under `systems:` declaring the undeclared personal columns, by system and dataset."""
@@ -173,3 +205,31 @@ def _attach_declarations(report: ScanReport, datasets: dict[str, Dataset]) -> No
         finding.dataset = declared[0]
         spec = declared[1].fields.get(finding.column)
         finding.declared = spec.category if spec else None
+
+
+LAST_SCAN_FILE = ".registre-scan.json"
+
+
+def last_scan_path(policy_path: Path) -> Path:
+    """Where the last scan of a policy's systems is kept: beside the policy file."""
+    return policy_path.parent / LAST_SCAN_FILE
+
+
+def save_last_scan(report: ScanReport, policy_path: Path, when: dt.datetime) -> Path | None:
+    """Keep `report` as the policy's last scan (for `map --live`); None when the folder is not writable."""
+    path = last_scan_path(policy_path)
+    payload = {"scanned_at": when.isoformat(timespec="seconds"), **report.to_dict()}
+    try:
+        path.write_text(json.dumps(payload, ensure_ascii=False, indent=1), encoding="utf-8")
+    except OSError:
+        return None
+    return path
+
+
+def load_last_scan(policy_path: Path) -> dict[str, Any] | None:
+    """The last scan kept for the policy, or None (never scanned, or the file is unreadable)."""
+    try:
+        payload = json.loads(last_scan_path(policy_path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return payload if isinstance(payload, dict) and isinstance(payload.get("columns"), list) else None
