@@ -38,3 +38,11 @@ def test_a_table_without_an_integer_key_gives_its_first_rows(database_url):
         rows = sample_rows(connection, unkeyed, list(unkeyed.columns), 20)
     engine.dispose()
     assert len(rows) == 20
+
+
+def test_a_table_a_little_larger_than_twice_the_sample_is_sampled(database_url):
+    engine, keyed, _ = _table(database_url)
+    with engine.connect() as connection:
+        rows = sample_rows(connection, keyed, list(keyed.columns), 2000)
+    engine.dispose()
+    assert 1000 <= len(rows) <= 2000

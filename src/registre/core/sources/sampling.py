@@ -72,7 +72,7 @@ def _keyed_sample(
     if low is None or high - low + 1 <= rows * 2:
         return None
     draw = random.Random(f"{table.name}:{seed}")
-    drawn = draw.sample(range(low, high + 1), rows * _KEY_DRAWS)
+    drawn = draw.sample(range(low, high + 1), min(rows * _KEY_DRAWS, high - low + 1))
     found: dict[Any, Sequence[Any]] = {
         row[-1]: tuple(row[:-1]) for row in connection.execute(sa.select(*columns, key).where(key.in_(drawn)))
     }
