@@ -84,7 +84,7 @@ def _valid_phone(candidate: str, region: str = "FR") -> bool:
 # separators): no need to ask the parser, which costs tens of microseconds a number.
 _FRENCH_OR_NANP = re.compile(
     r"0[1-9](?:[\s.-]?\d{2}){4}|\+33[\s.-]?(?:\(0\)[\s.-]?)?[1-9](?:[\s.-]?\d{2}){4}"
-    r"|(?:\+1[\s.-]?)?(?:\(\d{3}\)\s?|\d{3}[.-])\d{3}[.-]\d{4}"
+    r"|(?:(?:\+1|001)[\s.-]?)?(?:\(\d{3}\)\s?|\d{3}[.-])\d{3}[.-]\d{4}(?:\s?(?:x|ext\.?)\s?\d{1,5})?"
 )
 
 
