@@ -25,6 +25,7 @@ from registre.web.accounts.actions import create_token
 from registre.web.clients.actions import ensure_client
 from registre.web.clients.models import Offboarding
 from registre.web.clients.offboarding import client_file, token_digest
+from registre.web.discovery.models import ScanRun
 from registre.web.jobs.tasks import verify_audit_chain
 from registre.web.portal.actions import issue_challenge
 from registre.web.requests import actions as requests
@@ -85,6 +86,11 @@ def a_closed_request(kind: str = "access") -> DataRequest:
 
 def a_request(people: dict[str, User | None]) -> dict[str, Any]:
     return {"reference": a_closed_request().reference}
+
+
+def a_scan(people: dict[str, User | None]) -> dict[str, Any]:
+    finding = {"system": "crm", "table": "contacts", "column": "c9", "category": "contact.email", "undeclared": True}
+    return {"pk": ScanRun.objects.create(rows=10, status="done", report={"columns": [finding]}).pk}
 
 
 def a_case_hold(people: dict[str, User | None]) -> dict[str, Any]:
@@ -264,6 +270,14 @@ MATRIX: dict[str, Route] = {
         staff(MANAGERS, ok=302), method="post", data={"reason": "authority", "reference": "CNIL-1", "tenant": "t-1"}
     ),
     "retention:hold_lift": Route(staff(MANAGERS, ok=302), method="post", kwargs=a_case_hold),
+    "discovery:overview": Route(staff(READERS)),
+    "discovery:run": Route(staff(MANAGERS, ok=302), method="post", data={"rows": "50"}),
+    "discovery:decision": Route(
+        staff(MANAGERS, ok=302),
+        method="post",
+        kwargs=a_scan,
+        data={"finding": "crm.contacts.c9", "decision": "accepted"},
+    ),
     "clients:list": Route(staff(ROLES)),
     "clients:create": Route(
         staff(MANAGERS, ok=302),

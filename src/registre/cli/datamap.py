@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 
 from registre.cli.console import LangOption, Language, PolicyOption, out, require_policy
+from registre.core.discovery.scan import load_last_scan
+from registre.core.policy import resolve_policy_path
 from registre.core.sources.datamap import DataMap, MappedDataset, build_data_map
 from registre.core.sources.drift import SystemDrift, inspect_drift
 
@@ -44,11 +46,14 @@ def map_systems(
         payload: dict[str, object] = {"map": data_map.to_dict()}
         if live:
             payload["drift"] = [drift.to_dict() for drift in drifts]
+            payload["last_scan"] = load_last_scan(resolve_policy_path(policy))
         out.print(json.dumps(payload, indent=2, ensure_ascii=False), markup=False)
     else:
         print_map(data_map, lang.value)
         for drift in drifts:
             print_drift(drift)
+        if live:
+            print_last_scan(load_last_scan(resolve_policy_path(policy)))
     if any(not drift.ok for drift in drifts):
         raise typer.Exit(1)
 
@@ -84,3 +89,18 @@ def print_drift(drift: SystemDrift) -> None:
     out.print(f"[bold red]{drift.system}: the database differs from the policy[/]")
     for message in drift.messages():
         out.print(f"  - {message}", markup=False)
+
+
+def print_last_scan(scan: dict[str, Any] | None) -> None:
+    """What the last `registre scan` found that the policy does not say, or how to get one."""
+    if scan is None:
+        out.print("No scan of the databases yet: `registre scan` finds undeclared personal data.", markup=False)
+        return
+    flagged = [column for column in scan["columns"] if column.get("undeclared") or column.get("contradicted")]
+    out.print(f"Last scan ({scan.get('scanned_at', '?')}): {len(flagged)} finding(s)", markup=False)
+    for column in flagged:
+        where = f"{column['system']}.{column['table']}.{column['column']}"
+        if column.get("contradicted"):
+            out.print(f"  - {where}: declared {column['declared']}, values say {column['category']}", markup=False)
+        else:
+            out.print(f"  - {where}: undeclared {column['category']}", markup=False)

@@ -18,6 +18,7 @@ from registre.cli import (
     dsr,
     keys,
     retention,
+    scan,
     serve,
     staff,
     worker,
@@ -37,6 +38,7 @@ app.command("notice")(documents.notice)
 app.command("subprocessors")(documents.subprocessors)
 app.command("diff")(diff.diff)
 app.command("map")(datamap.map_systems)
+app.command("scan")(scan.scan)
 app.command("demo")(demo.demo)
 app.command("serve")(serve.serve)
 app.command("migrate")(serve.migrate)

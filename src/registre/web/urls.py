@@ -21,6 +21,7 @@ urlpatterns = [
     path("console/requests/", include("registre.web.requests.urls")),
     path("console/clients/", include("registre.web.clients.urls")),
     path("console/retention/", include("registre.web.retention.urls")),
+    path("console/discovery/", include("registre.web.discovery.urls")),
     path("privacy/", include("registre.web.portal.urls")),
     path("api/", api.urls),
     path("opengdpr/", opengdpr_api.urls),

@@ -84,6 +84,9 @@ ACTIONS: dict[str, Action] = {
         Action("retention.view", EVERY_ROLE, _("See retention sweeps, their forecast and the case holds")),
         Action("retention.sweep", MANAGERS, _("Run a retention sweep now, or compute its forecast")),
         Action("retention.hold", MANAGERS, _("Place and lift case holds")),
+        Action("discovery.view", READERS, _("See the scans for undeclared personal data and their findings")),
+        Action("discovery.run", MANAGERS, _("Scan the databases for personal data")),
+        Action("discovery.decide", MANAGERS, _("Accept or dismiss the findings of a scan")),
     ]
 }
 

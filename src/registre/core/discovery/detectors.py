@@ -1,0 +1,269 @@
+"""The detectors: one compiled pattern per kind of identifier, and the check each candidate must pass.
+
+A pattern finds candidates cheaply (C-speed `re` scans with a literal or a digit
+class first); only candidates reach the checksum or the phone-number parser.
+Checksum kinds (IBAN, card, NIR, SIREN, SIRET) are kept only when their check
+digits hold; SIREN, SIRET and dates of birth also need a context word before
+them in free text, since nine digits or a date say nothing alone.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import phonenumbers
+
+from registre.core.discovery import checksums
+
+_SEPARATORS = re.compile(r"[\s.\-/()]")
+
+
+@dataclass(frozen=True)
+class Detector:
+    """One kind of personal data or secret: its taxonomy category, candidate pattern and validation.
+
+    `priority` settles overlapping hits (the checksum kinds first). `near`,
+    when set, is a cheap pattern the hit must be close to: the pattern is only
+    tried from `before` characters before each of its matches to `after`
+    characters after it. Context words use it (`before=0`: the hit follows
+    them), and so do kinds with a rare anchor (the `@` of an email, a
+    postcode). `not_after` is the characters that may not stand just before a
+    hit (a word boundary checked in Python, so that the pattern can start with
+    a character class, which `re` scans for quickly).
+    """
+
+    kind: str
+    category: str
+    pattern: re.Pattern[str]
+    validate: Callable[[str], bool]
+    priority: int
+    near: re.Pattern[str] | None = None
+    before: int = 0
+    after: int = 40
+    not_after: re.Pattern[str] | None = None
+    secret: bool = False
+
+    @property
+    def needs_context(self) -> bool:
+        """Its hits mean something only after a context word (`near` with nothing before)."""
+        return self.near is not None and self.before == 0
+
+
+def _digits(text: str) -> str:
+    return _SEPARATORS.sub("", text)
+
+
+def _valid_phone(candidate: str, region: str = "FR") -> bool:
+    """A number the numbering plan allows; a candidate written with no separator must also be assigned.
+
+    The pattern already asks for a phone's shape (grouped digits, a country
+    code, a leading 0); the plan's lengths then decide. Unseparated digits say
+    less, so they must fall in an assigned range.
+    """
+    text = candidate.strip()
+    if text.startswith("00"):
+        text = "+" + text[2:]
+    if _FRENCH_OR_NANP.fullmatch(text):
+        return True
+    check = phonenumbers.is_valid_number if text.lstrip("+").isdigit() else phonenumbers.is_possible_number
+    regions = (None,) if text.startswith("+") else (region, "US")
+    for default in regions:
+        try:
+            number = phonenumbers.parse(text, default)
+        except phonenumbers.NumberParseException:
+            continue
+        if check(number):
+            return True
+    return False
+
+
+# Shapes that are possible numbers by construction (French national or +33, North American with its
+# separators): no need to ask the parser, which costs tens of microseconds a number.
+_FRENCH_OR_NANP = re.compile(
+    r"0[1-9](?:[\s.-]?\d{2}){4}|\+33[\s.-]?(?:\(0\)[\s.-]?)?[1-9](?:[\s.-]?\d{2}){4}"
+    r"|(?:(?:\+1|001)[\s.-]?)?(?:\(\d{3}\)\s?|\d{3}[.-])\d{3}[.-]\d{4}(?:\s?(?:x|ext\.?)\s?\d{1,5})?"
+)
+
+
+def _valid_ipv4(candidate: str) -> bool:
+    """Four octets of at most 255, without the leading zeros of a version or a date (`01.02.2024.1`)."""
+    return all(int(octet) <= 255 and (octet == "0" or not octet.startswith("0")) for octet in candidate.split("."))
+
+
+def _valid_ip(candidate: str) -> bool:
+    try:
+        ipaddress.ip_address(candidate)
+    except ValueError:
+        return False
+    return True
+
+
+def _valid_date(candidate: str) -> bool:
+    years = re.findall(r"(?:19|20)\d{2}", candidate)
+    return bool(years) and 1900 <= int(years[-1]) <= 2025
+
+
+def _always(_candidate: str) -> bool:
+    return True
+
+
+_WORD = re.compile(r"\w")
+_MONTHS = (
+    "janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|novembre|décembre|decembre|"
+    "january|february|march|april|may|june|july|august|september|october|november|december"
+)
+_STREETS = "rue|avenue|av\\.|boulevard|bd|place|chemin|allée|allee|impasse|route|quai|cours|square|passage|voie|sentier"
+
+DETECTORS: tuple[Detector, ...] = (
+    Detector(
+        "iban",
+        "economic.bank_account",
+        re.compile(r"[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b"),
+        lambda text: checksums.iban_valid(_digits(text)),
+        priority=90,
+        not_after=_WORD,
+    ),
+    Detector(
+        "nir",
+        "nir.nir",
+        re.compile(r"[12378] ?\d{2} ?\d{2} ?(?:\d{2}|2[AB]) ?\d{3} ?\d{3} ?\d{2}\b"),
+        lambda text: checksums.nir_valid(_digits(text)),
+        priority=85,
+        not_after=_WORD,
+    ),
+    Detector(
+        "payment_card",
+        "economic.payment_card",
+        re.compile(r"\d{4}(?:[ -]?\d{6}[ -]?\d{4,5}|(?:[ -]?\d{4}){2}[ -]?\d{1,7}|\d{8,15})\b"),
+        lambda text: checksums.card_valid(_digits(text)),
+        priority=80,
+        not_after=_WORD,
+    ),
+    Detector(
+        "siret",
+        "professional.company_registration",
+        re.compile(r"\d{3}[ \u00a0]?\d{3}[ \u00a0]?\d{3}[ \u00a0]?\d{5}\b"),
+        lambda text: checksums.siret_valid(_digits(text)),
+        priority=82,
+        near=re.compile(r"[sS][iI][rR][eE][tT]|[éÉeE]tablissement|[eE]stablishment"),
+        not_after=_WORD,
+    ),
+    Detector(
+        "siren",
+        "professional.company_registration",
+        re.compile(r"\d{3}[ \u00a0]?\d{3}[ \u00a0]?\d{3}\b"),
+        lambda text: checksums.siren_valid(_digits(text)),
+        priority=75,
+        near=re.compile(
+            r"[sS][iI][rR][eE][nN]|R\.?C\.?S|[iI]mmatricul|[rR]egistration|[cC]ompany (?:number|no)|n° TVA|VAT|[vV]at\b"
+        ),
+        not_after=_WORD,
+    ),
+    Detector(
+        "email",
+        "contact.email",
+        re.compile(r"(?<![\w.+-])[\w.+-]{1,64}@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}\b"),
+        _always,
+        priority=70,
+        near=re.compile("@"),
+        before=65,
+        after=255,
+    ),
+    Detector(
+        "phone",
+        "contact.phone",
+        re.compile(
+            r"(?:(?:\+|00)[1-9]\d{0,2}[\s.-]?(?:\(0\)[\s.-]?)?(?:\(\d{1,4}\)[\s.-]?)?\d{1,4}(?:[\s.-]?\d{1,4}){1,5}"
+            r"|0[1-9](?:[\s.-]?\d{2}){4}"
+            r"|(?:\(\d{3}\)\s?|\d{3}[.-])\d{3}[.-]\d{4}"
+            r")(?:\s?(?:x|ext\.?)\s?\d{1,5})?(?![\w])"
+        ),
+        _valid_phone,
+        priority=60,
+        not_after=re.compile(r"[\w+]"),
+    ),
+    Detector(
+        "ipv4",
+        "connection.ip_address",
+        re.compile(r"\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}(?![\d.])"),
+        _valid_ipv4,
+        priority=55,
+        not_after=re.compile(r"[\w./]"),
+    ),
+    Detector(
+        "ipv6",
+        "connection.ip_address",
+        re.compile(
+            r"(?:[0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{0,4}:|::[0-9A-Fa-f])[0-9A-Fa-f:]{0,37}(?:\d{1,3}(?:\.\d{1,3}){3})?(?![\w:])"
+        ),
+        _valid_ip,
+        priority=55,
+        not_after=re.compile(r"[\w:.]"),
+    ),
+    Detector(
+        "postal_address",
+        "contact.postal_address",
+        re.compile(
+            # A street (a number, a street word, or a flat) then a French, British or American postcode and a town.
+            rf"(?:(?<![\w/.-])\d{{1,5}}(?: ?(?:bis|ter|[A-Za-z]))?,? "
+            rf"|\b(?i:flat|studio|apartment|appartement|bâtiment) [\w-]{{1,5}}, "
+            rf"|\b(?=(?i:{_STREETS}) ))(?:[^\n,;:.]|\.(?! )|(?<=Apt|Ste|Bât)\. ){{3,60}}?,? "
+            rf"(?:(?:\d{{5}}|[A-Z]{{1,2}}\d[A-Z\d]? ?\d[A-Z]{{2}}) [A-ZÀ-Ý][\w'’\- ]{{1,40}}?(?=$|[\n,;.)]|\s\s)"
+            rf"|[A-Z][a-z]+(?: [A-Z][a-z]+)*, [A-Z]{{2}} \d{{5}}\b)"
+        ),
+        _always,
+        priority=50,
+        # A postcode followed by a town, a British postcode, or an American state and ZIP code.
+        near=re.compile(r"\d(?<!\w\d)\d{4} [A-ZÀ-Ý]|[A-Z]{1,2}\d[A-Z\d]? \d[A-Z]{2}\b|, [A-Z]{2} \d{5}\b"),
+        before=90,
+        after=60,
+    ),
+    Detector(
+        "birth_date",
+        "identification.birth_date",
+        re.compile(
+            rf"(?i)\b(?:\d{{1,2}}[/.-]\d{{1,2}}[/.-](?:19|20)\d{{2}}|(?:19|20)\d{{2}}-\d{{2}}-\d{{2}}"
+            rf"|\d{{1,2}}(?:er)? (?:{_MONTHS}) (?:19|20)\d{{2}}|(?:{_MONTHS}) \d{{1,2}}, (?:19|20)\d{{2}})\b"
+        ),
+        _valid_date,
+        priority=45,
+        near=re.compile(r"[nN][éÉ]e?s?\b|[nN]aissance|[bB]irth|[bB]orn\b|D[oO][bB]\b|dob\b|[âÂ]ge\b|[aA]nniversaire"),
+        after=30,
+    ),
+    Detector(
+        "password_hash",
+        "security.password",
+        re.compile(
+            r"\$2[abxy]?\$\d{2}\$[./A-Za-z0-9]{53}|\$argon2(?:id|i|d)\$v=\d+\$m=\d+,t=\d+,p=\d+\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+"
+            r"|\$[156]\$(?:rounds=\d+\$)?[./A-Za-z0-9]{1,16}\$[./A-Za-z0-9]{22,86}"
+            r"|(?:pbkdf2_sha256|pbkdf2_sha1|argon2|bcrypt_sha256)\$[^\s$]+\$[^\s$]+(?:\$[^\s$]+)?|\{S?SHA(?:256|512)?\}[A-Za-z0-9+/=]{20,}"
+        ),
+        _always,
+        priority=95,
+        secret=True,
+    ),
+    Detector(
+        "jwt",
+        "security.authentication",
+        re.compile(r"eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"),
+        _always,
+        priority=95,
+        secret=True,
+    ),
+    Detector(
+        "api_key",
+        "security.authentication",
+        re.compile(
+            r"(?:sk|pk|rk)_(?:live|test)_[A-Za-z0-9]{16,}|AKIA[0-9A-Z]{16}\b|gh[pousr]_[A-Za-z0-9]{36}\b"
+            r"|xox[abprs]-[A-Za-z0-9-]{10,}|AIza[0-9A-Za-z_-]{35}\b|glpat-[A-Za-z0-9_-]{20}\b"
+        ),
+        _always,
+        priority=95,
+        secret=True,
+    ),
+)
+
+BY_KIND = {detector.kind: detector for detector in DETECTORS}
