@@ -189,6 +189,7 @@ REGISTRE_PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français"), ("en", "English")]
 LOCALE_PATHS = [WEB_DIR / "locale"]
+FORMAT_MODULE_PATH = ["registre.web.formats"]  # one date format per language (see that package)
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = env_str("REGISTRE_TIME_ZONE", "Europe/Paris")
