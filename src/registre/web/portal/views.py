@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from registre.web.api.ratelimit import hit
 from registre.web.policy import current_policy
 from registre.web.portal.actions import (
     ChallengeError,
@@ -26,7 +28,6 @@ from registre.web.portal.actions import (
 )
 from registre.web.portal.forms import CodeForm, RequestForm
 from registre.web.portal.models import Challenge
-from registre.web.portal.throttle import allow
 from registre.web.requests.actions import download_export, find_by_status_token, find_export
 from registre.web.requests.models import DataRequest, Export, Transition
 from registre.web.requests.workflow import KIND_EXPLANATIONS, Kind, State
@@ -61,15 +62,22 @@ def throttled(reads: bool = False) -> Callable[[Callable[..., HttpResponse]], Ca
         @wraps(view)
         def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             limit = POSTS_PER_ADDRESS if request.method == "POST" else READS_PER_ADDRESS
-            if (request.method == "POST" or reads) and not allow(
-                f"portal:{request.method}:{client_address(request)}", *limit
-            ):
-                return render(request, "portal/slow_down.html", status=429)
+            if request.method == "POST" or reads:
+                decision = hit(f"portal:{request.method}:{client_address(request)}", *limit)
+                if not decision.allowed:
+                    return slow_down(request, decision.retry_after)
             return view(request, *args, **kwargs)
 
         return guarded
 
     return decorate
+
+
+def slow_down(request: HttpRequest, retry_after: int) -> HttpResponse:
+    """The 429 page, saying how long to wait, with the same wait in `Retry-After` (seconds)."""
+    response = render(request, "portal/slow_down.html", {"minutes": math.ceil(retry_after / 60)}, status=429)
+    response["Retry-After"] = str(retry_after)
+    return response
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -86,8 +94,9 @@ def request_form(request: HttpRequest, kind: str) -> HttpResponse:
     form = RequestForm(request.POST or None, kind=kind, policy=policy)
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"]
-        if not allow(f"portal:email:{email.casefold()}", *SUBMISSIONS_PER_EMAIL):
-            return render(request, "portal/slow_down.html", status=429)
+        decision = hit(f"portal:email:{email.casefold()}", *SUBMISSIONS_PER_EMAIL)
+        if not decision.allowed:
+            return slow_down(request, decision.retry_after)
         try:
             _data_request, challenge = submit_request(
                 kind=kind,
@@ -97,8 +106,8 @@ def request_form(request: HttpRequest, kind: str) -> HttpResponse:
                 details=form.details(),
                 lang=(get_language() or "fr")[:2],
             )
-        except TooManyChallenges:
-            return render(request, "portal/slow_down.html", status=429)
+        except TooManyChallenges as refused:
+            return slow_down(request, refused.retry_after)
         return redirect("portal:verify", challenge.public_id)
     context = {"form": form, "kind": Kind(kind), "explanation": KIND_EXPLANATIONS[Kind(kind)]}
     return render(request, "portal/form.html", context, status=400 if form.errors else 200)
@@ -129,8 +138,8 @@ def resend(request: HttpRequest, challenge_id: str) -> HttpResponse:
     challenge = get_object_or_404(Challenge.objects.select_related("request"), public_id=challenge_id)
     try:
         fresh = issue_challenge(challenge.request)
-    except TooManyChallenges:
-        return render(request, "portal/slow_down.html", status=429)
+    except TooManyChallenges as refused:
+        return slow_down(request, refused.retry_after)
     except ChallengeError:
         raise Http404 from None
     return redirect("portal:verify", fresh.public_id)
