@@ -30,7 +30,7 @@ from registre.web.portal.forms import CodeForm, RequestForm
 from registre.web.portal.models import Challenge
 from registre.web.requests.actions import download_export, find_by_status_token, find_export
 from registre.web.requests.models import DataRequest, Export, Transition
-from registre.web.requests.workflow import KIND_EXPLANATIONS, Kind, State
+from registre.web.requests.workflow import KIND_EXPLANATIONS, STEPS, Kind, State
 from registre.web.security import client_address
 
 # (hits, seconds) per client address: page views of secret links, and form posts.
@@ -170,7 +170,8 @@ def status(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "portal/status.html", status_context(data_request, token))
 
 
-CANCELLABLE = frozenset({State.RECEIVED, State.VERIFYING, State.REVIEW, State.AWAITING_APPROVAL})
+# The person may withdraw whenever the workflow lets the request be cancelled (forwarded to a client included).
+CANCELLABLE = STEPS["cancel"][0]
 
 
 def status_context(data_request: DataRequest, token: str) -> dict[str, Any]:
@@ -183,33 +184,46 @@ def status_context(data_request: DataRequest, token: str) -> dict[str, Any]:
         "letters": data_request.letters.filter(recipient="person"),
         "export": export if export is not None and export.available else None,
         "cancellable": data_request.state in CANCELLABLE,
-        "progress": progress_of(data_request.state),
+        "progress": progress_of(data_request.state, state_before_closing(data_request)),
     }
 
 
-def progress_of(state: str) -> list[tuple[str, str]]:
-    """The stages shown to the person, each `done`, `current` or `todo`."""
-    stages = [
-        ("received", _("Received")),
-        ("verified", _("Identity confirmed")),
-        ("handled", _("Being handled")),
-        ("answered", _("Answered")),
-    ]
-    reached = {
-        State.RECEIVED: 0,
-        State.VERIFYING: 0,
-        State.REVIEW: 2,
-        State.AWAITING_APPROVAL: 2,
-        State.EXECUTING: 2,
-        State.FORWARDED: 2,
-        State.COMPLETED: 4,
-        State.REFUSED: 4,
-        State.CANCELLED: 4,
-    }[State(state)]
+REACHED = {
+    State.RECEIVED: 0,
+    State.VERIFYING: 0,
+    State.REVIEW: 2,
+    State.AWAITING_APPROVAL: 2,
+    State.EXECUTING: 2,
+    State.FORWARDED: 2,
+    State.COMPLETED: 4,
+    State.REFUSED: 4,
+}
+
+
+def progress_of(state: str, before: str | None = None) -> list[tuple[str, str]]:
+    """The stages shown to the person, each `done`, `current`, `todo` or `stopped`.
+
+    A withdrawn (cancelled) request keeps the stages it had passed, and ends on "Withdrawn" instead of
+    "Answered": nothing was answered. `before` is the state it was withdrawn from.
+    """
+    stages = [_("Received"), _("Identity confirmed"), _("Being handled"), _("Answered")]
+    if state == State.CANCELLED:
+        reached = REACHED.get(State(before), 0) if before else 0
+        passed = [(label, "done") for label in stages[:reached]]
+        return [*passed, (_("Withdrawn"), "stopped")]
+    reached = REACHED[State(state)]
     return [
         (label, "done" if index < reached else "current" if index == reached else "todo")
-        for index, (_key, label) in enumerate(stages)
+        for index, label in enumerate(stages)
     ]
+
+
+def state_before_closing(data_request: DataRequest) -> str | None:
+    """The state a closed request was in just before it closed; None for an open one."""
+    if data_request.is_open:
+        return None
+    last = data_request.transitions.filter(event=Transition.Event.STATE, to_state=data_request.state)
+    return last.order_by("-at", "-pk").values_list("from_state", flat=True).first()
 
 
 @never_cache
