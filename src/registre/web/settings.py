@@ -219,9 +219,14 @@ LOG_LEVEL = env_str("REGISTRE_LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact": {"()": "registre.web.redaction.RedactPersonalData"}},
+    "filters": {
+        "redact": {"()": "registre.web.redaction.RedactPersonalData"},
+        "refusals": {"()": "registre.web.request_log.RefusalWithoutTraceback"},
+    },
     "formatters": {"plain": {"format": "{asctime} {levelname} {name}: {message}", "style": "{"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact"], "formatter": "plain"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact", "refusals"], "formatter": "plain"}
+    },
     # Libraries (WeasyPrint, fontTools...) say only what matters; Registre and its server say more.
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {

@@ -3,7 +3,9 @@
 The REST API (/api/) joins here.
 """
 
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
 from registre.web.api.api import api
@@ -13,6 +15,7 @@ from registre.web.console import views as console
 urlpatterns = [
     path("", console.root, name="root"),
     path("health/", console.health, name="health"),
+    path("favicon.ico", RedirectView.as_view(url=static("registre/favicon.svg"), permanent=True), name="favicon"),
     path("i18n/language/", set_language, name="set_language"),
     path("console/", include("registre.web.console.urls")),
     path("console/", include("registre.web.accounts.urls")),
