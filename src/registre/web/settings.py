@@ -64,6 +64,8 @@ REGISTRE_MARKETING_ACTIVITIES = env_list("REGISTRE_MARKETING_ACTIVITIES", [])
 # Calls per minute: of one API token, and from one client address (before authentication).
 REGISTRE_API_RATE_PER_TOKEN = env_int("REGISTRE_API_RATE_PER_TOKEN", 300)
 REGISTRE_API_RATE_PER_ADDRESS = env_int("REGISTRE_API_RATE_PER_ADDRESS", 600)
+# Webhooks to loopback, private and link-local addresses (an internal relay); refused by default.
+REGISTRE_WEBHOOK_PRIVATE_ADDRESSES = env_bool("REGISTRE_WEBHOOK_PRIVATE_ADDRESSES", False)
 # OpenGDPR: the RSA key (PEM) that signs responses and status callbacks, and its certificate (PEM, from a
 # trusted authority in production); unset: a key and a self-signed certificate generated in the data directory.
 REGISTRE_OPENGDPR_KEY = env_value("REGISTRE_OPENGDPR_KEY")

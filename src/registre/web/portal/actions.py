@@ -8,8 +8,8 @@ request, status_token = confirm_code(challenge, "123456")   # or confirm_link(to
 from __future__ import annotations
 
 import datetime as dt
-import math
 import hashlib
+import math
 import secrets
 from collections.abc import Mapping
 from typing import Any

@@ -37,6 +37,7 @@ from registre.web.security import client_address
 READS_PER_ADDRESS = (120, 600)
 POSTS_PER_ADDRESS = (20, 600)
 SUBMISSIONS_PER_EMAIL = (5, 3600)
+PROMISE_SHORTER_THAN_A_MONTH = 30  # days: no month is shorter than 28, every month is at least this
 CHALLENGE_MESSAGES = {
     "expired": gettext_lazy("This link or code has expired. Ask for a new code below."),
     "used": gettext_lazy("This link or code was already used."),
@@ -52,7 +53,10 @@ def render(
     """A portal page: with where to write with a question (the policy's address for requests)."""
     policy = current_policy()
     contact = policy.organisation.contacts.requests.email if policy is not None else None
-    return render_page(request, template, {"privacy_contact": contact, **(context or {})}, status=status)
+    # The notice's promise, said instead of "one month" when it is shorter (as it is until 30 days).
+    days = policy.notices.response_days if policy is not None else None
+    promise = {"response_days": days if days is not None and days <= PROMISE_SHORTER_THAN_A_MONTH else None}
+    return render_page(request, template, {"privacy_contact": contact, **promise, **(context or {})}, status=status)
 
 
 def throttled(reads: bool = False) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:

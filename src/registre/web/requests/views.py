@@ -19,6 +19,7 @@ from django.utils.translation import gettext_noop
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from registre.core.deadlines import TrackedDeadline, tracked_deadline
 from registre.core.documents.pdf import write_pdf
 from registre.web.accounts.permissions import action_required, can, require
 from registre.web.clients.models import Client
@@ -98,6 +99,18 @@ def record_intake(request: HttpRequest, form: IntakeForm) -> DataRequest:
     return data_request
 
 
+def deadline_of(data_request: DataRequest) -> TrackedDeadline | None:
+    """Which rule set the request's deadline (the law or the notice's promise); None once extended."""
+    policy = current_policy()
+    if policy is None or data_request.extension_months:
+        return None
+    return tracked_deadline(
+        data_request.received_on,
+        country=policy.organisation.country,
+        promised_days=policy.notices.response_days,
+    )
+
+
 @never_cache
 @action_required("requests.view")
 def detail(request: HttpRequest, reference: str) -> HttpResponse:
@@ -113,6 +126,7 @@ def detail(request: HttpRequest, reference: str) -> HttpResponse:
         "timeline": data_request.transitions.select_related("actor"),
         "identities": [{**item, "label": identity_label(item["type"])} for item in data_request.identities],
         "plan_parts": present_plan(data_request.plan, system_names()),
+        "deadline": deadline_of(data_request),
         "letters": data_request.letters.all(),
         "attachments": data_request.attachments.all() if handle else None,
         "exports": data_request.exports.all(),
