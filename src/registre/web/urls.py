@@ -24,6 +24,7 @@ urlpatterns = [
     path("console/requests/", include("registre.web.requests.urls")),
     path("console/clients/", include("registre.web.clients.urls")),
     path("console/retention/", include("registre.web.retention.urls")),
+    path("console/webhooks/", include("registre.web.api.webhook_urls")),
     path("privacy/", include("registre.web.portal.urls")),
     path("api/", api.urls),
     path("opengdpr/", opengdpr_api.urls),

@@ -13,7 +13,6 @@ from registre.web.clients.models import Client
 from registre.web.policy import current_policy
 from registre.web.security import client_address
 
-
 ROLE_LABELS = {
     "administrator": _("Administrator"),
     "dpo": _("DPO"),
