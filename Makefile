@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 LOCK := requirements.lock
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml $(LOCK) | cksum | cut -d' ' -f1)
 DEMO_DIR ?= demo
+HOST ?= 127.0.0.1
+PORT ?= 8000
 
 .PHONY: install lock demo test lint typecheck unit messages clean
 
@@ -20,7 +22,7 @@ $(STAMP): pyproject.toml $(LOCK)
 install: $(STAMP)
 
 demo: install
-	$(BIN)/registre demo --dir $(DEMO_DIR) --serve
+	@$(BIN)/registre demo --dir $(DEMO_DIR) --serve --host $(HOST) --port $(PORT)
 
 lint: install
 	$(BIN)/ruff check src tests $(wildcard benchmarks)

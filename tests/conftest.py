@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from registre.core.sources import ChangeList, TargetChange, audit_trail
+
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 POSTGRES_URL = os.environ.get("REGISTRE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -93,3 +95,15 @@ def cloud_host_policy_path() -> Path:
 @pytest.fixture
 def field_services_policy_path() -> Path:
     return EXAMPLES / "field-services" / "registre.yaml"
+
+
+@pytest.fixture(autouse=True)
+def recorded_changes() -> Iterator[list[TargetChange]]:
+    """The changes committed to target databases by the test, where the code under test brings no trail.
+
+    Writes to a target database need an audit trail in force (`registre.core.sources.trail`): the web
+    layer and the CLI bring the application's audit log; a test of the core gets this list.
+    """
+    trail = ChangeList()
+    with audit_trail(trail):
+        yield trail.changes

@@ -24,3 +24,24 @@ def test_demo_runs_twice_to_the_same_result(registre, tmp_path):
     with engine.connect() as connection:
         assert connection.execute(sa.text("SELECT count(*) FROM contacts")).scalar() == 10
     engine.dispose()
+
+
+def test_demo_on_a_busy_port_says_so_in_one_line_before_building_anything(registre, tmp_path):
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = registre("demo", "--dir", tmp_path / "demo", "--serve", "--port", str(port))
+    assert result.exit_code == 1
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert lines == [
+        f"error: port {port} on 127.0.0.1 is already in use: stop what uses it, or choose another with --port"
+    ]
+    assert "Traceback" not in result.output and not (tmp_path / "demo").exists()
+
+
+def test_demo_refuses_an_address_not_of_this_machine(registre, tmp_path):
+    result = registre("demo", "--dir", tmp_path / "demo", "--serve", "--host", "192.0.2.1", "--port", "8000")
+    assert result.exit_code == 1 and "cannot listen on 192.0.2.1:8000" in result.stderr

@@ -59,3 +59,28 @@ def test_the_deadline_is_a_working_day_at_least_28_days_and_at_most_35_days_away
     assert is_working_day(deadline)
     assert 28 <= (deadline - received).days <= 35
     assert next_working_day(deadline) == deadline
+
+
+def test_a_promise_of_30_days_is_tracked_when_it_comes_before_the_month():
+    from registre.core.deadlines import PROMISE, tracked_deadline
+
+    tracked = tracked_deadline(dt.date(2027, 3, 15), promised_days=30)
+    assert (tracked.legal, tracked.promised) == (dt.date(2027, 4, 15), dt.date(2027, 4, 14))
+    assert tracked.due == dt.date(2027, 4, 14) and tracked.basis == PROMISE
+
+
+def test_the_law_applies_when_the_promise_is_later_or_absent():
+    from registre.core.deadlines import LEGAL, tracked_deadline
+
+    # February: one month (28 days) is shorter than 30 days.
+    tracked = tracked_deadline(dt.date(2027, 2, 1), promised_days=30)
+    assert tracked.due == response_deadline(dt.date(2027, 2, 1)) and tracked.basis == LEGAL
+    assert tracked_deadline(dt.date(2027, 3, 15)).basis == LEGAL
+
+
+@given(st.dates(min_value=dt.date(2020, 1, 1), max_value=dt.date(2035, 12, 31)), st.integers(1, 60))
+def test_the_tracked_deadline_is_never_after_either_rule(received, days):
+    from registre.core.deadlines import tracked_deadline
+
+    tracked = tracked_deadline(received, promised_days=days)
+    assert tracked.due == min(response_deadline(received), days_deadline(received, days))

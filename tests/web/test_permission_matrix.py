@@ -162,6 +162,22 @@ def an_export_link(people: dict[str, User | None]) -> dict[str, Any]:
     return {"token": "t" * 43}
 
 
+def a_staff_member(people: dict[str, User | None]) -> dict[str, Any]:
+    agent = people["agent"]
+    assert agent is not None
+    return {"pk": agent.pk}
+
+
+def a_webhook(people: dict[str, User | None]) -> dict[str, Any]:
+    from registre.web.api.models import Webhook
+
+    return {"pk": Webhook.objects.create(url="https://93.184.215.14/hooks", secret="s" * 32).pk}
+
+
+def a_letter_to_preview(people: dict[str, User | None]) -> dict[str, Any]:
+    return {"reference": a_closed_request().reference, "kind": "refusal"}
+
+
 CLIENT_EDIT = {"name": "Client", "contact_email": "dpo@client.example", "language": "fr", "deletion_delay_days": "10"}
 
 
@@ -246,6 +262,19 @@ MATRIX: dict[str, Route] = {
     "accounts:logout": Route(everyone(302), method="post"),
     "accounts:password": Route(staff(ROLES | {"outsider"})),
     "accounts:staff": Route(staff(READERS)),
+    # Creating, changing and deactivating staff: the administrator only.
+    "accounts:staff-edit": Route(staff({"admin"}), kwargs=a_staff_member),
+    "accounts:staff-deactivate": Route(staff({"admin"}, ok=302), method="post", kwargs=a_staff_member),
+    "favicon": Route(everyone(301)),
+    "webhooks:list": Route(staff(MANAGERS)),
+    **{
+        f"webhooks:{name}": Route(staff(MANAGERS, ok=302), method="post", kwargs=a_webhook)
+        for name in ("toggle", "ping", "delete")
+    },
+    # A letter shown, not sent: for those who handle requests.
+    "requests:letter-preview": Route(
+        staff(HANDLERS), method="post", kwargs=a_letter_to_preview, data={"reason": "Unfounded."}
+    ),
     "accounts:tokens": Route(staff(ROLES)),
     # Revoking someone else's token needs tokens.manage: the administrator only.
     "accounts:token-revoke": Route(staff({"admin"}, ok=302), method="post", kwargs=a_token_of_the_admin),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import socket
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -86,3 +88,19 @@ def write_output(content: bytes, output: Path | None, default_name: str, *, bina
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(content)
     err.print(f"wrote {target}")
+
+
+def require_free_port(host: str, port: int) -> None:
+    """Exit with one line when nothing can listen on `host:port` (in use, or an address not of this machine)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            fail(cannot_listen(host, port, error))
+
+
+def cannot_listen(host: str, port: int, error: OSError) -> str:
+    if error.errno == errno.EADDRINUSE:
+        return f"port {port} on {host} is already in use: stop what uses it, or choose another with --port"
+    return f"cannot listen on {host}:{port}: {error.strerror or error}"

@@ -11,7 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 import registre
-from registre.cli.console import err, fail, out, print_diagnostics
+from registre.cli.console import err, fail, out, print_diagnostics, require_free_port
 from registre.cli.demo_server import serve_demo
 from registre.core.demo import GenerationReport, generate_demo_databases
 from registre.core.documents import render_notice, render_register, render_subprocessors
@@ -43,10 +43,14 @@ def demo(
     tenants: Annotated[int, typer.Option("--tenants", min=1, help="Client tenants of the platform.")] = 5,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the generator: same seed, same data.")] = 2026,
     serve: Annotated[
-        bool, typer.Option("--serve", help="Then serve the console and the portal on 127.0.0.1:8000.")
+        bool, typer.Option("--serve", help="Then serve the console and the portal on --host and --port.")
     ] = False,
+    host: Annotated[str, typer.Option("--host", help="With --serve: the address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="With --serve: the port.")] = 8000,
 ) -> None:
     """Build the demo workspace: the example policy, its databases (SQLite) and its documents."""
+    if serve:
+        require_free_port(host, port)  # before minutes of work, not after
     policy_path = copy_example(directory)
     loaded = check_policy(policy_path, {})
     if loaded.errors or loaded.policy is None:
@@ -57,7 +61,7 @@ def demo(
     written = render_documents(policy, directory / "documents")
     print_summary(directory, policy_path, report.rows, written, report.sample_contacts)
     if serve:
-        serve_demo(directory, report)
+        serve_demo(directory, report, host=host, port=port)
 
 
 def copy_example(directory: Path) -> Path:

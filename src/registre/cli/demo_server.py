@@ -13,7 +13,7 @@ import shutil
 from pathlib import Path
 
 from registre.cli import web
-from registre.cli.console import err, out
+from registre.cli.console import cannot_listen, err, fail, out
 from registre.core.demo import GenerationReport
 
 DEMO_USERNAME = "demo"
@@ -74,4 +74,7 @@ def serve_demo(directory: Path, report: GenerationReport, *, host: str = "127.0.
         )
 
     err.print(f"Application data in {data_dir}")
-    web.serve(host, port, threads=8, with_worker=True, on_ready=ready)
+    try:
+        web.serve(host, port, threads=8, with_worker=True, on_ready=ready)
+    except OSError as error:  # taken meanwhile
+        fail(cannot_listen(host, port, error))

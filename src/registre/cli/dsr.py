@@ -23,6 +23,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from registre.cli.console import PolicyOption, err, fail, out, require_policy
+from registre.cli.web import recorded_changes
 from registre.core.documents.access_report import access_report_renderers
 from registre.core.engine import (
     AccessResult,
@@ -165,9 +166,11 @@ def erase(
     if dry_run:
         print_planned(checked, "erase", subjects, tenant, day, output_format)
         return
-    results = run_in_batches(
-        subjects, lambda group, progress: execute_erasure(checked, group, tenant=tenant, today=day, progress=progress)
-    )
+    with recorded_changes("request.data_changed", command="dsr erase"):
+        results = run_in_batches(
+            subjects,
+            lambda group, progress: execute_erasure(checked, group, tenant=tenant, today=day, progress=progress),
+        )
     print_erasure(results, output_format)
     if any(not result.ok for result in results):
         raise typer.Exit(1)
@@ -192,10 +195,11 @@ def rectify(
     if dry_run:
         print_planned(checked, "rectify", subjects, tenant, dt.date.today(), output_format, changes=fields)
         return
-    results = run_in_batches(
-        subjects,
-        lambda group, progress: execute_rectification(checked, group, fields, tenant=tenant, progress=progress),
-    )
+    with recorded_changes("request.data_changed", command="dsr rectify"):
+        results = run_in_batches(
+            subjects,
+            lambda group, progress: execute_rectification(checked, group, fields, tenant=tenant, progress=progress),
+        )
     print_changes(results, output_format)
 
 
@@ -215,10 +219,11 @@ def restrict(
     if dry_run:
         print_planned(checked, "restrict", subjects, tenant, dt.date.today(), output_format, lift=lift)
         return
-    results = run_in_batches(
-        subjects,
-        lambda group, progress: execute_restriction(checked, group, lift=lift, tenant=tenant, progress=progress),
-    )
+    with recorded_changes("request.data_changed", command="dsr restrict"):
+        results = run_in_batches(
+            subjects,
+            lambda group, progress: execute_restriction(checked, group, lift=lift, tenant=tenant, progress=progress),
+        )
     print_changes(results, output_format)
 
 

@@ -18,6 +18,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from registre.cli.console import PolicyOption, err, fail, out, require_policy
+from registre.cli.web import recorded_changes
 from registre.core.engine import SubjectError
 from registre.core.policy import Policy
 from registre.core.retention import (
@@ -102,7 +103,8 @@ def run(
             raise typer.Exit(0 if found.ok else 1)
         question = f"Delete {found.total('delete'):,} rows and anonymise {found.total('anonymise'):,} as of {day}?"
         typer.confirm(question, abort=True, err=True)
-    result = sweep(checked, day, system, batch_size, due)
+    with recorded_changes("retention.data_changed", command="retention run", as_of=day.isoformat()):
+        result = sweep(checked, day, system, batch_size, due)
     print_run(result, output_format)
     if not result.ok:
         raise typer.Exit(1)

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from registre.cli import web
-from registre.cli.console import PolicyOption, err
+from registre.cli.console import PolicyOption, cannot_listen, err, fail
 
 
 def serve(
@@ -37,7 +37,10 @@ def serve(
         jobs = "with the job worker" if worker else "without the job worker (run `registre worker`)"
         err.print(f"Registre is listening on {url} {jobs}; the console is at {url}console/")
 
-    web.serve(host, port, threads=threads, with_worker=worker, on_ready=ready)
+    try:
+        web.serve(host, port, threads=threads, with_worker=worker, on_ready=ready)
+    except OSError as error:
+        fail(cannot_listen(host, port, error))
 
 
 def migrate(policy: PolicyOption = None) -> None:

@@ -8,11 +8,15 @@ commands (check, ropa...) must not pay for Django at all.
 
 from __future__ import annotations
 
+import getpass
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
+
+from registre.core.sources.trail import trail_in_force
 
 SETTINGS_MODULE = "registre.web.settings"
 
@@ -138,3 +142,28 @@ def create_staff(
 
     user, password = create(email, role, username=username, activities=activities, clients=clients)
     return user.get_username(), password
+
+
+@contextmanager
+def recorded_changes(action: str, **details: Any) -> Iterator[None]:
+    """Record each change the block makes to a target database in the application's audit log.
+
+    The actor is `cli:<login>`. A trail already in force (Registre embedded in another program that
+    records changes its own way) is kept.
+    """
+    if trail_in_force() is not None:
+        yield
+        return
+    migrate()
+    from registre.web.audit.actions import Actor
+    from registre.web.audit.trail import recorded_changes as recorded
+
+    with recorded(Actor("system", None, f"cli:{_login()}"), action, details=details):
+        yield
+
+
+def _login() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no login name for this uid (a container)
+        return str(os.getuid())

@@ -19,6 +19,7 @@ Public holidays are those of the country where the controller answers (the
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from functools import cache
 
 import holidays
@@ -62,6 +63,34 @@ def response_deadline(received: dt.date, *, country: str = "FR", extension_month
 def days_deadline(start: dt.date, days: int, *, country: str = "FR") -> dt.date:
     """The last day of a period of `days` days running from `start` (the start day not counted)."""
     return next_working_day(start + dt.timedelta(days=days), country)
+
+
+LEGAL = "legal"  # Art. 12(3): one month from receipt
+PROMISE = "promise"  # the organisation's own, shorter promise (notices.response_days)
+
+
+@dataclass(frozen=True)
+class TrackedDeadline:
+    """The day a request is tracked against, and which rule set it: `LEGAL` or `PROMISE`."""
+
+    due: dt.date
+    basis: str
+    legal: dt.date
+    promised: dt.date | None
+
+
+def tracked_deadline(received: dt.date, *, country: str = "FR", promised_days: int | None = None) -> TrackedDeadline:
+    """The earlier of the legal deadline and the organisation's promise of `promised_days` days.
+
+    A privacy notice that promises "within 30 days" binds the organisation to it even where the law
+    allows a month: a request received on 15 March 2027 is promised for 14 April, legally due on
+    15 April, and tracked for 14 April. On a tie the law is named.
+    """
+    legal = response_deadline(received, country=country)
+    promised = days_deadline(received, promised_days, country=country) if promised_days else None
+    if promised is not None and promised < legal:
+        return TrackedDeadline(promised, PROMISE, legal, promised)
+    return TrackedDeadline(legal, LEGAL, legal, promised)
 
 
 def days_left(deadline: dt.date, today: dt.date) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import signal
 from collections.abc import Callable
 from types import FrameType
+from typing import Any
 
 from django.conf import settings
 from waitress.server import create_server
@@ -30,7 +31,7 @@ def serve(
 
     `on_ready` receives the URL once the socket listens (port 0 picks a free port).
     """
-    server = create_server(application, host=host, port=port, threads=threads, ident="Registre")
+    server = create_server(application, host=host, port=port, threads=threads, ident="Registre", **proxy_options())
     worker = WorkerThread() if with_worker else None
     previous = signal.signal(signal.SIGTERM, _exit)
     try:
@@ -44,6 +45,30 @@ def serve(
         server.close()
         if worker is not None:
             worker.stop()
+
+
+def proxy_options() -> dict[str, Any]:
+    """Waitress's trust of the reverse proxy, from REGISTRE_TRUSTED_PROXIES and REGISTRE_PROXY_SSL_HEADER.
+
+    Waitress removes every `X-Forwarded-*` header that it was not told to trust: without this, the
+    application would see the proxy's address for every client (one client's failed logins would lock
+    everyone out, rate limits would count all clients together) and plain HTTP behind a TLS proxy (no
+    HSTS). With it, Waitress keeps the last `REGISTRE_TRUSTED_PROXIES` entries of `X-Forwarded-For`
+    (what `security.client_address` reads) and takes the scheme from `X-Forwarded-Proto`. The proxy
+    must then be the only way to reach Registre: whoever connects directly could claim any address.
+    """
+    headers = set()
+    if settings.REGISTRE_TRUSTED_PROXIES:
+        headers.add("x-forwarded-for")
+    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
+        headers.add("x-forwarded-proto")
+    if not headers:
+        return {}
+    return {
+        "trusted_proxy": "*",
+        "trusted_proxy_count": max(settings.REGISTRE_TRUSTED_PROXIES, 1),
+        "trusted_proxy_headers": headers,
+    }
 
 
 def _exit(signum: int, frame: FrameType | None) -> None:

@@ -57,6 +57,8 @@ REGISTRE_FILES_DIR = Path(env_str("REGISTRE_FILES_DIR", str(DATA_DIR / "files"))
 REGISTRE_EXPORT_DAYS = env_int("REGISTRE_EXPORT_DAYS", 14)
 # The daily retention sweep, HH:MM in TIME_ZONE (see registre.web.retention.tasks).
 REGISTRE_SWEEP_TIME = env_str("REGISTRE_SWEEP_TIME", "03:00")
+# The daily deadline reminders, HH:MM in TIME_ZONE (see registre.web.requests.reminders).
+REGISTRE_REMINDER_TIME = env_str("REGISTRE_REMINDER_TIME", "08:00")
 # The activities of direct marketing, whose objection is honoured at once; empty: found by the rule in docs/web.md.
 REGISTRE_MARKETING_ACTIVITIES = env_list("REGISTRE_MARKETING_ACTIVITIES", [])
 
@@ -64,6 +66,8 @@ REGISTRE_MARKETING_ACTIVITIES = env_list("REGISTRE_MARKETING_ACTIVITIES", [])
 # Calls per minute: of one API token, and from one client address (before authentication).
 REGISTRE_API_RATE_PER_TOKEN = env_int("REGISTRE_API_RATE_PER_TOKEN", 300)
 REGISTRE_API_RATE_PER_ADDRESS = env_int("REGISTRE_API_RATE_PER_ADDRESS", 600)
+# Webhooks to loopback, private and link-local addresses (an internal relay); refused by default.
+REGISTRE_WEBHOOK_PRIVATE_ADDRESSES = env_bool("REGISTRE_WEBHOOK_PRIVATE_ADDRESSES", False)
 # OpenGDPR: the RSA key (PEM) that signs responses and status callbacks, and its certificate (PEM, from a
 # trusted authority in production); unset: a key and a self-signed certificate generated in the data directory.
 REGISTRE_OPENGDPR_KEY = env_value("REGISTRE_OPENGDPR_KEY")
@@ -190,6 +194,7 @@ REGISTRE_PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français"), ("en", "English")]
 LOCALE_PATHS = [WEB_DIR / "locale"]
+FORMAT_MODULE_PATH = ["registre.web.formats"]  # one date format per language (see that package)
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = env_str("REGISTRE_TIME_ZONE", "Europe/Paris")
@@ -219,9 +224,14 @@ LOG_LEVEL = env_str("REGISTRE_LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact": {"()": "registre.web.redaction.RedactPersonalData"}},
+    "filters": {
+        "redact": {"()": "registre.web.redaction.RedactPersonalData"},
+        "refusals": {"()": "registre.web.request_log.RefusalWithoutTraceback"},
+    },
     "formatters": {"plain": {"format": "{asctime} {levelname} {name}: {message}", "style": "{"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact"], "formatter": "plain"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact", "refusals"], "formatter": "plain"}
+    },
     # Libraries (WeasyPrint, fontTools...) say only what matters; Registre and its server say more.
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {

@@ -3,7 +3,9 @@
 The REST API (/api/) joins here.
 """
 
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
 from registre.web.api.api import api
@@ -13,6 +15,7 @@ from registre.web.console import views as console
 urlpatterns = [
     path("", console.root, name="root"),
     path("health/", console.health, name="health"),
+    path("favicon.ico", RedirectView.as_view(url=static("registre/favicon.svg"), permanent=True), name="favicon"),
     path("i18n/language/", set_language, name="set_language"),
     path("console/", include("registre.web.console.urls")),
     path("console/", include("registre.web.accounts.urls")),
@@ -22,6 +25,7 @@ urlpatterns = [
     path("console/clients/", include("registre.web.clients.urls")),
     path("console/retention/", include("registre.web.retention.urls")),
     path("console/discovery/", include("registre.web.discovery.urls")),
+    path("console/webhooks/", include("registre.web.api.webhook_urls")),
     path("privacy/", include("registre.web.portal.urls")),
     path("api/", api.urls),
     path("opengdpr/", opengdpr_api.urls),

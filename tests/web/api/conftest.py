@@ -101,7 +101,8 @@ class Receiver:
 
 
 @pytest.fixture
-def receiver() -> Iterator[Receiver]:
+def receiver(settings) -> Iterator[Receiver]:  # type: ignore[no-untyped-def]
+    settings.REGISTRE_WEBHOOK_PRIVATE_ADDRESSES = True  # the receiver listens on the loopback
     state = Receiver(url="")
 
     class Handler(BaseHTTPRequestHandler):

@@ -214,3 +214,12 @@ def test_the_token_endpoint_says_what_the_token_may_do(workspace, agent, api_as)
     assert body["actions"] == ["requests.handle", "requests.view"]
     assert body["allowed"] == ["requests.view", "requests.handle"]
     assert body["prefix"].startswith("rgt_")
+
+
+def test_an_error_is_in_english_title_and_detail_alike(workspace, agent, api_as):
+    request = new_request(workspace)
+    client = api_as(agent)
+    client.post(f"{URL}/{request.reference}/cancel", {"reason": "duplicate"})
+    problem = client.post(f"{URL}/{request.reference}/verify", {}).json()
+    assert "not possible" in problem["detail"] and "Cancelled" in problem["detail"]
+    assert "Annulée" not in problem["detail"] and "n’est pas possible" not in problem["detail"]

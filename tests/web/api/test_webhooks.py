@@ -76,9 +76,51 @@ def test_a_webhook_url_is_https_or_loopback_http(url):
         check_url(url)
 
 
-def test_loopback_and_https_urls_are_accepted():
+def test_loopback_and_https_urls_are_accepted_where_private_addresses_are_allowed(settings):
+    settings.REGISTRE_WEBHOOK_PRIVATE_ADDRESSES = True
     for url in ("https://ops.example.com/hook", "http://127.0.0.1:9000/x", "http://localhost/x", "http://[::1]/x"):
         assert check_url(url) == url
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://169.254.169.254/latest/meta-data/",
+        "http://127.0.0.2/x",
+        "https://127.0.0.1/x",
+        "https://10.0.0.7/hook",
+        "https://192.168.1.1/hook",
+        "https://172.16.0.1/hook",
+        "https://[::1]/x",
+        "https://[fe80::1]/x",
+        "https://[::ffff:169.254.169.254]/x",
+        "https://100.64.0.1/x",
+        "https://0.0.0.0/x",
+        "https://localhost/x",
+    ],
+)
+def test_loopback_private_and_link_local_destinations_are_refused_by_default(url):
+    with pytest.raises(ValueError, match="public address"):
+        check_url(url)
+
+
+def test_a_name_that_resolves_to_a_private_address_is_refused():
+    # "localhost." and names of /etc/hosts resolve without a DNS server.
+    with pytest.raises(ValueError):
+        check_url("https://localhost./hook")
+
+
+def test_a_public_address_is_accepted():
+    assert check_url("https://93.184.215.14/hook") == "https://93.184.215.14/hook"
+
+
+def test_a_delivery_to_an_address_that_became_private_is_not_sent(workspace, dpo, receiver, settings):
+    a_webhook(dpo, receiver)
+    new_request(workspace)
+    settings.REGISTRE_WEBHOOK_PRIVATE_ADDRESSES = False  # as if the name now resolved to the loopback
+    delivery = attempt_delivery(Delivery.objects.get().pk)
+    assert delivery.status == "failed" and "public address" in delivery.error
+    assert receiver.received == []
 
 
 def test_an_invalid_webhook_is_refused(workspace, dpo, api_as):

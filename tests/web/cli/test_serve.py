@@ -146,3 +146,23 @@ def test_worker_in_its_own_process_runs_a_job(tmp_path):
         timeout=120,
     )
     assert job_status(tmp_path / "registre.sqlite", job_id) == "SUCCESSFUL"
+
+
+def test_serve_on_a_busy_port_says_so_in_one_line(tmp_path):
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        done = subprocess.run(
+            [sys.executable, "-c", LAUNCHER, "serve", "--port", str(port)],
+            env=environment(tmp_path),
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    assert done.returncode == 1
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    assert lines == [
+        f"error: port {port} on 127.0.0.1 is already in use: stop what uses it, or choose another with --port"
+    ]

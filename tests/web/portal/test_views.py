@@ -228,3 +228,54 @@ def test_the_person_can_withdraw_a_request_not_yet_carried_out(workspace):
     status = client.post(response["Location"], {"code": code})["Location"]
     client.post(status, {"cancel": "1"})
     assert DataRequest.objects.get().state == State.CANCELLED
+
+
+def test_the_wait_said_on_the_429_page_is_the_wait_of_retry_after(workspace):
+    client = Client(headers={"accept-language": "fr"})
+    responses = [
+        client.post(reverse("portal:form", args=["access"]), {"email": f"p{n}@example.org"}) for n in range(21)
+    ]
+    refused = responses[-1]
+    assert refused.status_code == 429
+    wait = int(refused["Retry-After"])
+    assert 1 <= wait <= 600  # the address window is ten minutes
+    page = refused.content.decode()
+    assert "une heure" not in page
+    assert f"dans {-(-wait // 60)} minute" in page
+
+
+def test_the_codes_429_says_when_the_oldest_code_of_the_hour_stops_counting(workspace):
+    client, _response = submit(workspace)
+    for _ in range(2):
+        client.post(reverse("portal:resend", args=[Challenge.objects.first().public_id]))
+    refused = client.post(reverse("portal:resend", args=[Challenge.objects.first().public_id]))
+    assert refused.status_code == 429 and 3500 <= int(refused["Retry-After"]) <= 3600
+
+
+def progress_items(page: str) -> list[tuple[str, str]]:
+    listed = page.split('<ol class="progress"', 1)[1].split("</ol>", 1)[0]
+    return re.findall(r'<li class="stage-(\w+)"[^>]*>([^<]+)</li>', listed)
+
+
+def test_a_withdrawn_request_shows_the_steps_it_passed_and_no_answer(workspace):
+    client, response = submit(workspace)
+    _link, code = sent_link_and_code()
+    status = client.post(response["Location"], {"code": code})["Location"]
+    client.post(status, {"cancel": "1"})
+    page = client.get(status, headers={"accept-language": "fr"}).content.decode()
+    stages = progress_items(page)
+    assert ("done", "Réponse envoyée") not in stages and all(label != "Réponse envoyée" for _s, label in stages)
+    assert stages[-1][0] == "stopped" and "Retir" in stages[-1][1]
+    assert [state for state, _label in stages[:-1]] == ["done", "done"]  # received, identity confirmed
+
+
+def test_a_forwarded_request_can_be_withdrawn(workspace, demo_clients):
+    client, response = submit(workspace)
+    _link, code = sent_link_and_code()
+    status = client.post(response["Location"], {"code": code})["Location"]
+    request = DataRequest.objects.get()
+    actions.forward_to_client(request, "system", demo_clients[0])
+    assert DataRequest.objects.get().state == State.FORWARDED
+    assert 'name="cancel"' in client.get(status).content.decode()
+    client.post(status, {"cancel": "1"})
+    assert DataRequest.objects.get().state == State.CANCELLED

@@ -11,9 +11,10 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.db import connection
+from django.urls import reverse
 from django.utils import timezone
 
-from registre.core.deadlines import response_deadline
+from registre.core.deadlines import days_deadline, response_deadline
 from registre.core.engine import Identity
 from registre.web.accounts.models import StaffScope
 from registre.web.audit.actions import verify_chain
@@ -58,7 +59,26 @@ def test_a_new_request_gets_a_reference_of_the_year_and_the_deadline_of_article_
     year = timezone.localdate().year
     assert (first.reference, second.reference) == (f"R-{year}-0001", f"R-{year}-0002")
     assert first.state == State.RECEIVED
-    assert first.due_on == response_deadline(timezone.localdate(), country="FR")
+    assert first.due_on == min(
+        response_deadline(timezone.localdate(), country="FR"), days_deadline(timezone.localdate(), 30, country="FR")
+    )
+
+
+def test_the_notices_promise_of_30_days_is_tracked_when_earlier_than_the_month(workspace, dpo, client_for):
+    received = timezone.make_aware(dt.datetime(2027, 3, 15, 10))
+    request = new_request(workspace, received_at=received)
+    assert request.due_on == dt.date(2027, 4, 14)  # the law would give 15 April
+    client = client_for(dpo)
+    page = client.get(reverse("requests:detail", args=[request.reference]), headers={"accept-language": "fr"})
+    text = page.content.decode()
+    assert "14 avril 2027" in text and "plus courte que le délai légal (15 avril 2027)" in text
+
+
+def test_the_portal_says_the_notices_promise(workspace):
+    from django.test import Client
+
+    page = Client().get(reverse("portal:home"), headers={"accept-language": "fr"}).content.decode()
+    assert "sous 30 jours" in page and "dans un délai d’un mois" not in page
 
 
 def test_a_request_received_earlier_counts_from_its_day_of_receipt(workspace):

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
 
+from registre.core.engine import Identity
 from registre.web.retention.actions import place_hold
-from registre.web.retention.models import CaseHold, SweepRun
+from registre.web.retention.models import CaseHold, RetentionForecast, SweepRun
 
 pytestmark = pytest.mark.django_db
 
@@ -58,4 +60,64 @@ def test_run_now_queues_a_sweep(dpo, client_for):
 
     client_for(dpo).post(reverse("retention:run"), {"dry_run": "on"})
     job = DBTaskResult.objects.get(task_path="registre.web.retention.tasks.sweep_now")
-    assert job.args_kwargs["args"] == [True, "dpo"]
+    assert job.args_kwargs["args"] == [True, dpo.pk]
+
+
+def french_page(client) -> str:
+    client.cookies["django_language"] = "fr"
+    return client.get(reverse("retention:overview"), headers={"accept-language": "fr"}).content.decode()
+
+
+def test_the_french_chart_writes_its_sizes_with_a_decimal_point(dpo, client_for):
+    SweepRun.objects.create(as_of=dt.date(2026, 11, 21), status="done", deleted=3, anonymised=0)
+    SweepRun.objects.create(as_of=dt.date(2026, 11, 22), status="done", deleted=7, anonymised=1)
+    SweepRun.objects.create(as_of=dt.date(2026, 11, 23), status="done", deleted=9, anonymised=2)
+    svg = french_page(client_for(dpo)).split("<svg", 1)[1].split("</svg>", 1)[0]
+    sizes = re.findall(r"\s(?:x|y|width|height)=\"([^\"]*)\"", svg)
+    assert sizes and [size for size in sizes if not re.fullmatch(r"\d+(\.\d+)?%?", size)] == []
+    assert "," not in "".join(sizes)
+    assert "21 novembre 2026 : 3 supprimées, 0 anonymisées" in svg
+
+
+def test_the_french_page_has_no_english_action_and_writes_dates_in_words(dpo, client_for):
+    RetentionForecast.objects.create(
+        as_of=dt.date(2026, 11, 23),
+        datasets=[
+            {"reference": "crm.tickets", "action": "delete", "due": 3, "within": [1, 2, 3], "next_due_date": None},
+            {
+                "reference": "crm.contacts",
+                "action": "anonymize",
+                "due": 0,
+                "within": [0, 0, 1],
+                "next_due_date": "2027-03-15",
+            },
+        ],
+    )
+    SweepRun.objects.create(as_of=dt.date(2026, 12, 2), status="done", deleted=3, anonymised=0)
+    page = french_page(client_for(dpo))
+    table = page.split("<tbody>", 2)[2].split("</tbody>", 1)[0]
+    assert ">delete<" not in table and ">anonymize<" not in table
+    assert "suppression" in table and "anonymisation" in table
+    assert "15 mars 2027" in table and "2027-03-15" not in page
+    assert "2 décembre 2026" in page
+
+
+def test_an_agent_scoped_to_a_client_sees_only_that_clients_holds(agent, dpo, client_for):
+    from registre.web.accounts.models import StaffScope
+
+    StaffScope.objects.create(user=agent, clients=["tenant-001"])
+    place_hold(dpo, reason="litigation", reference="OURS-1", tenant="tenant-001")
+    theirs = place_hold(dpo, reason="litigation", reference="THEIRS-2", tenant="tenant-002")
+    place_hold(dpo, reason="authority", reference="PERSON-3", identities=[Identity("email", "ada@example.org")])
+    page = client_for(agent).get(reverse("retention:overview")).content.decode()
+    assert "OURS-1" in page and "tenant-001" in page
+    assert "THEIRS-2" not in page and "tenant-002" not in page and "PERSON-3" not in page
+    assert "THEIRS-2" in client_for(dpo).get(reverse("retention:overview")).content.decode()
+    assert client_for(agent).post(reverse("retention:hold_lift", args=[theirs.pk])).status_code in (403, 404)
+
+
+def test_hold_audit_details_name_no_empty_tenant(dpo):
+    from registre.web.audit.models import AuditEntry
+
+    place_hold(dpo, reason="authority", reference="CNIL-1", identities=[Identity("email", "ada@example.org")])
+    assert "tenant" not in AuditEntry.objects.get(action="case_hold.placed").details

@@ -161,7 +161,7 @@ def open_system(
     catalog = catalog_for(policy.systems[name])
     rows = _identity_rows(policy, request, key, catalog.engine.dialect.name)
     if write:
-        with write_transaction(catalog.engine) as connection:
+        with write_transaction(catalog.engine, system=name) as connection:
             batch = create_identity_table(connection, rows) if request.batch else None
             try:
                 yield _work(policy, name, request, catalog, connection, batch, progress, key)

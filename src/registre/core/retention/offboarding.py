@@ -375,7 +375,7 @@ def _delete_dataset(
     after: Any = None
     deleted = batches = 0
     while True:
-        with write_transaction(engine) as connection:
+        with write_transaction(engine, system=rows.system) as connection:
             upper = _batch_end(connection, condition, key, after, batch_size)
             count = connection.execute(sa.delete(table).where(condition, *_key_range(key, after, upper))).rowcount
             left = _figures(connection, rows, name, predicted=False) if upper is None else None

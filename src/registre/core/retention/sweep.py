@@ -248,7 +248,7 @@ def _sweep_dataset(
     after: Any = None
     deleted = anonymised = batches = 0
     while True:
-        with write_transaction(engine) as connection:
+        with write_transaction(engine, system=rules.name) as connection:
             upper = _batch_end(connection, conditions.due, key, after, batch_size)
             counts = _sweep_batch(connection, table, conditions, _range(key, after, upper))
         batches += 1

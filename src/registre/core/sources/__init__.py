@@ -22,8 +22,19 @@ from registre.core.sources.datamap import (
 )
 from registre.core.sources.drift import DatasetDrift, SystemDrift, inspect_drift, inspect_system
 from registre.core.sources.reflection import qualified_name, reflect_dataset
+from registre.core.sources.trail import (
+    AuditTrail,
+    ChangeList,
+    TargetChange,
+    UnauditedChange,
+    audit_trail,
+    current_trail,
+    trail_in_force,
+)
 
 __all__ = [
+    "AuditTrail",
+    "ChangeList",
     "DataMap",
     "DatasetDrift",
     "MappedActivity",
@@ -33,11 +44,15 @@ __all__ = [
     "SourceError",
     "SystemCatalog",
     "SystemDrift",
+    "TargetChange",
+    "UnauditedChange",
+    "audit_trail",
     "build_data_map",
     "catalog_for",
     "close_catalogs",
     "create_engine_for",
     "create_engine_for_url",
+    "current_trail",
     "describe_error",
     "display_url",
     "inspect_drift",
@@ -47,5 +62,6 @@ __all__ = [
     "read_only_connection",
     "read_only_transaction",
     "reflect_dataset",
+    "trail_in_force",
     "write_transaction",
 ]

@@ -21,6 +21,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 
 from registre.core.policy.model import System
+from registre.core.sources.trail import TargetChange, count_changes, current_trail
 
 # libpq waits forever for an unreachable server; PyMySQL waits 10 seconds.
 CONNECT_TIMEOUT_SECONDS = 10
@@ -206,12 +207,30 @@ def _begin_read_only(connection: Connection) -> str | None:
 
 
 @contextmanager
-def write_transaction(engine: Engine) -> Iterator[Connection]:
+def write_transaction(engine: Engine, *, system: str = "") -> Iterator[Connection]:
     """One transaction on one system: committed when the block ends, rolled back if it raises.
+
+    It is the only way to commit a change to a target database, and it commits
+    through the audit trail in force (`trail.py`): the rows changed, by table,
+    are recorded in the trail's unit of work and the target commits within it.
+    With no trail in force it raises `UnauditedChange` before writing anything.
 
     Work on several systems takes one `write_transaction` each; a failure on
     one system leaves the others as they were committed (there is no
     distributed transaction), so callers record the outcome per system.
     """
-    with engine.connect().execution_options(**{_WRITE_OPTION: True}) as connection, connection.begin():
-        yield connection
+    trail = current_trail()
+    change = TargetChange(system)
+    with engine.connect().execution_options(**{_WRITE_OPTION: True}) as connection:
+        count_changes(connection, change)
+        transaction = connection.begin()
+        try:
+            yield connection
+        except BaseException:
+            transaction.rollback()
+            raise
+        if not change.changed:
+            transaction.commit()
+            return
+        with trail.committing(change):
+            transaction.commit()

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from registre.web.accounts.models import ApiToken, LoginFailure, StaffScope
-from registre.web.accounts.permissions import ACTIONS, ROLES, Principal, can
+from registre.web.accounts.permissions import ACTIONS, ROLES, Principal, can, require
 from registre.web.audit.actions import Actor, record
 from registre.web.vault.keys import lookup_hash
 
@@ -54,6 +54,41 @@ def create_staff(
         StaffScope.objects.create(user=user, activities=activities, clients=clients)
     record(actor or Actor.system(), "staff.created", details={"user_id": user.pk, "role": role})
     return user, password
+
+
+def staff_role(user: AbstractBaseUser) -> str | None:
+    """The role of a staff member (the first of ROLES they hold), or None."""
+    held = set(user.groups.values_list("name", flat=True))
+    return next((role for role in ROLES if role in held), None)
+
+
+@transaction.atomic
+def update_staff(
+    user: AbstractBaseUser, actor: Principal, *, role: str, activities: Iterable[str] = (), clients: Iterable[str] = ()
+) -> AbstractBaseUser:
+    """Give `user` the one role `role` and this scope (empty lists: everything the role allows); audited."""
+    require(actor, "staff.manage")
+    if role not in ROLES:
+        raise ValueError(f"unknown role {role!r}: choose one of {', '.join(ROLES)}")
+    user.groups.remove(*Group.objects.filter(name__in=ROLES).exclude(name=role))
+    user.groups.add(Group.objects.get_or_create(name=role)[0])
+    activities, clients = sorted(set(activities)), sorted(set(clients))
+    StaffScope.objects.update_or_create(user=user, defaults={"activities": activities, "clients": clients})
+    details = {"user_id": user.pk, "role": role, "activities": activities, "clients": clients}
+    record(actor, "staff.updated", details=details)
+    return user
+
+
+@transaction.atomic
+def deactivate_staff(user: AbstractBaseUser, actor: Principal) -> None:
+    """Close a staff member's access: no login, every API token revoked; their history stays. Audited."""
+    require(actor, "staff.manage")
+    if getattr(actor, "pk", None) == user.pk:
+        raise ValueError("you cannot deactivate your own account")
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    ApiToken.objects.filter(owner=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    record(actor, "staff.deactivated", details={"user_id": user.pk})
 
 
 # --- API tokens ------------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponseBase, StreamingHttpResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 from ninja import Query, Status
 
 from registre.web.accounts.models import ApiToken
@@ -81,7 +81,22 @@ def address_limited(run: Callable[..., HttpResponseBase]) -> Callable[..., HttpR
 
 
 api.add_decorator(address_limited, mode="view")
+
+
+def in_english(run: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """The API speaks English, titles and details alike, whatever the console's default language."""
+
+    @wraps(run)
+    def english(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        with translation.override("en"):
+            return run(request, *args, **kwargs)
+
+    return english
+
+
+api.add_decorator(in_english, mode="view")
 INTAKE, STAFF, HOOKS = ["Intake"], ["Requests (staff)"], ["Webhooks"]
+MAX_OFFSET = 1_000_000_000  # past it, a database's integer overflows: the page is refused as invalid input
 SUMMARY_FIELDS = ("reference", "kind", "state", "channel", "received_at", "due_on", "urgency")
 # The workflow's steps (requests.workflow.STEPS) that the API takes, by the path that takes them.
 STEP_PATHS = {
@@ -233,7 +248,7 @@ def inbox(
     kind: list[KindName] | None = Query(None, description="Only these rights."),  # noqa: B008
     overdue: bool | None = Query(None, description="Only open requests past their deadline (or not)."),
     limit: int = Query(50, ge=1, le=200),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET),
 ) -> dict[str, Any]:
     """The requests within the token owner's scope (`requests.view`), soonest deadline first."""
     token = token_of(request)

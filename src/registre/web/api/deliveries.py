@@ -23,6 +23,7 @@ from django.utils import timezone
 from django_tasks import TaskContext, task
 
 from registre.web.api import signing
+from registre.web.api.destinations import RefusedDestination, check_destination
 from registre.web.api.models import Delivery, OpenGdprRequest, Webhook
 from registre.web.jobs.actions import log_job
 from registre.web.redaction import redact
@@ -72,6 +73,10 @@ def attempt_delivery(delivery_id: int, now: dt.datetime | None = None) -> Delive
         return delivery
     if delivery.webhook is not None and not delivery.webhook.active:
         return _finish(delivery, Delivery.Status.FAILED, None, "the webhook is inactive", now)
+    try:
+        check_destination(delivery.url)  # again, after DNS: the name may resolve elsewhere since it was saved
+    except RefusedDestination as refused:
+        return _finish(delivery, Delivery.Status.FAILED, None, str(refused), now)
     body = json.dumps(delivery.payload, sort_keys=True, separators=(",", ":")).encode()
     code, error = post(delivery.url, body, _headers(delivery, body))
     if code is not None and 200 <= code < 300:

@@ -45,6 +45,7 @@ KINDS: dict[str, tuple[int, str]] = {
     "transition-not-allowed": (409, "This step is not possible in the request's current state"),
     "rate-limited": (429, "Too many requests"),
     "policy-unavailable": (503, "The policy is missing or has errors"),
+    "server-error": (500, "An unexpected error"),
 }
 
 # What every operation may answer besides its success: documented in the OpenAPI schema.
@@ -89,7 +90,7 @@ def install_problem_handlers(api: NinjaAPI) -> None:
         (HttpError, http_error),
         (ValidationError, validation),
         # A bug of ours (a response that fails its own schema) stays a server error, not a 400.
-        (PydanticValidationError, _reraise),
+        (PydanticValidationError, _server_error),
         (PermissionDenied, lambda request, error: problem("forbidden", f"Not allowed: {error or 'refused'}.")),
         (Http404, lambda request, error: problem("not-found", "No such resource, or not within the token's scope.")),
         (ObjectDoesNotExist, lambda request, error: problem("not-found", "No such resource.")),
@@ -97,13 +98,16 @@ def install_problem_handlers(api: NinjaAPI) -> None:
         (ValueError, lambda request, error: problem("refused-input", str(error))),
         (TooManyChallenges, lambda request, error: _too_many_challenges()),
         (PolicyUnavailable, lambda request, error: problem("policy-unavailable", str(error))),
+        (Exception, _server_error),
     ]
     for exception, handler in handlers:
         api.add_exception_handler(exception, handler)
 
 
-def _reraise(request: HttpRequest, error: Exception) -> HttpResponse:
-    raise error
+def _server_error(request: HttpRequest, error: Exception) -> HttpResponse:
+    """A bug of ours, still answered as problem+json; the log keeps the type of error, not its values."""
+    logger.error("API error on %s %s: %s", request.method, request.path, type(error).__name__)
+    return problem("server-error", "Something went wrong on our side; the error is logged.")
 
 
 def _too_many_challenges() -> HttpResponse:

@@ -84,7 +84,10 @@ class IntakeOut(Schema):
     kind: KindName
     state: StateName
     received_at: dt.datetime
-    due_on: dt.date = Field(description="The deadline of Art. 12(3) GDPR: one month from receipt.")
+    due_on: dt.date = Field(
+        description="The deadline tracked: the earlier of one month from receipt (Art. 12(3) GDPR) and the "
+        "notice's own promise (`notices.response_days`)."
+    )
     verified: bool = Field(description="Whether the identity is verified (by the token's scope), else by email.")
     status_url: str | None = Field(
         description="The private status page for the person (a secret link). Null while the person has not "

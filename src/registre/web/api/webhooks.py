@@ -22,6 +22,7 @@ from django.utils import timezone
 from registre.web.accounts.permissions import Principal, require
 from registre.web.api import signing
 from registre.web.api.deliveries import queue_delivery
+from registre.web.api.destinations import check_destination
 from registre.web.api.models import EVENTS, STATE_CHANGED, Delivery, Webhook
 from registre.web.audit.actions import record
 from registre.web.requests.models import DataRequest, Transition
@@ -31,12 +32,15 @@ LOOPBACK_NAMES = frozenset({"localhost"})
 
 
 def check_url(url: str) -> str:
-    """`url` if it is https, or http on the loopback (tests, a local relay); ValueError otherwise."""
+    """`url` if it is https to a public address, or http on the loopback where private addresses are allowed
+    (tests, a local relay); ValueError otherwise (see `destinations`)."""
     parts = urlsplit(url.strip())
     host = parts.hostname or ""
     if parts.scheme == "https" and host:
+        check_destination(url.strip())
         return url.strip()
     if parts.scheme == "http" and _is_loopback(host):
+        check_destination(url.strip())
         return url.strip()
     raise ValueError("a webhook URL is https (http only on the loopback: 127.0.0.1, [::1], localhost)")
 

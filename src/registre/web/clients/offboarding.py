@@ -32,6 +32,7 @@ from registre.core.documents import certificate_summary, render_deletion_certifi
 from registre.core.policy import Policy
 from registre.core.retention import TenantDeletion, delete_tenant, export_tenant
 from registre.web.audit.actions import record
+from registre.web.audit.trail import recorded_changes
 from registre.web.clients.models import Client, Offboarding
 from registre.web.policy import current_policy
 from registre.web.requests.storage import files_dir
@@ -137,15 +138,16 @@ def delete_client_data(offboarding: Offboarding, *, batch_size: int = 500, progr
     """Delete the tenant's rows, audit it, then issue, keep and send the certificate (see the module)."""
     client = offboarding.client
     policy = require_policy()
-    deletion = delete_tenant(
-        policy,
-        client.tenant,
-        as_of=timezone.localdate(),
-        batch_size=batch_size,
-        case_holds=active_case_holds(),  # a hold on the tenant stops it; on a subject, keeps their rows
-        progress=progress,
-        clock=timezone.now,
-    )
+    with recorded_changes("system", "client.data_changed", details={"client_id": client.pk}):
+        deletion = delete_tenant(
+            policy,
+            client.tenant,
+            as_of=timezone.localdate(),
+            batch_size=batch_size,
+            case_holds=active_case_holds(),  # a hold on the tenant stops it; on a subject, keeps their rows
+            progress=progress,
+            clock=timezone.now,
+        )
     if not deletion.complete:
         # Stopped by a case hold, a failing system, or rows left: no certificate can state it (yet).
         record(

@@ -22,6 +22,7 @@ NAVIGATION = [
     ("jobs:list", _("Jobs"), "jobs.view"),
     ("accounts:staff", _("Staff"), "staff.view"),
     ("accounts:tokens", _("API tokens"), "tokens.create"),
+    ("webhooks:list", _("Webhooks"), "webhooks.manage"),
 ]
 
 

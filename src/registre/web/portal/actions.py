@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import math
 import secrets
 from collections.abc import Mapping
 from typing import Any
@@ -51,6 +52,10 @@ class ChallengeError(Exception):
 
 class TooManyChallenges(Exception):
     """More than CHALLENGES_PER_EMAIL_PER_HOUR codes asked for one email address within the hour."""
+
+    def __init__(self, retry_after: int = 3600) -> None:
+        super().__init__(f"too many codes: retry in {retry_after} s")
+        self.retry_after = retry_after  # seconds until the oldest code of the hour stops counting
 
 
 def submit_request(
@@ -104,11 +109,11 @@ def issue_challenge(request: DataRequest) -> Challenge:
 
 
 def _check_challenge_budget(email_hash: str) -> None:
-    since = timezone.now() - dt.timedelta(hours=1)
-    if Challenge.objects.filter(request__email_hash=email_hash, created_at__gte=since).count() >= (
-        CHALLENGES_PER_EMAIL_PER_HOUR
-    ):
-        raise TooManyChallenges()
+    now = timezone.now()
+    recent = Challenge.objects.filter(request__email_hash=email_hash, created_at__gte=now - dt.timedelta(hours=1))
+    if recent.count() >= CHALLENGES_PER_EMAIL_PER_HOUR:
+        oldest = recent.order_by("created_at").values_list("created_at", flat=True).first() or now
+        raise TooManyChallenges(max(1, math.ceil((oldest + dt.timedelta(hours=1) - now).total_seconds())))
 
 
 def confirm_link(link: str) -> tuple[DataRequest, str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from registre.web.api.ratelimit import hit
 from registre.web.policy import current_policy
 from registre.web.portal.actions import (
     ChallengeError,
@@ -26,16 +28,16 @@ from registre.web.portal.actions import (
 )
 from registre.web.portal.forms import CodeForm, RequestForm
 from registre.web.portal.models import Challenge
-from registre.web.portal.throttle import allow
 from registre.web.requests.actions import download_export, find_by_status_token, find_export
 from registre.web.requests.models import DataRequest, Export, Transition
-from registre.web.requests.workflow import KIND_EXPLANATIONS, Kind, State
+from registre.web.requests.workflow import KIND_EXPLANATIONS, STEPS, Kind, State
 from registre.web.security import client_address
 
 # (hits, seconds) per client address: page views of secret links, and form posts.
 READS_PER_ADDRESS = (120, 600)
 POSTS_PER_ADDRESS = (20, 600)
 SUBMISSIONS_PER_EMAIL = (5, 3600)
+PROMISE_SHORTER_THAN_A_MONTH = 30  # days: no month is shorter than 28, every month is at least this
 CHALLENGE_MESSAGES = {
     "expired": gettext_lazy("This link or code has expired. Ask for a new code below."),
     "used": gettext_lazy("This link or code was already used."),
@@ -51,7 +53,10 @@ def render(
     """A portal page: with where to write with a question (the policy's address for requests)."""
     policy = current_policy()
     contact = policy.organisation.contacts.requests.email if policy is not None else None
-    return render_page(request, template, {"privacy_contact": contact, **(context or {})}, status=status)
+    # The notice's promise, said instead of "one month" when it is shorter (as it is until 30 days).
+    days = policy.notices.response_days if policy is not None else None
+    promise = {"response_days": days if days is not None and days <= PROMISE_SHORTER_THAN_A_MONTH else None}
+    return render_page(request, template, {"privacy_contact": contact, **promise, **(context or {})}, status=status)
 
 
 def throttled(reads: bool = False) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
@@ -61,15 +66,22 @@ def throttled(reads: bool = False) -> Callable[[Callable[..., HttpResponse]], Ca
         @wraps(view)
         def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             limit = POSTS_PER_ADDRESS if request.method == "POST" else READS_PER_ADDRESS
-            if (request.method == "POST" or reads) and not allow(
-                f"portal:{request.method}:{client_address(request)}", *limit
-            ):
-                return render(request, "portal/slow_down.html", status=429)
+            if request.method == "POST" or reads:
+                decision = hit(f"portal:{request.method}:{client_address(request)}", *limit)
+                if not decision.allowed:
+                    return slow_down(request, decision.retry_after)
             return view(request, *args, **kwargs)
 
         return guarded
 
     return decorate
+
+
+def slow_down(request: HttpRequest, retry_after: int) -> HttpResponse:
+    """The 429 page, saying how long to wait, with the same wait in `Retry-After` (seconds)."""
+    response = render(request, "portal/slow_down.html", {"minutes": math.ceil(retry_after / 60)}, status=429)
+    response["Retry-After"] = str(retry_after)
+    return response
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -86,8 +98,9 @@ def request_form(request: HttpRequest, kind: str) -> HttpResponse:
     form = RequestForm(request.POST or None, kind=kind, policy=policy)
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"]
-        if not allow(f"portal:email:{email.casefold()}", *SUBMISSIONS_PER_EMAIL):
-            return render(request, "portal/slow_down.html", status=429)
+        decision = hit(f"portal:email:{email.casefold()}", *SUBMISSIONS_PER_EMAIL)
+        if not decision.allowed:
+            return slow_down(request, decision.retry_after)
         try:
             _data_request, challenge = submit_request(
                 kind=kind,
@@ -97,8 +110,8 @@ def request_form(request: HttpRequest, kind: str) -> HttpResponse:
                 details=form.details(),
                 lang=(get_language() or "fr")[:2],
             )
-        except TooManyChallenges:
-            return render(request, "portal/slow_down.html", status=429)
+        except TooManyChallenges as refused:
+            return slow_down(request, refused.retry_after)
         return redirect("portal:verify", challenge.public_id)
     context = {"form": form, "kind": Kind(kind), "explanation": KIND_EXPLANATIONS[Kind(kind)]}
     return render(request, "portal/form.html", context, status=400 if form.errors else 200)
@@ -129,8 +142,8 @@ def resend(request: HttpRequest, challenge_id: str) -> HttpResponse:
     challenge = get_object_or_404(Challenge.objects.select_related("request"), public_id=challenge_id)
     try:
         fresh = issue_challenge(challenge.request)
-    except TooManyChallenges:
-        return render(request, "portal/slow_down.html", status=429)
+    except TooManyChallenges as refused:
+        return slow_down(request, refused.retry_after)
     except ChallengeError:
         raise Http404 from None
     return redirect("portal:verify", fresh.public_id)
@@ -161,7 +174,8 @@ def status(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "portal/status.html", status_context(data_request, token))
 
 
-CANCELLABLE = frozenset({State.RECEIVED, State.VERIFYING, State.REVIEW, State.AWAITING_APPROVAL})
+# The person may withdraw whenever the workflow lets the request be cancelled (forwarded to a client included).
+CANCELLABLE = STEPS["cancel"][0]
 
 
 def status_context(data_request: DataRequest, token: str) -> dict[str, Any]:
@@ -174,33 +188,46 @@ def status_context(data_request: DataRequest, token: str) -> dict[str, Any]:
         "letters": data_request.letters.filter(recipient="person"),
         "export": export if export is not None and export.available else None,
         "cancellable": data_request.state in CANCELLABLE,
-        "progress": progress_of(data_request.state),
+        "progress": progress_of(data_request.state, state_before_closing(data_request)),
     }
 
 
-def progress_of(state: str) -> list[tuple[str, str]]:
-    """The stages shown to the person, each `done`, `current` or `todo`."""
-    stages = [
-        ("received", _("Received")),
-        ("verified", _("Identity confirmed")),
-        ("handled", _("Being handled")),
-        ("answered", _("Answered")),
-    ]
-    reached = {
-        State.RECEIVED: 0,
-        State.VERIFYING: 0,
-        State.REVIEW: 2,
-        State.AWAITING_APPROVAL: 2,
-        State.EXECUTING: 2,
-        State.FORWARDED: 2,
-        State.COMPLETED: 4,
-        State.REFUSED: 4,
-        State.CANCELLED: 4,
-    }[State(state)]
+REACHED = {
+    State.RECEIVED: 0,
+    State.VERIFYING: 0,
+    State.REVIEW: 2,
+    State.AWAITING_APPROVAL: 2,
+    State.EXECUTING: 2,
+    State.FORWARDED: 2,
+    State.COMPLETED: 4,
+    State.REFUSED: 4,
+}
+
+
+def progress_of(state: str, before: str | None = None) -> list[tuple[str, str]]:
+    """The stages shown to the person, each `done`, `current`, `todo` or `stopped`.
+
+    A withdrawn (cancelled) request keeps the stages it had passed, and ends on "Withdrawn" instead of
+    "Answered": nothing was answered. `before` is the state it was withdrawn from.
+    """
+    stages = [_("Received"), _("Identity confirmed"), _("Being handled"), _("Answered")]
+    if state == State.CANCELLED:
+        reached = REACHED.get(State(before), 0) if before else 0
+        passed = [(label, "done") for label in stages[:reached]]
+        return [*passed, (_("Withdrawn"), "stopped")]
+    reached = REACHED[State(state)]
     return [
         (label, "done" if index < reached else "current" if index == reached else "todo")
-        for index, (_key, label) in enumerate(stages)
+        for index, label in enumerate(stages)
     ]
+
+
+def state_before_closing(data_request: DataRequest) -> str | None:
+    """The state a closed request was in just before it closed; None for an open one."""
+    if data_request.is_open:
+        return None
+    last = data_request.transitions.filter(event=Transition.Event.STATE, to_state=data_request.state)
+    return last.order_by("-at", "-pk").values_list("from_state", flat=True).first()
 
 
 @never_cache

@@ -28,7 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from registre.core.deadlines import MAX_EXTENSION_MONTHS, response_deadline
+from registre.core.deadlines import MAX_EXTENSION_MONTHS, response_deadline, tracked_deadline
 from registre.core.engine import RectificationError, SubjectError, identity_kinds, validate_changes
 from registre.core.policy import Policy
 from registre.web.accounts.permissions import require
@@ -138,7 +138,11 @@ def create_request(
             subject_ref=lookup_hash(f"email:{clean['email']}"),
             client=client,
             received_at=received_at,
-            due_on=response_deadline(timezone.localdate(received_at), country=policy.organisation.country),
+            due_on=tracked_deadline(
+                timezone.localdate(received_at),
+                country=policy.organisation.country,
+                promised_days=policy.notices.response_days,
+            ).due,
         )
         add_event(
             request,

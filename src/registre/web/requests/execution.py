@@ -27,6 +27,7 @@ from registre.core.engine import (
     write_access_bundle,
 )
 from registre.core.policy import Policy
+from registre.web.audit.trail import recorded_changes
 from registre.web.requests.exports import zip_folder
 from registre.web.requests.models import DataRequest
 from registre.web.requests.plans import Part, request_parts
@@ -67,6 +68,14 @@ def execute_parts(
 
 
 def _run(part: Part, request: DataRequest, subject: Any, today: dt.date, progress: Progress | None) -> Result:
+    """One part, with each system's change recorded in the audit log as `request.data_changed`."""
+    with recorded_changes(
+        "system", "request.data_changed", request_id=request.reference, subject_ref=request.subject_ref
+    ):
+        return _execute(part, request, subject, today, progress)
+
+
+def _execute(part: Part, request: DataRequest, subject: Any, today: dt.date, progress: Progress | None) -> Result:
     tenant = request.tenant
     if part.action == "access":
         return execute_access(part.policy, subject, tenant=tenant, today=today, progress=progress, **part.options)

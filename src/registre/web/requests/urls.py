@@ -21,5 +21,6 @@ urlpatterns = [
     path("<str:reference>/attachments/", views.attach, name="attach"),
     path("<str:reference>/attachments/<int:pk>/", views.attachment, name="attachment"),
     path("<str:reference>/letters/<int:pk>/", views.letter, name="letter"),
+    path("<str:reference>/letters/preview/<str:kind>/", views.letter_preview, name="letter-preview"),
     path("<str:reference>/directive/", views.directive, name="directive"),
 ]

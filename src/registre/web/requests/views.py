@@ -12,13 +12,14 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from registre.core.deadlines import TrackedDeadline, response_deadline, tracked_deadline
 from registre.core.documents.pdf import write_pdf
 from registre.web.accounts.permissions import action_required, can, require
 from registre.web.clients.models import Client
@@ -35,6 +36,7 @@ from registre.web.requests.forms import (
     ReasonForm,
     identity_label,
 )
+from registre.web.requests.letters import person_letter
 from registre.web.requests.models import Attachment, DataRequest, Letter
 from registre.web.requests.reasons import present_plan
 from registre.web.requests.scope import scoped
@@ -98,6 +100,18 @@ def record_intake(request: HttpRequest, form: IntakeForm) -> DataRequest:
     return data_request
 
 
+def deadline_of(data_request: DataRequest) -> TrackedDeadline | None:
+    """Which rule set the request's deadline (the law or the notice's promise); None once extended."""
+    policy = current_policy()
+    if policy is None or data_request.extension_months:
+        return None
+    return tracked_deadline(
+        data_request.received_on,
+        country=policy.organisation.country,
+        promised_days=policy.notices.response_days,
+    )
+
+
 @never_cache
 @action_required("requests.view")
 def detail(request: HttpRequest, reference: str) -> HttpResponse:
@@ -113,6 +127,7 @@ def detail(request: HttpRequest, reference: str) -> HttpResponse:
         "timeline": data_request.transitions.select_related("actor"),
         "identities": [{**item, "label": identity_label(item["type"])} for item in data_request.identities],
         "plan_parts": present_plan(data_request.plan, system_names()),
+        "deadline": deadline_of(data_request),
         "letters": data_request.letters.all(),
         "attachments": data_request.attachments.all() if handle else None,
         "exports": data_request.exports.all(),
@@ -270,6 +285,32 @@ def letter(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
         response["Content-Disposition"] = f'inline; filename="{data_request.reference}-{item.kind}.pdf"'
         return response
     return render(request, "requests/letter.html", {"data_request": data_request, "letter": item})
+
+
+PREVIEWS = ("refusal", "extension")  # the letters a staff member writes part of, before sending them
+
+
+@never_cache
+@require_POST
+@action_required("requests.handle")
+def letter_preview(request: HttpRequest, reference: str, kind: str) -> HttpResponse:
+    """The letter that the refusal or extension form would send, as the person will read it; nothing is sent.
+
+    A POST, so that the reason (which may name the person) stays out of URLs and logs.
+    """
+    data_request = load(request, reference, "requests.handle")
+    policy = current_policy()
+    if kind not in PREVIEWS or policy is None:
+        raise Http404
+    reason = request.POST.get("reason", "").strip() or _("(the reason you write)")
+    arguments: dict[str, Any] = {"reason": reason}
+    if kind == "extension":
+        months = 2 if request.POST.get("months") == "2" else 1
+        arguments["extended_until"] = response_deadline(
+            data_request.received_on, country=policy.organisation.country, extension_months=months
+        )
+    letter = person_letter(data_request, kind, policy, **arguments)
+    return render(request, "requests/letter_preview.html", {"data_request": data_request, "letter": letter})
 
 
 @never_cache

@@ -15,7 +15,8 @@ from registre.core.engine import Identity
 from registre.core.policy import Policy
 from registre.core.retention import CaseHold as CoreCaseHold
 from registre.core.retention import RetentionRun, SweepProgress, plan_retention, run_retention
-from registre.web.audit.actions import record
+from registre.web.audit.actions import Actor, record
+from registre.web.audit.trail import recorded_changes
 from registre.web.policy import current_policy
 from registre.web.redaction import redact
 from registre.web.retention.models import CaseHold, RetentionForecast, SweepRun
@@ -59,7 +60,12 @@ def place_hold(
             actor,
             "case_hold.placed",
             subject_ref=hold.subject_ref or None,
-            details={"hold": hold.pk, "reason": reason, "reference": reference, "tenant": tenant or None},
+            details={
+                "hold": hold.pk,
+                "reason": reason,
+                "reference": reference,
+                **({"tenant": tenant} if tenant else {}),
+            },
         )
     return hold
 
@@ -75,9 +81,14 @@ def lift_hold(hold: CaseHold, actor: Any) -> CaseHold:
             actor,
             "case_hold.lifted",
             subject_ref=hold.subject_ref or None,
-            details={"hold": hold.pk, "reference": hold.reference, "tenant": hold.tenant or None},
+            details={"hold": hold.pk, "reference": hold.reference, **_tenant_of(hold.tenant)},
         )
     return hold
+
+
+def _tenant_of(tenant: str) -> dict[str, str]:
+    """The tenant for an entry's details; nothing when the hold names none."""
+    return {"tenant": tenant} if tenant else {}
 
 
 def active_case_holds() -> list[CoreCaseHold]:
@@ -96,21 +107,28 @@ def run_sweep(
     A failure (an exception, or a system that stopped with an error) is recorded on the run as `failed`
     with its error; the batches already committed stay counted.
     """
+    who = Actor.of(actor)  # before anything is deleted: an unknown actor changes nothing
     as_of = as_of or timezone.localdate()
-    run = SweepRun.objects.create(as_of=as_of, dry_run=dry_run, actor_name=_actor_name(actor))
+    run = SweepRun.objects.create(as_of=as_of, dry_run=dry_run, actor_name=who.name)
     try:
-        result = run_retention(
-            require_policy(), as_of=as_of, dry_run=dry_run, case_holds=active_case_holds(), progress=progress
-        )
+        with recorded_changes(who, "retention.data_changed", details={"run": run.pk, "as_of": as_of.isoformat()}):
+            result = run_retention(
+                require_policy(), as_of=as_of, dry_run=dry_run, case_holds=active_case_holds(), progress=progress
+            )
     except Exception as error:
-        _finish(run, actor, error=redact(f"{type(error).__name__}: {error}"))
+        _finish(run, who, error=redact(f"{type(error).__name__}: {error}"))
         raise
     errors = [f"{system.system}: {system.error}" for system in result.systems if system.error]
-    _finish(run, actor, result=result, error=redact("; ".join(errors)))
+    _finish(run, who, result=result, error=redact("; ".join(errors)))
     return run
 
 
-def _finish(run: SweepRun, actor: Any, *, result: RetentionRun | None = None, error: str = "") -> None:
+def _finish(run: SweepRun, actor: Actor, *, result: RetentionRun | None = None, error: str = "") -> None:
+    with transaction.atomic():  # the run is "done" only with its audit entry
+        _save_finished(run, actor, result, error)
+
+
+def _save_finished(run: SweepRun, actor: Actor, result: RetentionRun | None, error: str) -> None:
     run.finished_at = timezone.now()
     run.status = SweepRun.Status.FAILED if error else SweepRun.Status.DONE
     run.error = error
@@ -154,7 +172,3 @@ def compute_forecast(as_of: dt.date | None = None) -> RetentionForecast:
 
 def _user(actor: Any) -> Any:
     return actor if getattr(actor, "is_authenticated", False) else None
-
-
-def _actor_name(actor: Any) -> str:
-    return actor.get_username() if getattr(actor, "is_authenticated", False) else str(actor)

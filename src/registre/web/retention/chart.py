@@ -1,9 +1,15 @@
-"""The history chart: an SVG bar chart of rows deleted and anonymised per run, drawn on the server."""
+"""The history chart: an SVG bar chart of rows deleted and anonymised per run, drawn on the server.
+
+Coordinates are numbers with a decimal point in every language: the template writes them unlocalised.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from registre.web.retention.models import SweepRun
 
@@ -32,17 +38,21 @@ def sweep_chart(runs: Sequence[SweepRun]) -> list[Bar]:
     for index, run in enumerate(runs):
         deleted = HEIGHT * run.deleted / largest
         anonymised = HEIGHT * run.anonymised / largest
-        title = f"{run.as_of.isoformat()}: {run.deleted} deleted, {run.anonymised} anonymised"
+        title = _("%(day)s: %(deleted)s deleted, %(anonymised)s anonymised") % {
+            "day": date_format(run.as_of),
+            "deleted": run.deleted,
+            "anonymised": run.anonymised,
+        }
         bars.append(
             Bar(
                 x=round(index * width, 1),
                 width=round(max(width - GAP, 1), 1),
                 deleted_y=round(HEIGHT - deleted, 1),
                 deleted_height=round(deleted, 1),
-                anonymised_y=round(HEIGHT - deleted - anonymised, 1),
+                anonymised_y=round(HEIGHT - deleted - anonymised, 1) + 0.0,  # never "-0.0"
                 anonymised_height=round(anonymised, 1),
                 failed=run.failed,
-                title=title + (" (failed)" if run.failed else ""),
+                title=_("%(title)s (failed)") % {"title": title} if run.failed else title,
             )
         )
     return bars

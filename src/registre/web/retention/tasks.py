@@ -12,6 +12,7 @@ import datetime as dt
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django_tasks import TaskContext, task
@@ -47,9 +48,10 @@ def scheduled_sweep(context: TaskContext) -> dict[str, Any]:
 
 
 @task(takes_context=True)
-def sweep_now(context: TaskContext, dry_run: bool, actor_name: str) -> dict[str, Any]:
-    """A sweep asked for in the console (dry or real); leaves the schedule alone."""
-    run = run_sweep(actor_name, dry_run=dry_run, progress=lambda batch: log_batch(context, batch))
+def sweep_now(context: TaskContext, dry_run: bool, user_id: int) -> dict[str, Any]:
+    """A sweep asked for in the console (dry or real) by staff member `user_id`; leaves the schedule alone."""
+    user = get_user_model().objects.get(pk=user_id)
+    run = run_sweep(user, dry_run=dry_run, progress=lambda batch: log_batch(context, batch))
     log_job(context, f"deleted {run.deleted} row(s), anonymised {run.anonymised}")
     return {"run": run.pk, "status": run.status}
 

@@ -12,6 +12,7 @@ from registre.web.retention.actions import HORIZONS, lift_hold, place_hold
 from registre.web.retention.chart import sweep_chart
 from registre.web.retention.forms import CaseHoldForm, SweepForm
 from registre.web.retention.models import CaseHold, RetentionForecast, SweepRun
+from registre.web.retention.scope import scoped_holds
 
 HISTORY = 30  # runs shown
 
@@ -26,7 +27,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 def sweep(request: HttpRequest) -> HttpResponse:
     form = SweepForm(request.POST)
     dry_run = form.is_valid() and form.cleaned_data["dry_run"]
-    tasks.sweep_now.enqueue(dry_run, request.user.get_username())
+    tasks.sweep_now.enqueue(dry_run, request.user.pk)
     messages.success(request, _("The sweep is queued; its result appears below when the worker has run it."))
     return redirect("retention:overview")
 
@@ -60,7 +61,7 @@ def hold_place(request: HttpRequest) -> HttpResponse:
 @require_POST
 @action_required("retention.hold")
 def hold_lift(request: HttpRequest, pk: int) -> HttpResponse:
-    lift_hold(get_object_or_404(CaseHold, pk=pk), request.user)
+    lift_hold(get_object_or_404(scoped_holds(CaseHold.objects.all(), request.user), pk=pk), request.user)
     messages.success(request, _("The case hold is lifted."))
     return redirect("retention:overview")
 
@@ -70,7 +71,7 @@ def _render(request: HttpRequest, form: CaseHoldForm, status: int = 200) -> Http
     context = {
         "runs": runs,
         "chart": sweep_chart(list(reversed(runs))),
-        "holds": CaseHold.objects.all()[:100],
+        "holds": scoped_holds(CaseHold.objects.all(), request.user)[:100],
         "forecast": RetentionForecast.objects.first(),
         "horizons": HORIZONS,
         "form": form if can(request.user, "retention.hold") else None,

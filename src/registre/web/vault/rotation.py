@@ -18,6 +18,7 @@ from django.apps import apps
 from django.db import models, transaction
 from django.db.models.functions import Cast
 
+from registre.web.audit.actions import record
 from registre.web.vault.fields import EncryptedField
 from registre.web.vault.keys import fernet, primary_fernet
 
@@ -58,11 +59,15 @@ def rotate_field(
             )
             if not batch:
                 return rewritten
+            count = 0
             for pk, ciphertext in batch:
                 if _needs_rotation(ciphertext):
                     token = fernet().rotate(ciphertext.encode("ascii")).decode("ascii")
                     model._base_manager.filter(pk=pk).update(**{field.name: models.Value(token)})
-                    rewritten += 1
+                    count += 1
+            if count:
+                record("system", "keys.rotated", counts={label: count})
+            rewritten += count
             after = batch[-1][0]
         if progress is not None:
             progress(label, rewritten)
