@@ -16,7 +16,7 @@ from pypdf import PdfReader
 from registre.core.demo import generate_demo_databases
 from registre.core.documents import access_report_renderers, render_access_report, write_access_report
 from registre.core.documents.access_report.records import MAX_ROWS, Column, column_widths, display_value, humanise
-from registre.core.documents.access_report.view import identity_label
+from registre.core.documents.access_report.view import build_access_report, identity_label
 from registre.core.documents.vocabulary import policy_taxonomy
 from registre.core.engine import (
     AccessResult,
@@ -285,3 +285,14 @@ def test_an_identity_is_named_by_the_category_of_its_columns(cloud_host: Policy)
     assert identity_label(cloud_host, "email", taxonomy, "fr") == "Adresse électronique"
     assert identity_label(cloud_host, "customer_number", taxonomy, "en") != "customer_number"
     assert identity_label(cloud_host, "unknown", taxonomy, "en") == "unknown"
+
+
+def test_every_category_of_every_field_reached_is_listed_even_when_it_repeats_the_label(demo: Demo) -> None:
+    # Art. 15(1)(b): the categories of the data, all of them; a label that says the same hides none.
+    view = build_access_report(demo.result, demo.policy, "en", today=TODAY, subject=demo.subject)
+    prospecting = next(facts for facts in view.processing if facts.key == "prospecting")
+    assert {"Email address", "First name", "Last name", "Job title", "Phone number"} <= set(prospecting.categories)
+    contacts = next(dataset for dataset in view.datasets if dataset.reference == "crm.contacts")
+    categories = {column.name: column.category for column in contacts.columns}
+    assert categories["email"] == "Email address"
+    assert categories["first_name"] == "First name"

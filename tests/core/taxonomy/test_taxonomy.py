@@ -492,6 +492,7 @@ def test_legal_references_cite_french_law_with_a_duration(tx: Taxonomy) -> None:
         "fr.lpf.L102B": "P6Y",
         "fr.cmf.L561-12": "P5Y",
         "fr.cpce.L34-1": "P1Y",
+        "fr.lcen.6-II": "P1Y",
         "fr.civil.2224": "P5Y",
         "fr.commerce.L110-4": "P5Y",
         "fr.travail.L3243-4": "P5Y",

@@ -82,9 +82,17 @@ def _anchor_event(anchor: str | None, policy: Policy, lang: str) -> str | None:
 
 
 def _field_event(dataset: Dataset, column: str, lang: str) -> str:
-    """The anchor column named as a column: the rule's own `after:` text reads better."""
+    """The event the anchor column records.
+
+    A label written as an event ("l'émission de la facture", "the last
+    intervention": it starts with a small letter) is the event itself; a
+    column's title ("Date d'émission") or a bare name is cited as a field.
+    The rule's own `after:` text reads best.
+    """
     spec = dataset.fields.get(column)
     name = spec.label.get(lang) if spec is not None and spec.label is not None else column
+    if spec is not None and spec.label is not None and name[:1].islower():
+        return name
     _ = translator(lang)
     return _("the date in the field “%(field)s”") % {"field": name}
 

@@ -14,9 +14,10 @@ from openpyxl.worksheet.worksheet import Worksheet
 from pypdf import PdfReader
 
 from registre.core.documents import RegisterFormat, render_register
+from registre.core.documents.register import build_register
 from registre.core.i18n import Lang
 from registre.core.policy import Policy, load_policy
-from registre.core.policy.model import Role
+from registre.core.policy.model import Client, Role
 
 TODAY = dt.date(2026, 1, 5)
 
@@ -176,3 +177,28 @@ def test_the_field_services_example_renders_in_every_role_and_language(
     for role in ("controller", "processor"):
         for lang in ("fr", "en"):
             assert render_register(policy, role=role, lang=lang, fmt=fmt, today=TODAY)
+
+
+def test_the_processor_record_names_each_client_with_its_contact_and_a_client_gets_its_own_copy(
+    cloud_host: Policy,
+) -> None:
+    clients = {
+        "acme": Client.model_validate({"name": "Acme Fax SAS", "contact": {"email": "dpo@acme.example"}}),
+        "other": Client.model_validate({"name": "Other SA", "activities": ["hosted-messaging"]}),
+    }
+    view = build_register(cloud_host, "processor", "en", dt.date(2026, 12, 2), clients=clients)
+    (sheet,) = view.sheets
+    assert [(served.name, served.contact.email) for served in sheet.controllers] == [
+        ("Acme Fax SAS", "dpo@acme.example"),
+        ("Other SA", ""),
+    ]
+    copy = build_register(cloud_host, "processor", "en", dt.date(2026, 12, 2), clients=clients, client="acme")
+    assert copy.client == "Acme Fax SAS"
+    assert [served.name for served in copy.sheets[0].controllers] == ["Acme Fax SAS"]
+
+
+def test_each_sheet_names_the_host_of_its_data_and_its_country(cloud_host: Policy) -> None:
+    view = build_register(cloud_host, "controller", "fr", dt.date(2026, 12, 2))
+    assert {sheet.hosting for sheet in view.sheets} == {("Nuage Exemple SAS (Roubaix), France",)}
+    markdown = render_register(cloud_host, role="processor", lang="fr", fmt="md").decode()
+    assert "Hébergement des données**\u00a0: Nuage Exemple SAS (Gravelines), France" in markdown
