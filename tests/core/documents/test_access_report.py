@@ -120,7 +120,7 @@ def test_it_names_the_purposes_and_legal_bases_of_the_activities_using_the_data(
 
 def test_it_gives_the_retention_period_and_the_source_of_the_data(french: str) -> None:
     text = text_of(french)
-    assert "5 ans à compter de la fin du contrat, puis anonymisation" in text
+    assert "5 ans à compter de la fin du contrat, puis pseudonymisation" in text
     assert "3 ans à compter du dernier contact, puis suppression" in text
     assert "Directement auprès de la personne, lors de la souscription" in text
     assert "Directement auprès de vous" in text, "the source when the policy states none"
@@ -150,7 +150,7 @@ def test_the_english_report_answers_the_same_questions(demo: Demo, english: str)
     assert f"Email address: {demo.person['email']}" in text
     assert "Management of the contractual relationship with customers" in text
     assert "Performance of a contract or pre-contractual measures (Article 6(1)(b) GDPR)" in text
-    assert "5 years from the end of the contract, then anonymised" in text
+    assert "5 years from the end of the contract, then pseudonymised" in text
     assert "Zendesk Inc., United States: support ticketing tool" in text
     assert "EU–US Data Privacy Framework" in text
     assert "Commission nationale de l'informatique et des libertés (CNIL)" in text

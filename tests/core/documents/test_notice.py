@@ -156,7 +156,7 @@ def test_data_not_collected_through_a_form_get_no_mark(cloud_host: Policy) -> No
 def test_it_gives_recipients_transfers_and_retention(english_html: str) -> None:
     assert "Zendesk Inc., United States: support ticketing tool" in english_html
     assert "Zendesk Inc. (United States), under the following safeguard: EU–US Data Privacy Framework" in english_html
-    assert "5 years from the end of the contract, then anonymised" in english_html
+    assert "5 years from the end of the contract, then pseudonymised" in english_html
     assert "None: your data stay in the European Economic Area." in english_html
 
 

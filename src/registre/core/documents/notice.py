@@ -224,7 +224,7 @@ def _notice_activity(policy: Policy, key: str, taxonomy: Taxonomy, lang: str) ->
         source=activity.source.get(lang) if activity.source else "",
         recipients=_recipients(policy, activity, taxonomy, lang),
         transfers=tuple(activity_transfers(policy, key, taxonomy, lang)),
-        retention=describe_retention(activity.retention, policy, lang) if activity.retention else "",
+        retention=describe_retention(activity.retention, policy, lang, activity.datasets) if activity.retention else "",
         hosting=_hosting(policy, (activity,), taxonomy, lang),
         decision_logic=_automated_text(activity, activity.decision_logic, lang),
         decision_consequences=_automated_text(activity, activity.decision_consequences, lang),

@@ -8,6 +8,8 @@ policy's retention rules through this module.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from registre.core.documents.vocabulary import in_sentence, translator
 from registre.core.i18n import get_translations
 from registre.core.policy import Dataset, Duration, Policy
@@ -37,24 +39,33 @@ def describe_duration(duration: Duration, lang: str) -> str:
     return _enumerate([str(part) for part in parts if part], lang)
 
 
-def describe_retention(retention: Retention, policy: Policy, lang: str) -> str:
+def describe_retention(retention: Retention, policy: Policy, lang: str, datasets: Iterable[str] = ()) -> str:
     """The retention rule of an activity as one sentence, without a final full stop.
 
     The starting event is the rule's `after:` text, else the anchor field
     (`from: system.dataset.field`) named by its `label:` or its name.
     What happens at the end (`then:`) closes the sentence, and a `note:` is
-    appended after a semicolon.
+    appended after a semicolon. An anonymisation that keeps a keyed
+    pseudonym in one of the activity's `datasets` is called what it is:
+    pseudonymisation (Recital 26).
     """
     _ = translator(lang)
     event = retention.after.get(lang) if retention.after else _anchor_event(retention.from_, policy, lang)
     text = _period(describe_duration(retention.keep, lang), event, lang)
-    if retention.then == "anonymize":
+    if retention.then == "anonymize" and pseudonymises(policy, datasets):
+        text = _("%(period)s, then pseudonymised") % {"period": text}
+    elif retention.then == "anonymize":
         text = _("%(period)s, then anonymised") % {"period": text}
     else:
         text = _("%(period)s, then deleted") % {"period": text}
     if retention.note is not None:
         text = _("%(retention)s; %(note)s") % {"retention": text, "note": in_sentence(retention.note.get(lang))}
     return text
+
+
+def pseudonymises(policy: Policy, datasets: Iterable[str]) -> bool:
+    """True when anonymising one of `datasets` (`system.dataset`) keeps a keyed pseudonym."""
+    return any(dataset.pseudonymises for dataset in map(policy.dataset, datasets) if dataset is not None)
 
 
 def describe_hold(hold: Hold, dataset: Dataset, taxonomy: Taxonomy, lang: str) -> str:

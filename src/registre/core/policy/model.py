@@ -171,6 +171,16 @@ class Dataset(Model):
     def personal_fields(self) -> dict[str, FieldSpec]:
         return {name: spec for name, spec in self.fields.items() if spec.category}
 
+    @property
+    def pseudonymises(self) -> bool:
+        """True when anonymising keeps a keyed pseudonym (a field anonymised by `hash`).
+
+        Recital 26: data that can be attributed to a person with additional
+        information (the key) are pseudonymised, still personal data; only an
+        irreversible method anonymises.
+        """
+        return any(spec.anonymize == "hash" for spec in self.fields.values())
+
     def declared_columns(self) -> set[str]:
         """Every column the policy names for this dataset."""
         columns = {self.key, *self.fields, *self.identity.values(), *self.references}

@@ -82,7 +82,7 @@ def test_each_fiche_holds_its_purpose_and_retention(french_book: Workbook) -> No
     assert "Catégories de données personnelles concernées" in prospecting
     contracts = texts(book[book.sheetnames[1]])
     assert "3 ans à compter du dernier contact, puis suppression" not in contracts
-    assert "5 ans à compter de la fin du contrat, puis anonymisation" in contracts
+    assert "5 ans à compter de la fin du contrat, puis pseudonymisation" in contracts
 
 
 def test_the_english_workbook_is_in_english(english_book: Workbook) -> None:
@@ -90,7 +90,7 @@ def test_the_english_workbook_is_in_english(english_book: Workbook) -> None:
     assert book.sheetnames[0] == "Processing activities"
     fiche = texts(book[book.sheetnames[1]])
     assert "Categories of personal data concerned" in fiche
-    assert "5 years from the end of the contract, then anonymised" in fiche
+    assert "5 years from the end of the contract, then pseudonymised" in fiche
     assert book.properties.language == "en-GB"
 
 

@@ -97,7 +97,7 @@ def processing_facts(
         ),
         processors=_processors(policy, activity, taxonomy, lang),
         transfers=tuple(activity_transfers(policy, key, taxonomy, lang)),
-        retention=describe_retention(activity.retention, policy, lang) if activity.retention else "",
+        retention=describe_retention(activity.retention, policy, lang, activity.datasets) if activity.retention else "",
     )
 
 

@@ -164,7 +164,7 @@ def build_sheet(
         subprocessors=_subprocessors(policy, activity, taxonomy, lang, typed=False),
         transfers=tuple(activity_transfers(policy, key, taxonomy, lang)),
         measures=_measures(activity, taxonomy, lang),
-        retention=describe_retention(activity.retention, policy, lang) if activity.retention else "",
+        retention=describe_retention(activity.retention, policy, lang, activity.datasets) if activity.retention else "",
         hosting=_hosting(policy, activity, taxonomy, lang),
     )
 
