@@ -296,3 +296,8 @@ def test_every_category_of_every_field_reached_is_listed_even_when_it_repeats_th
     categories = {column.name: column.category for column in contacts.columns}
     assert categories["email"] == "Email address"
     assert categories["first_name"] == "First name"
+
+
+def test_the_report_names_the_host_of_the_data_and_its_country(french: str) -> None:
+    text = text_of(french)
+    assert "Hébergement Nuage Exemple SAS (Roubaix), France" in text

@@ -639,3 +639,25 @@ def test_a_missing_file_is_a_clear_error(tmp_path: Path) -> None:
 
 def test_category_groups_are_typed_models(tx: Taxonomy) -> None:
     assert isinstance(tx.category_groups["health"], CategoryGroup)
+
+
+def test_the_korean_adequacy_scope_states_its_exclusions(tx: Taxonomy) -> None:
+    adequacy = tx.countries["KR"].adequacy
+    assert adequacy is not None and adequacy.scope_label is not None
+    english = adequacy.scope_label.get("en")
+    assert "religious organisations for their missionary activities" in english
+    assert "political parties for the nomination of their candidates" in english
+    assert "Credit Information Act" in english and "Financial Services Commission" in english
+    assert "partis politiques" in adequacy.scope_label.get("fr")
+
+
+def test_a_hosting_provider_keeps_connection_data_one_year_under_the_lcen(tx: Taxonomy) -> None:
+    reference = tx.legal_references["fr.lcen.6-II"]
+    assert reference.keep == "P1Y"
+    assert "2004-575" in reference.citation and "2021-1362" in reference.citation
+
+
+def test_the_us_adequacy_scope_reads_inside_a_sentence(tx: Taxonomy) -> None:
+    adequacy = tx.countries["US"].adequacy
+    assert adequacy is not None and adequacy.scope_label is not None
+    assert not adequacy.scope_label.get("en").startswith("Only")

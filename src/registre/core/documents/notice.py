@@ -8,7 +8,6 @@ notice only says that such processing exists.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -17,7 +16,7 @@ from registre.core.documents.parties import Party, contact_party, organisation_p
 from registre.core.documents.pdf import write_pdf
 from registre.core.documents.retention_text import describe_duration, describe_retention
 from registre.core.documents.rights import NoticeRight, notice_rights
-from registre.core.documents.transfers import TransferLine, activity_transfers
+from registre.core.documents.transfers import TransferLine, activity_hosting, activity_transfers
 from registre.core.documents.vocabulary import (
     cite_article,
     country_name,
@@ -190,7 +189,7 @@ def build_notice(policy: Policy, lang: str) -> NoticeView:
         authority=supervisory_authority(organisation.supervisory_authority, lang),
         processor_activities=tuple(a.name.get(lang) for a in policy.activities_by_role("processor").values()),
         cookies=_cookies(policy, lang),
-        hosting=_hosting(policy, activities.values(), taxonomy, lang),
+        hosting=activity_hosting(policy, activities.values(), taxonomy, lang),
     )
 
 
@@ -225,7 +224,7 @@ def _notice_activity(policy: Policy, key: str, taxonomy: Taxonomy, lang: str) ->
         recipients=_recipients(policy, activity, taxonomy, lang),
         transfers=tuple(activity_transfers(policy, key, taxonomy, lang)),
         retention=describe_retention(activity.retention, policy, lang, activity.datasets) if activity.retention else "",
-        hosting=_hosting(policy, (activity,), taxonomy, lang),
+        hosting=activity_hosting(policy, (activity,), taxonomy, lang),
         decision_logic=_automated_text(activity, activity.decision_logic, lang),
         decision_consequences=_automated_text(activity, activity.decision_consequences, lang),
     )
@@ -233,19 +232,6 @@ def _notice_activity(policy: Policy, key: str, taxonomy: Taxonomy, lang: str) ->
 
 def _automated_text(activity: Activity, text: Localized | None, lang: str) -> str:
     return text.get(lang) if activity.automated_decisions and text is not None else ""
-
-
-def _hosting(policy: Policy, activities: Iterable[Activity], taxonomy: Taxonomy, lang: str) -> tuple[str, ...]:
-    """Who hosts the data, and in which country: "Scaleway SAS (Paris), France", once per host and country."""
-    _ = translator(lang)
-    hosts: dict[str, None] = {}
-    for activity in activities:
-        for name, system in policy.activity_systems(activity).items():
-            host = system.host or system.name or name
-            hosts[
-                _("%(host)s, %(country)s") % {"host": host, "country": country_name(taxonomy, system.location, lang)}
-            ] = None
-    return tuple(hosts)
 
 
 def _cookies(policy: Policy, lang: str) -> tuple[NoticeCookie, ...] | None:

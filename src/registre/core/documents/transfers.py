@@ -10,6 +10,7 @@ other transfers are declared under `transfers:`.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from registre.core.documents.vocabulary import cite_article, country_name, translator
@@ -79,6 +80,20 @@ def activity_transfers(policy: Policy, key: str, taxonomy: Taxonomy, lang: str) 
             line = _declared_transfer(transfer, taxonomy, lang)
             lines.setdefault((line.recipient, line.country_code), line)
     return list(lines.values())
+
+
+def activity_hosting(policy: Policy, activities: Iterable[Activity], taxonomy: Taxonomy, lang: str) -> tuple[str, ...]:
+    """Who hosts the data of `activities`, and in which country: "Scaleway SAS (Paris), France", once each."""
+    _ = translator(lang)
+    hosts: dict[str, None] = {}
+    for activity in activities:
+        for name, system in policy.activity_systems(activity).items():
+            values = {
+                "host": system.host or system.name or name,
+                "country": country_name(taxonomy, system.location, lang),
+            }
+            hosts[_("%(host)s, %(country)s") % values] = None
+    return tuple(hosts)
 
 
 def transfer_safeguard(country_code: str, declared: str | None, taxonomy: Taxonomy) -> Term | None:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from registre.core.documents.parties import Party, contact_party, head_party, organisation_party
 from registre.core.documents.register.categories import CategoryLine, SensitiveLine, activity_category_lines
 from registre.core.documents.retention_text import describe_retention
-from registre.core.documents.transfers import TransferLine, activity_transfers
+from registre.core.documents.transfers import TransferLine, activity_hosting, activity_transfers
 from registre.core.documents.vocabulary import (
     cite_article,
     country_name,
@@ -165,7 +165,7 @@ def build_sheet(
         transfers=tuple(activity_transfers(policy, key, taxonomy, lang)),
         measures=_measures(activity, taxonomy, lang),
         retention=describe_retention(activity.retention, policy, lang, activity.datasets) if activity.retention else "",
-        hosting=_hosting(policy, activity, taxonomy, lang),
+        hosting=activity_hosting(policy, (activity,), taxonomy, lang),
     )
 
 
@@ -188,18 +188,6 @@ def _served(
             contact=contact_party(served.contact, taxonomy, lang),
         )
         for served in activity.controllers
-    )
-
-
-def _hosting(policy: Policy, activity: Activity, taxonomy: Taxonomy, lang: str) -> tuple[str, ...]:
-    """Who hosts each system of the activity, and where: "Nuage Exemple SAS (Roubaix), France"."""
-    _ = translator(lang)
-    return tuple(
-        dict.fromkeys(
-            _("%(host)s, %(country)s")
-            % {"host": system.host or system.name or name, "country": country_name(taxonomy, system.location, lang)}
-            for name, system in policy.activity_systems(activity).items()
-        )
     )
 
 
