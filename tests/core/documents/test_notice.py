@@ -120,10 +120,25 @@ def test_the_notice_lists_the_cookies_set_or_says_there_are_none(cloud_host: Pol
     assert "Nos sites ne déposent aucun cookie et n'utilisent aucun traceur." in french
 
 
-def test_an_anchor_labelled_as_an_event_reads_as_french(field_services: Policy) -> None:
-    french = render_notice(field_services, lang="fr", fmt="md").decode()
-    assert "10 ans à compter de l'émission de la facture" in french
+def test_an_anchor_labelled_as_an_event_reads_as_french(make_policy: Callable[..., Policy]) -> None:
+    # The field's label "l'inscription" is an event: « 2 ans à compter de l'inscription », not « la date du champ ».
+    activities = {
+        "accounts": {
+            "name": "Comptes",
+            "purpose": "Gestion des comptes",
+            "legal_basis": "contract",
+            "datasets": ["app.people"],
+            "retention": {"keep": "P2Y", "from": "app.people.signed_up_at"},
+        }
+    }
+    french = render_notice(make_policy(activities=activities), lang="fr", fmt="md").decode()
+    assert "2 ans à compter de l'inscription, puis suppression" in french
     assert "date du champ" not in french
+
+
+def test_invoices_are_kept_ten_years_from_the_close_of_the_financial_year(field_services: Policy) -> None:
+    french = render_notice(field_services, lang="fr", fmt="md").decode()
+    assert "10 ans à compter de la clôture de l'exercice au cours duquel la facture a été émise" in french
 
 
 def test_the_notice_names_the_host_and_its_country(field_services: Policy) -> None:

@@ -99,7 +99,10 @@ def test_a_hold_cites_its_legal_reference_and_duration(cloud_host: Policy) -> No
     dataset = cloud_host.dataset("crm.invoices")
     assert dataset is not None
     text = describe_hold(dataset.holds[0], dataset, policy_taxonomy(cloud_host), "fr")
-    assert text == "10 ans à compter de l'émission de la facture (Code de commerce, art. L123-22)"
+    assert text == (
+        "10 ans à compter de la clôture de l'exercice au cours duquel la facture a été émise "
+        "(Code de commerce, art. L123-22)"
+    )
 
 
 def test_a_hold_with_a_stated_basis_and_no_duration_gives_the_basis(cloud_host: Policy) -> None:
