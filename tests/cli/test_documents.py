@@ -84,8 +84,11 @@ def test_ropa_processor_names_each_client_of_a_declared_list_with_its_contact(
     args = ("ropa", "--policy", cloud_host_policy_path, "--role", "processor", "-f", "md", "-o", "-")
     result = registre(*args, "--lang", "en", "--clients", clients)
     assert result.exit_code == 0, result.output
-    assert "| Controller 1 | Acme Fax SAS |  | Anne DUPONT<br>dpo@acme.example |" in result.stdout
-    assert "| Controller 2 | Transports de Bretagne SARL |  | rgpd@transports-bretagne.example |" in result.stdout
+    terms = "New sub-processors: notice 15 days ahead, objection possible"
+    assert f"| Controller 1 | Acme Fax SAS | {terms} | Anne DUPONT<br>dpo@acme.example |" in result.stdout
+    assert (
+        f"| Controller 2 | Transports de Bretagne SARL | {terms} | rgpd@transports-bretagne.example |" in result.stdout
+    )
     assert "Customers of the messaging platform" not in result.stdout
 
 

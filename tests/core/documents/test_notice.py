@@ -77,7 +77,7 @@ def test_it_says_how_to_exercise_rights_and_how_fast_we_answer(french_html: str)
 def test_it_marks_mandatory_and_optional_data(french_html: str) -> None:
     assert "(donnée obligatoire)" in french_html
     assert "(donnée facultative)" in french_html
-    assert "Les données marquées comme facultatives peuvent ne pas être fournies" in french_html
+    assert "Les données signalées comme facultatives peuvent ne pas être fournies" in french_html
 
 
 def test_data_under_a_legal_obligation_are_required_by_law_and_kept_not_deletable_at_will(cloud_host: Policy) -> None:

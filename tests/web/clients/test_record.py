@@ -41,7 +41,7 @@ def test_a_client_gets_its_own_copy_in_its_language(dpo, client_for):
     assert response["Content-Type"] == "application/pdf"
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     assert "Fax Express" in text and "Transports Martin" not in text
-    assert "pour le compte de Fax Express" in " ".join(text.split())
+    assert "pour le compte du client Fax Express" in " ".join(text.split())
 
 
 def test_a_client_scoped_agent_gets_a_record_naming_only_their_clients(agent, client_for):

@@ -184,7 +184,9 @@ def test_the_processor_record_names_each_client_with_its_contact_and_a_client_ge
 ) -> None:
     clients = {
         "acme": Client.model_validate({"name": "Acme Fax SAS", "contact": {"email": "dpo@acme.example"}}),
-        "other": Client.model_validate({"name": "Other SA", "activities": ["hosted-messaging"]}),
+        "other": Client.model_validate(
+            {"name": "Other SA", "activities": ["hosted-messaging"], "agreement": {"transfers": "consent"}}
+        ),
     }
     view = build_register(cloud_host, "processor", "en", dt.date(2026, 12, 2), clients=clients)
     (sheet,) = view.sheets
@@ -192,6 +194,10 @@ def test_the_processor_record_names_each_client_with_its_contact_and_a_client_ge
         ("Acme Fax SAS", "dpo@acme.example"),
         ("Other SA", ""),
     ]
+    assert sheet.controllers[1].details == (
+        "New sub-processors: notice 15 days ahead, objection possible; "
+        "transfers outside the EEA: its prior express consent"
+    )
     copy = build_register(cloud_host, "processor", "en", dt.date(2026, 12, 2), clients=clients, client="acme")
     assert copy.client == "Acme Fax SAS"
     assert [served.name for served in copy.sheets[0].controllers] == ["Acme Fax SAS"]

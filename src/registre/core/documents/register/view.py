@@ -26,6 +26,7 @@ from registre.core.documents.vocabulary import (
     term_label,
     translator,
 )
+from registre.core.i18n import get_translations
 from registre.core.policy import Activity, Policy
 from registre.core.policy.model import Client, Role
 from registre.core.taxonomy import Taxonomy
@@ -175,7 +176,11 @@ def _served(
     """The controllers of a processor activity: each client it runs for, else the declared `controllers:`."""
     activity = policy.activities[key]
     named = tuple(
-        ServedController(name=client.name, details="", contact=contact_party(client.contact, taxonomy, lang))
+        ServedController(
+            name=client.name,
+            details=_agreement_terms(client, policy.notices.subprocessor_objection_days, lang),
+            contact=contact_party(client.contact, taxonomy, lang),
+        )
         for client in clients.values()
         if activity.role == "processor" and key in policy.client_activities(client)
     )
@@ -189,6 +194,27 @@ def _served(
         )
         for served in activity.controllers
     )
+
+
+def _agreement_terms(client: Client, default_days: int, lang: str) -> str:
+    """What the client's agreement says of new sub-processors and transfers, in a few words (Art. 28(2))."""
+    _ = translator(lang)
+    agreement = client.agreement
+    if agreement.subprocessors == "consent":
+        terms = [_("New sub-processors: its prior written consent")]
+    else:
+        days = default_days if agreement.objection_days is None else agreement.objection_days
+        terms = [
+            get_translations(lang).ngettext(
+                "New sub-processors: notice %(num)d day ahead, objection possible",
+                "New sub-processors: notice %(num)d days ahead, objection possible",
+                days,
+            )
+            % {"num": days}
+        ]
+    if agreement.transfers == "consent":
+        terms.append(_("transfers outside the EEA: its prior express consent"))
+    return "; ".join(terms)
 
 
 def _legal_basis(activity: Activity, taxonomy: Taxonomy, lang: str) -> tuple[str, str]:
