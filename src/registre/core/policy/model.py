@@ -136,6 +136,8 @@ class Hold(Model):
     keep: DurationField | None = None
     from_: str = Field(alias="from")
     after: Localized | None = None
+    # `financial_year_end`: the period runs from the close of the financial year that contains the date.
+    start: Literal["date", "financial_year_end"] = "date"
 
     @model_validator(mode="after")
     def _needs_a_basis(self) -> Hold:
