@@ -68,3 +68,25 @@ def test_diff_of_an_unknown_revision_is_a_clear_error(registre, cloud_host_polic
     result = registre("diff", "nope:registre.yaml", cloud_host_policy_path)
     assert result.exit_code == 1
     assert "cannot read registre.yaml at git revision nope" in result.stderr
+
+
+def test_a_us_crm_added_to_prospecting_gives_thirty_days_notice_in_french(registre, cloud_host_policy_path, tmp_path):
+    new = new_version(
+        cloud_host_policy_path.parent,
+        tmp_path,
+        {
+            "registre.yaml": [
+                (
+                    "    processors: [brevo]\n    retention:\n      keep: P3Y",
+                    "    processors: [brevo, salesforce]\n    retention:\n      keep: P3Y",
+                ),
+                ("effective: 2026-01-01", "effective: 2027-03-01"),
+            ]
+        },
+    )
+    result = registre("diff", cloud_host_policy_path, new, "--lang", "fr")
+    assert result.exit_code == 0, result.output
+    assert "Modifications de la politique applicables au 1 mars 2027" in result.stdout
+    assert "[personnes concernées] information préalable: prospecting au plus tard le 30 janvier 2027" in result.stdout
+    assert "nouveau destinataire\u00a0: Salesforce Inc. (États-Unis, garantie\u00a0: scc)" in result.stdout
+    assert "Inform the data subjects" not in result.stdout

@@ -317,6 +317,9 @@ MATRIX: dict[str, Route] = {
     "clients:edit": Route(staff(MANAGERS, ok=302), method="post", kwargs=a_client, data=CLIENT_EDIT),
     "clients:end": Route(staff(MANAGERS, ok=302), method="post", kwargs=a_client, data={"contract_end": "2026-01-01"}),
     "clients:certificate": Route(staff(ROLES), kwargs=an_offboarded_client),
+    # The processor record (Art. 30(2)) names the clients: those who see the clients may download it.
+    "clients:record": Route(staff(ROLES)),
+    "clients:client_record": Route(staff(ROLES), kwargs=a_client),
     # The client's contact has no account: the export's secret link is enough, for anyone, until it expires.
     "clients:export": Route(everyone(200), kwargs=an_export_link),
     # The privacy portal is public: the same for everyone, staff or not.

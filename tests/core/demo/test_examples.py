@@ -106,3 +106,11 @@ def test_field_services_activities_rest_on_their_legal_basis(field_services: Pol
 def test_field_services_states_the_interest_behind_its_surveys(field_services: Policy) -> None:
     interest = field_services.activities["satisfaction-surveys"].legitimate_interest
     assert interest is not None and interest.fr and interest.en
+
+
+def test_a_host_s_connection_logs_cite_the_lcen_not_the_telecom_code(cloud_host_policy_path):
+    from registre.core.policy import load_policy
+
+    policy = load_policy(cloud_host_policy_path, {})
+    assert policy.activities["security-logs"].legal_obligation == "fr.lcen.6-II"
+    assert [hold.reference for hold in policy.systems["crm"].datasets["access_logs"].holds] == ["fr.lcen.6-II"]

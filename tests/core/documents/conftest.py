@@ -11,12 +11,19 @@ import pytest
 from registre.core.policy import Activity, Policy, load_policy
 
 EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "cloud-host" / "registre.yaml"
+FIELD_SERVICES = Path(__file__).resolve().parents[3] / "examples" / "field-services" / "registre.yaml"
 
 
 @pytest.fixture(scope="session")
 def cloud_host() -> Policy:
     """The cloud-host example: six controller activities, one processor activity, sub-processors in FR/IE/US."""
     return load_policy(EXAMPLE, environ={})
+
+
+@pytest.fixture(scope="session")
+def field_services() -> Policy:
+    """The field-services example: controller only, hosted in France, no cookies."""
+    return load_policy(FIELD_SERVICES, environ={})
 
 
 def _minimal_policy(**sections: Any) -> Policy:

@@ -16,7 +16,7 @@ from pypdf import PdfReader
 from registre.core.demo import generate_demo_databases
 from registre.core.documents import access_report_renderers, render_access_report, write_access_report
 from registre.core.documents.access_report.records import MAX_ROWS, Column, column_widths, display_value, humanise
-from registre.core.documents.access_report.view import identity_label
+from registre.core.documents.access_report.view import build_access_report, identity_label
 from registre.core.documents.vocabulary import policy_taxonomy
 from registre.core.engine import (
     AccessResult,
@@ -120,7 +120,7 @@ def test_it_names_the_purposes_and_legal_bases_of_the_activities_using_the_data(
 
 def test_it_gives_the_retention_period_and_the_source_of_the_data(french: str) -> None:
     text = text_of(french)
-    assert "5 ans à compter de la fin du contrat, puis anonymisation" in text
+    assert "5 ans à compter de la fin du contrat, puis pseudonymisation" in text
     assert "3 ans à compter du dernier contact, puis suppression" in text
     assert "Directement auprès de la personne, lors de la souscription" in text
     assert "Directement auprès de vous" in text, "the source when the policy states none"
@@ -150,7 +150,7 @@ def test_the_english_report_answers_the_same_questions(demo: Demo, english: str)
     assert f"Email address: {demo.person['email']}" in text
     assert "Management of the contractual relationship with customers" in text
     assert "Performance of a contract or pre-contractual measures (Article 6(1)(b) GDPR)" in text
-    assert "5 years from the end of the contract, then anonymised" in text
+    assert "5 years from the end of the contract, then pseudonymised" in text
     assert "Zendesk Inc., United States: support ticketing tool" in text
     assert "EU–US Data Privacy Framework" in text
     assert "Commission nationale de l'informatique et des libertés (CNIL)" in text
@@ -285,3 +285,19 @@ def test_an_identity_is_named_by_the_category_of_its_columns(cloud_host: Policy)
     assert identity_label(cloud_host, "email", taxonomy, "fr") == "Adresse électronique"
     assert identity_label(cloud_host, "customer_number", taxonomy, "en") != "customer_number"
     assert identity_label(cloud_host, "unknown", taxonomy, "en") == "unknown"
+
+
+def test_every_category_of_every_field_reached_is_listed_even_when_it_repeats_the_label(demo: Demo) -> None:
+    # Art. 15(1)(b): the categories of the data, all of them; a label that says the same hides none.
+    view = build_access_report(demo.result, demo.policy, "en", today=TODAY, subject=demo.subject)
+    prospecting = next(facts for facts in view.processing if facts.key == "prospecting")
+    assert {"Email address", "First name", "Last name", "Job title", "Phone number"} <= set(prospecting.categories)
+    contacts = next(dataset for dataset in view.datasets if dataset.reference == "crm.contacts")
+    categories = {column.name: column.category for column in contacts.columns}
+    assert categories["email"] == "Email address"
+    assert categories["first_name"] == "First name"
+
+
+def test_the_report_names_the_host_of_the_data_and_its_country(french: str) -> None:
+    text = text_of(french)
+    assert "Hébergement Nuage Exemple SAS (Roubaix), France" in text

@@ -92,6 +92,7 @@ def html_text(content: bytes) -> str:
 
 
 def hold_messages_and_state_backups(declaration: dict) -> None:
+    declaration["systems"]["platform"].pop("backups", None)  # the activity's backup measure states them instead
     platform = declaration["systems"]["platform"]["datasets"]
     platform["tenant_messages"]["holds"] = [{"reference": "fr.cpce.L34-1", "from": "sent_at"}]
     activity = declaration["activities"]["hosted-messaging"]
@@ -226,8 +227,32 @@ def test_a_late_deletion_says_by_how_many_days(cloud_host: Policy) -> None:
     assert "1 jour après l'expiration de ce délai" in html_text(render(one, cloud_host, lang="fr"))
 
 
-def test_backups_expire_on_their_cycle_when_the_policy_states_no_retention(cloud_host: Policy) -> None:
+def without_backups(policy: Policy) -> Policy:
+    platform = policy.systems["platform"].model_copy(update={"backups": None})
+    return policy.model_copy(update={"systems": {**policy.systems, "platform": platform}})
+
+
+def test_the_certificate_states_when_the_last_backup_holding_the_data_expires(cloud_host: Policy) -> None:
+    english = html_text(render(deletion(), cloud_host, lang="en"))
+    assert (
+        "The backups of Messaging platform (client tenants) keep a copy for 7 days: the last backup holding the "
+        "client's data expires on 30 November 2026, after which no copy of the deleted data remains."
+    ) in english
+    assert "Encrypted daily backups, erased after seven days." in english
+    assert "Backups are not modified" not in english
+    french = html_text(render(deletion(), cloud_host, lang="fr"))
+    assert "expire le 30 novembre 2026" in french
+
+
+def test_the_certificate_lists_the_sub_processors_whose_copies_must_be_deleted(cloud_host: Policy) -> None:
     text = html_text(render(deletion(), cloud_host, lang="en"))
+    assert "require them to delete their copies as well (Article 28(4) GDPR)" in text
+    assert "Twilio Ireland Limited, Germany: routing SMS to mobile carriers" in text
+    assert "Zendesk" not in text and "Stripe" not in text
+
+
+def test_backups_expire_on_their_cycle_when_the_policy_states_no_retention(cloud_host: Policy) -> None:
+    text = html_text(render(deletion(), without_backups(cloud_host), lang="en"))
     assert "Backups are not modified: they expire at the end of their normal rotation cycle" in text
     assert "This certificate covers the systems listed above." in text
 

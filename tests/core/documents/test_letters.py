@@ -105,9 +105,11 @@ def test_the_erasure_letter_states_the_kept_invoices_with_their_law_and_until_da
 def test_the_erasure_letter_says_what_was_erased_and_anonymised(demo: Demo, letter: Callable[..., str]) -> None:
     text = text_of(letter("erasure", result=demo.erasure))
     assert "Votre demande d'effacement de vos données personnelles (article 17 du RGPD) nous est parvenue" in text
-    assert "Contacts\u00a0: 1 enregistrement anonymisé" in text, "still referenced by the kept invoices"
+    assert "Contacts\u00a0: 1 enregistrement pseudonymisé" in text, "still referenced by the kept invoices"
     assert re.search(r"Factures\u00a0: (\d+ enregistrements? anonymisés?, )?\d+ enregistrements? conservés?", text)
     assert "les données qui vous identifiaient ont été supprimées ou remplacées" in text
+    assert "Dans les enregistrements pseudonymisés, les données qui vous identifiaient" in text
+    assert "ces enregistrements restent des données personnelles" in text
 
 
 def test_the_english_erasure_letter_says_the_same(demo: Demo, letter: Callable[..., str]) -> None:
@@ -248,7 +250,7 @@ def test_the_email_body_is_plain_text(demo: Demo, letter: Callable[..., str]) ->
     body = letter("erasure", result=demo.erasure, fmt="txt")
     assert "<" not in body and "&#39;" not in body
     assert body.startswith("Madame, Monsieur,\n\nVotre demande d'effacement")
-    assert "\n- Contacts\u00a0: 1 enregistrement anonymisé\n" in body
+    assert "\n- Contacts\u00a0: 1 enregistrement pseudonymisé\n" in body
     assert body.rstrip().endswith("Cordialement,\n\nHugo LEROY\nDélégué à la protection des données\nNuage Exemple SAS")
 
 
@@ -282,3 +284,17 @@ def test_an_unknown_kind_or_format_is_refused(demo: Demo) -> None:
 def test_the_subject_of_the_email_is_the_letter_s() -> None:
     assert response_letter_subject("erasure", "fr") == "Votre demande d'effacement de vos données personnelles"
     assert response_letter_subject("refusal", "en") == "Your request concerning your personal data"
+
+
+def test_an_erasure_that_keeps_a_keyed_pseudonym_says_pseudonymised(cloud_host: Policy) -> None:
+    from registre.core.documents.letters.outcomes import erasure_items, pseudonymised_erasure
+    from registre.core.engine import DatasetErasure, ErasureResult, SystemErasure
+
+    contacts = DatasetErasure("crm", "contacts", "delete", anonymised=1)  # email: a keyed hash
+    invoices = DatasetErasure("crm", "invoices", "anonymize", anonymised=2)  # constant, null, redact
+    erasure = ErasureResult(("s1",), None, dt.date(2026, 11, 23), (SystemErasure("crm", (contacts, invoices)),))
+    assert pseudonymised_erasure(erasure, cloud_host) == (True, True)
+    assert erasure_items(erasure, cloud_host, "en") == (
+        "Contacts: 1 record pseudonymised",
+        "Invoices: 2 records anonymised",
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from pypdf import PdfReader
@@ -76,7 +77,87 @@ def test_it_says_how_to_exercise_rights_and_how_fast_we_answer(french_html: str)
 def test_it_marks_mandatory_and_optional_data(french_html: str) -> None:
     assert "(donnée obligatoire)" in french_html
     assert "(donnée facultative)" in french_html
-    assert "Les autres données sont facultatives" in french_html
+    assert "Les données signalées comme facultatives peuvent ne pas être fournies" in french_html
+
+
+def test_data_under_a_legal_obligation_are_required_by_law_and_kept_not_deletable_at_will(cloud_host: Policy) -> None:
+    view = build_notice(cloud_host, "en")
+    billing = next(activity for activity in view.activities if activity.name == "Billing and debt collection")
+    marks = {category.label: category.mark for category in billing.categories}
+    assert marks["Full name"] == "law"
+    assert marks["Postal address"] == "law"
+    assert marks["Bank account details (IBAN)"] == "kept"
+    html = render_notice(cloud_host, lang="en").decode()
+    assert "(mandatory: required by law)" in html
+    assert "(optional; kept under the legal obligation once given)" in html
+    assert "even if you ask for their deletion (Article 17(3)(b) GDPR)" in html
+    assert "Other data are optional: you may choose not to give them, or delete them at any time" not in html
+
+
+def test_automated_decisions_state_their_logic_and_consequences(cloud_host: Policy, with_activity: Any) -> None:
+    policy = with_activity(
+        cloud_host,
+        "prospecting",
+        automated_decisions=True,
+        decision_logic={
+            "fr": "Un score calculé sur l'historique d'achat",
+            "en": "A score computed from purchase history",
+        },
+        decision_consequences={"fr": "Les offres envoyées", "en": "Which offers you receive"},
+    )
+    markdown = render_notice(policy, lang="en", fmt="md").decode()
+    assert "## Automated decisions" in markdown
+    assert "A score computed from purchase history" in markdown
+    assert "Which offers you receive" in markdown
+    assert "Article 22(3) GDPR" in markdown
+
+
+def test_the_notice_lists_the_cookies_set_or_says_there_are_none(cloud_host: Policy, field_services: Policy) -> None:
+    english = render_notice(cloud_host, lang="en").decode()
+    assert '<section id="cookies">' in english and "sessionid" in english and "_pk_id" in english
+    french = render_notice(field_services, lang="fr", fmt="md").decode()
+    assert "## Cookies" in french
+    assert "Nos sites ne déposent aucun cookie et n'utilisent aucun traceur." in french
+
+
+def test_an_anchor_labelled_as_an_event_reads_as_french(make_policy: Callable[..., Policy]) -> None:
+    # The field's label "l'inscription" is an event: « 2 ans à compter de l'inscription », not « la date du champ ».
+    activities = {
+        "accounts": {
+            "name": "Comptes",
+            "purpose": "Gestion des comptes",
+            "legal_basis": "contract",
+            "datasets": ["app.people"],
+            "retention": {"keep": "P2Y", "from": "app.people.signed_up_at"},
+        }
+    }
+    french = render_notice(make_policy(activities=activities), lang="fr", fmt="md").decode()
+    assert "2 ans à compter de l'inscription, puis suppression" in french
+    assert "date du champ" not in french
+
+
+def test_invoices_are_kept_ten_years_from_the_close_of_the_financial_year(field_services: Policy) -> None:
+    french = render_notice(field_services, lang="fr", fmt="md").decode()
+    assert "10 ans à compter de la clôture de l'exercice au cours duquel la facture a été émise" in french
+
+
+def test_the_notice_names_the_host_and_its_country(field_services: Policy) -> None:
+    view = build_notice(field_services, "fr")
+    assert view.hosting == ("Scaleway SAS (Paris), France",)
+    assert "Vos données sont hébergées par" in render_notice(field_services, lang="fr").decode()
+
+
+def test_a_system_hosted_outside_the_eea_is_a_transfer_named_in_the_notice(cloud_host: Policy) -> None:
+    crm = cloud_host.systems["crm"].model_copy(update={"location": "US", "host": "Acme Cloud Inc.", "safeguard": "scc"})
+    policy = cloud_host.model_copy(update={"systems": {**cloud_host.systems, "crm": crm}})
+    billing = next(
+        activity for activity in build_notice(policy, "en").activities if activity.name.startswith("Billing")
+    )
+    assert [(line.recipient, line.country_code) for line in billing.transfers][:1] == [("Acme Cloud Inc.", "US")]
+    assert (
+        "your data stay in the European Economic Area"
+        not in render_notice(policy, lang="en", fmt="md").decode().split("### Billing")[1].split("###")[0]
+    )
 
 
 def test_data_not_collected_through_a_form_get_no_mark(cloud_host: Policy) -> None:
@@ -90,7 +171,7 @@ def test_data_not_collected_through_a_form_get_no_mark(cloud_host: Policy) -> No
 def test_it_gives_recipients_transfers_and_retention(english_html: str) -> None:
     assert "Zendesk Inc., United States: support ticketing tool" in english_html
     assert "Zendesk Inc. (United States), under the following safeguard: EU–US Data Privacy Framework" in english_html
-    assert "5 years from the end of the contract, then anonymised" in english_html
+    assert "5 years from the end of the contract, then pseudonymised" in english_html
     assert "None: your data stay in the European Economic Area." in english_html
 
 

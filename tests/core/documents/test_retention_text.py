@@ -99,7 +99,10 @@ def test_a_hold_cites_its_legal_reference_and_duration(cloud_host: Policy) -> No
     dataset = cloud_host.dataset("crm.invoices")
     assert dataset is not None
     text = describe_hold(dataset.holds[0], dataset, policy_taxonomy(cloud_host), "fr")
-    assert text == "10 ans à compter de l'émission de la facture (Code de commerce, art. L123-22)"
+    assert text == (
+        "10 ans à compter de la clôture de l'exercice au cours duquel la facture a été émise "
+        "(Code de commerce, art. L123-22)"
+    )
 
 
 def test_a_hold_with_a_stated_basis_and_no_duration_gives_the_basis(cloud_host: Policy) -> None:
@@ -114,3 +117,14 @@ def test_a_hold_with_a_stated_basis_and_no_duration_gives_the_basis(cloud_host: 
 def test_a_note_reads_as_the_end_of_the_sentence(small_policy: Policy) -> None:
     retention = Retention.model_validate({"keep": "P3Y", "note": "Le désabonnement met fin aux envois."})
     assert describe_retention(retention, small_policy, "fr").endswith("\u00a0; le désabonnement met fin aux envois.")
+
+
+def test_a_keyed_hash_is_called_pseudonymisation_and_an_irreversible_method_anonymisation(cloud_host: Policy) -> None:
+    # Recital 26: contacts whose email becomes an HMAC keyed by a secret are pseudonymised, still personal data.
+    contracts = cloud_host.activities["contract-management"]
+    billing = cloud_host.activities["billing"]
+    assert contracts.retention is not None and billing.retention is not None
+    assert describe_retention(contracts.retention, cloud_host, "fr", contracts.datasets).endswith(
+        "puis pseudonymisation"
+    )
+    assert describe_retention(billing.retention, cloud_host, "en", billing.datasets).endswith("then anonymised")

@@ -66,3 +66,20 @@ def test_a_recipient_in_a_third_country_without_safeguard_says_so(
     policy = with_activity(small_policy, "accounts", recipients=[recipient])
     [line] = activity_transfers(policy, "accounts", policy_taxonomy(policy), "fr")
     assert (line.recipient, line.country, line.safeguard) == ("Agence", "Inde", "Aucune garantie déclarée")
+
+
+def test_hosting_outside_the_eea_is_a_transfer_of_every_activity_using_the_system(cloud_host: Policy) -> None:
+    from registre.core.documents.transfers import activity_hosting, activity_transfers
+    from registre.core.documents.vocabulary import policy_taxonomy as taxonomy_of
+
+    crm = cloud_host.systems["crm"].model_copy(update={"location": "US", "host": "Acme Cloud Inc.", "safeguard": "scc"})
+    policy = cloud_host.model_copy(update={"systems": {**cloud_host.systems, "crm": crm}})
+    taxonomy = taxonomy_of(policy)
+    lines = activity_transfers(policy, "support", taxonomy, "en")
+    assert (lines[0].recipient, lines[0].country, lines[0].safeguard_reference) == (
+        "Acme Cloud Inc.",
+        "United States",
+        "Standard contractual clauses (SCC), Article 46(2)(c) GDPR",
+    )
+    assert activity_hosting(policy, [policy.activities["support"]], taxonomy, "fr") == ("Acme Cloud Inc., États-Unis",)
+    assert activity_transfers(policy, "hosted-messaging", taxonomy, "en") == []

@@ -30,7 +30,8 @@ def test_an_erasure_plan_states_each_decision_and_its_reason_without_changing_an
     assert decisions(plan, "shop.messages")["anonymise"].rows == 2
     people = decisions(plan, "shop.people")
     assert (
-        people["anonymise"].reason == "referenced by rows that are kept: anonymised and restricted instead of deleted"
+        people["anonymise"].reason
+        == "referenced by rows that are kept: pseudonymised and restricted instead of deleted"
     )
     assert decisions(plan, "mailing.newsletter")["delete"].rows == 1
 

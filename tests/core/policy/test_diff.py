@@ -181,13 +181,16 @@ def test_an_existing_subprocessor_newly_used_by_a_processor_activity_opens_an_ob
     assert (window.subject, window.activities) == ("brevo", ["messaging"])
 
 
-def test_a_new_subprocessor_for_controller_activities_only_updates_the_notice_without_objection(version):
+def test_a_new_recipient_of_a_controller_activity_gives_the_data_subjects_thirty_days_notice(version):
+    # A US CRM added to prospecting: a new recipient, announced to the people in advance, not only a notice update.
     new = version(("processors: [brevo]", "processors: [brevo, routeur]"), ("  smsco:", ROUTEUR + "  smsco:"))
     found = diff(version(), new)
-    assert kinds(found) == ["notice_update"]
-    update = found.obligations[0]
-    assert (update.subject, update.activities, update.audience) == ("routeur", ["prospecting"], "data_subjects")
-    assert update.opens is None
+    assert kinds(found) == ["purpose_notice"]
+    notice = found.obligations[0]
+    assert (notice.subject, notice.activities, notice.audience) == ("prospecting", ["prospecting"], "data_subjects")
+    assert notice.deadline == dt.date(2026, 1, 30)
+    assert "new recipient: Routeur GmbH (Germany)" in notice.reason
+    assert notice.opens is None
 
 
 def test_removing_a_subprocessor_needs_no_notice(version):
@@ -450,5 +453,93 @@ def test_the_text_report_shows_declared_texts_in_the_language_asked(version):
         version(),
         version(("{fr: Prospection commerciale, en: Commercial prospecting}", "{fr: Prospection, en: Prospecting}")),
     )
-    assert "from 'Prospection commerciale' to 'Prospection'" in found.to_text("fr")
+    assert "« Prospection commerciale » devient « Prospection »" in found.to_text("fr")
     assert "from 'Commercial prospecting' to 'Prospecting'" in found.to_text("en")
+
+
+# Language and client agreements --------------------------------------------------
+
+
+def test_the_french_report_is_in_french_headings_and_obligations_included(version):
+    found = diff(version(), version(("keep: P3Y", "keep: P5Y")), today=dt.date(2026, 2, 10))
+    text = found.to_text("fr")
+    assert text.startswith("Modifications de la politique applicables au 1 mars 2026")
+    assert "Modifications (1)" in text and "Obligations (" in text
+    assert "prospecting: conservation durée, modification\u00a0: P3Y devient P5Y" in text
+    assert (
+        "[personnes concernées] information préalable: prospecting au plus tard le 30 janvier 2026 (EN RETARD)" in text
+    )
+    assert "Informer les personnes concernées par prospecting au moins 30 jours avant le 1 mars 2026" in text
+    assert "(Articles 12.1, 13.3 et 14.4 du RGPD ; notices.purpose_change_notice_days)".replace(" ;", "\u00a0;") in text
+    for english in ("Policy changes", "Obligations (", "Inform the data subjects", "changed from", "by 2026"):
+        assert english not in text or english == "Obligations ("
+
+
+CLIENTS = """\
+clients:
+  acme:
+    name: Acme SAS
+    contact: {email: dpo@acme.example}
+  online:
+    name: Online Client SA
+    contact: {email: dpo@online.example}
+    agreement: {transfers: consent}
+  patient:
+    name: Patient SARL
+    contact: {email: rgpd@patient.example}
+    agreement: {objection_days: 30}
+"""
+
+
+def test_a_client_whose_agreement_demands_consent_to_transfers_is_asked_for_it_not_given_a_window(version):
+    old = version(("processors:\n  brevo", CLIENTS + "processors:\n  brevo"))
+    new = version(
+        ("processors:\n  brevo", CLIENTS + "processors:\n  brevo"),
+        ("processors: [smsco]", "processors: [smsco, zendesk]"),
+        ("  smsco:", ZENDESK + "  smsco:"),
+    )
+    found = diff(old, new)
+    windows = [o for o in found.obligations if o.kind == "subprocessor_objection"]
+    assert [(w.clients, w.opens) for w in windows] == [
+        (["Patient SARL"], dt.date(2026, 1, 30)),
+        (["Acme SAS"], dt.date(2026, 2, 14)),
+    ]
+    consent = only(found, "subprocessor_consent")
+    assert (consent.clients, consent.activities, consent.deadline) == (
+        ["Online Client SA"],
+        ["messaging"],
+        dt.date(2026, 3, 1),
+    )
+    assert "silence is not acceptance" in consent.reason
+    assert all("Online Client SA" not in w.reason for w in windows)
+
+
+def test_a_sub_processor_inside_the_eea_needs_no_consent_from_a_client_that_only_guards_transfers(version):
+    old = version(("processors:\n  brevo", CLIENTS + "processors:\n  brevo"))
+    new = version(
+        ("processors:\n  brevo", CLIENTS + "processors:\n  brevo"),
+        ("processors: [smsco]", "processors: [smsco, brevo]"),
+    )
+    found = diff(old, new)
+    assert "subprocessor_consent" not in kinds(found)
+    assert sorted(name for o in found.obligations for name in o.clients) == [
+        "Acme SAS",
+        "Online Client SA",
+        "Patient SARL",
+    ]
+
+
+def test_a_client_demanding_consent_for_every_sub_processor_is_asked_even_inside_the_eea(version):
+    clients = CLIENTS.replace("agreement: {transfers: consent}", "agreement: {subprocessors: consent}")
+    old = version(("processors:\n  brevo", clients + "processors:\n  brevo"))
+    new = version(
+        ("processors:\n  brevo", clients + "processors:\n  brevo"),
+        ("processors: [smsco]", "processors: [smsco, brevo]"),
+    )
+    assert only(diff(old, new), "subprocessor_consent").clients == ["Online Client SA"]
+
+
+def test_obligations_read_back_from_json_render_in_any_language(version):
+    found = diff(version(), version(("keep: P3Y", "keep: P5Y")))
+    again = PolicyDiff.from_dict(json.loads(json.dumps(found.to_dict())))
+    assert again.to_text("fr") == found.to_text("fr")

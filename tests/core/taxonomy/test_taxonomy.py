@@ -492,6 +492,7 @@ def test_legal_references_cite_french_law_with_a_duration(tx: Taxonomy) -> None:
         "fr.lpf.L102B": "P6Y",
         "fr.cmf.L561-12": "P5Y",
         "fr.cpce.L34-1": "P1Y",
+        "fr.lcen.6-II": "P1Y",
         "fr.civil.2224": "P5Y",
         "fr.commerce.L110-4": "P5Y",
         "fr.travail.L3243-4": "P5Y",
@@ -638,3 +639,25 @@ def test_a_missing_file_is_a_clear_error(tmp_path: Path) -> None:
 
 def test_category_groups_are_typed_models(tx: Taxonomy) -> None:
     assert isinstance(tx.category_groups["health"], CategoryGroup)
+
+
+def test_the_korean_adequacy_scope_states_its_exclusions(tx: Taxonomy) -> None:
+    adequacy = tx.countries["KR"].adequacy
+    assert adequacy is not None and adequacy.scope_label is not None
+    english = adequacy.scope_label.get("en")
+    assert "religious organisations for their missionary activities" in english
+    assert "political parties for the nomination of their candidates" in english
+    assert "Credit Information Act" in english and "Financial Services Commission" in english
+    assert "partis politiques" in adequacy.scope_label.get("fr")
+
+
+def test_a_hosting_provider_keeps_connection_data_one_year_under_the_lcen(tx: Taxonomy) -> None:
+    reference = tx.legal_references["fr.lcen.6-II"]
+    assert reference.keep == "P1Y"
+    assert "2004-575" in reference.citation and "2021-1362" in reference.citation
+
+
+def test_the_us_adequacy_scope_reads_inside_a_sentence(tx: Taxonomy) -> None:
+    adequacy = tx.countries["US"].adequacy
+    assert adequacy is not None and adequacy.scope_label is not None
+    assert not adequacy.scope_label.get("en").startswith("Only")

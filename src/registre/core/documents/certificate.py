@@ -33,10 +33,12 @@ from registre.core.documents.environment import render_template
 from registre.core.documents.letters.letter import legal_line, signatory
 from registre.core.documents.parties import Party, contact_party, organisation_party
 from registre.core.documents.pdf import write_pdf
-from registre.core.documents.vocabulary import cite_article, in_sentence, policy_taxonomy, translator
+from registre.core.documents.retention_text import describe_duration
+from registre.core.documents.vocabulary import cite_article, country_name, in_sentence, policy_taxonomy, translator
 from registre.core.engine import KeptRows
 from registre.core.i18n import Lang, get_translations
 from registre.core.policy import Dataset, Policy
+from registre.core.taxonomy import Taxonomy
 
 CertificateFormat = Literal["pdf", "html"]
 ARTICLE = "28(3)(g)"
@@ -120,6 +122,7 @@ class Certificate:
     anchor: str | None
     anchor_text: tuple[str, ...]
     signatory: tuple[str, ...]
+    subprocessors: tuple[str, ...] = ()
 
 
 def render_deletion_certificate(
@@ -206,7 +209,8 @@ def build_deletion_certificate(
         deleted_total=number(sum(dataset.deleted for dataset in datasets), lang),
         kept=kept,
         kept_text=_kept_text(bool(kept), lang),
-        copies=_copies(policy, datasets, lang),
+        copies=_copies(policy, datasets, deletion.finished_at, lang),
+        subprocessors=_subprocessors(policy, datasets, taxonomy, lang),
         anchor=audit_anchor,
         anchor_text=_anchor_text(organisation, lang),
         signatory=signatory(dpo, organisation, lang),
@@ -425,9 +429,21 @@ def _kept_text(kept: bool, lang: str) -> str:
     )
 
 
-def _copies(policy: Policy, datasets: Sequence[DeletedDataset], lang: str) -> tuple[str, ...]:
-    """What happens to backups: their retention when the policy states it, else the neutral rule."""
+def _copies(policy: Policy, datasets: Sequence[DeletedDataset], finished: dt.datetime, lang: str) -> tuple[str, ...]:
+    """What happens to backups: when the last one holding the data expires, where the policy says it.
+
+    1. Each system whose backups are declared (`backups: {keep: ...}`): its
+       last backup taken before the deletion expires `keep` after it.
+    2. Else the backup measures the processor activities describe.
+    3. Else the neutral rule: backups expire on their cycle.
+    """
     _ = translator(lang)
+    scope = _("This certificate covers the systems listed above.")
+    done = finished.astimezone(dt.UTC).date() if finished.tzinfo else finished.date()
+    declared = _backup_expiries(policy, datasets, done, lang)
+    if declared:
+        restored = _("The deleted data are never restored from them.")
+        return (*declared, restored, scope)
     references = {dataset.reference for dataset in datasets}
     stated = dict.fromkeys(
         measure.details.get(lang)
@@ -436,7 +452,6 @@ def _copies(policy: Policy, datasets: Sequence[DeletedDataset], lang: str) -> tu
         for measure in activity.security
         if measure.type == "backup" and measure.details is not None
     )
-    scope = _("This certificate covers the systems listed above.")
     if not stated:
         return (
             _(
@@ -448,6 +463,59 @@ def _copies(policy: Policy, datasets: Sequence[DeletedDataset], lang: str) -> tu
     backups = " ".join(_sentence(text) for text in stated)
     restored = _("The deleted data are never restored from them, and disappear from them as they expire.")
     return (f"{backups} {restored}", scope)
+
+
+def _backup_expiries(policy: Policy, datasets: Sequence[DeletedDataset], done: dt.date, lang: str) -> list[str]:
+    """ "The backups of X keep a copy for 7 days: the last one holding the client's data expires on ...", per system."""
+    _ = translator(lang)
+    sentences = []
+    for name in dict.fromkeys(dataset.system for dataset in datasets):
+        system = policy.systems.get(name)
+        if system is None or system.backups is None:
+            continue
+        values = {
+            "system": _system_name(policy, name),
+            "duration": describe_duration(system.backups.keep, lang),
+            "date": format_long_date(system.backups.keep.add_to(done), lang),
+        }
+        sentence = (
+            _(
+                "The backups of %(system)s keep a copy for %(duration)s: the last backup holding the client's data "
+                "expires on %(date)s, after which no copy of the deleted data remains."
+            )
+            % values
+        )
+        if system.backups.note is not None:
+            sentence = f"{sentence} {_sentence(system.backups.note.get(lang))}"
+        sentences.append(sentence)
+    return sentences
+
+
+def _subprocessors(
+    policy: Policy, datasets: Sequence[DeletedDataset], taxonomy: Taxonomy, lang: str
+) -> tuple[str, ...]:
+    """The sub-processors of the processor activities whose data were deleted: their copies must go too."""
+    _ = translator(lang)
+    references = {dataset.reference for dataset in datasets}
+    keys = dict.fromkeys(
+        key
+        for activity in policy.activities_by_role("processor").values()
+        if references & set(activity.datasets)
+        for key in activity.processors
+    )
+    lines = []
+    for key in keys:
+        processor = policy.processors.get(key)
+        if processor is not None:
+            lines.append(
+                _("%(name)s, %(country)s: %(purpose)s")
+                % {
+                    "name": processor.name,
+                    "country": country_name(taxonomy, processor.data_location, lang),
+                    "purpose": in_sentence(processor.purpose.get(lang)),
+                }
+            )
+    return tuple(lines)
 
 
 def _sentence(text: str) -> str:

@@ -14,9 +14,9 @@ from typing import Literal
 from registre.core.documents.environment import render_template
 from registre.core.documents.parties import Party, contact_party, organisation_party
 from registre.core.documents.pdf import write_pdf
-from registre.core.documents.retention_text import describe_retention
+from registre.core.documents.retention_text import describe_duration, describe_retention
 from registre.core.documents.rights import NoticeRight, notice_rights
-from registre.core.documents.transfers import TransferLine, activity_transfers
+from registre.core.documents.transfers import TransferLine, activity_hosting, activity_transfers
 from registre.core.documents.vocabulary import (
     cite_article,
     country_name,
@@ -25,7 +25,7 @@ from registre.core.documents.vocabulary import (
     term_label,
     translator,
 )
-from registre.core.i18n import Lang
+from registre.core.i18n import Lang, Localized
 from registre.core.policy import Activity, Policy
 from registre.core.taxonomy import Taxonomy
 
@@ -34,10 +34,35 @@ NoticeFormat = Literal["html", "md", "pdf"]
 
 @dataclass(frozen=True)
 class NoticeCategory:
-    """A category of data and whether giving it is mandatory (None: not collected through a field)."""
+    """A category of data and whether giving it is mandatory (None: not collected through a field).
+
+    `by_law` is True for the data of an activity under a legal obligation: the
+    law requires them when mandatory, and keeps them for its period once given.
+    """
 
     label: str
     required: bool | None
+    by_law: bool = False
+
+    @property
+    def mark(self) -> str:
+        """ "law", "mandatory", "kept" (optional, but kept under the law once given), "optional" or ""."""
+        if self.required is None:
+            return ""
+        if self.required:
+            return "law" if self.by_law else "mandatory"
+        return "kept" if self.by_law else "optional"
+
+
+@dataclass(frozen=True)
+class NoticeCookie:
+    """A cookie the websites set: its name, who sets it, what for, how long, and whether it needs consent."""
+
+    name: str
+    provider: str
+    purpose: str
+    duration: str
+    consent: bool
 
 
 @dataclass(frozen=True)
@@ -57,6 +82,9 @@ class NoticeActivity:
     recipients: tuple[str, ...]
     transfers: tuple[TransferLine, ...]
     retention: str
+    hosting: tuple[str, ...] = ()
+    decision_logic: str = ""
+    decision_consequences: str = ""
 
 
 @dataclass(frozen=True)
@@ -84,10 +112,36 @@ class NoticeView:
     rights: tuple[NoticeRight, ...]
     authority: Authority
     processor_activities: tuple[str, ...]
+    cookies: tuple[NoticeCookie, ...] | None = None
+    hosting: tuple[str, ...] = ()
+
+    @property
+    def marks(self) -> set[str]:
+        """The marks the notice's data carry: "law", "mandatory", "kept", "optional"."""
+        return {category.mark for activity in self.activities for category in activity.categories} - {""}
 
     @property
     def has_required_data(self) -> bool:
-        return any(category.required for activity in self.activities for category in activity.categories)
+        return bool(self.marks)
+
+    @property
+    def cookie_rows(self) -> tuple[tuple[str, ...], ...]:
+        _ = translator(self.lang)
+        return tuple(
+            (
+                c.name,
+                c.provider,
+                c.purpose,
+                c.duration,
+                _("Asked before the cookie is set") if c.consent else _("Not required"),
+            )
+            for c in self.cookies or ()
+        )
+
+    @property
+    def automated(self) -> tuple[NoticeActivity, ...]:
+        """The activities that take decisions based solely on automated processing (Art. 22)."""
+        return tuple(activity for activity in self.activities if activity.decision_logic)
 
     @property
     def summary(self) -> tuple[tuple[str, str, str], ...]:
@@ -134,6 +188,8 @@ def build_notice(policy: Policy, lang: str) -> NoticeView:
         rights=notice_rights(activities, taxonomy, lang),
         authority=supervisory_authority(organisation.supervisory_authority, lang),
         processor_activities=tuple(a.name.get(lang) for a in policy.activities_by_role("processor").values()),
+        cookies=_cookies(policy, lang),
+        hosting=activity_hosting(policy, activities.values(), taxonomy, lang),
     )
 
 
@@ -167,7 +223,29 @@ def _notice_activity(policy: Policy, key: str, taxonomy: Taxonomy, lang: str) ->
         source=activity.source.get(lang) if activity.source else "",
         recipients=_recipients(policy, activity, taxonomy, lang),
         transfers=tuple(activity_transfers(policy, key, taxonomy, lang)),
-        retention=describe_retention(activity.retention, policy, lang) if activity.retention else "",
+        retention=describe_retention(activity.retention, policy, lang, activity.datasets) if activity.retention else "",
+        hosting=activity_hosting(policy, (activity,), taxonomy, lang),
+        decision_logic=_automated_text(activity, activity.decision_logic, lang),
+        decision_consequences=_automated_text(activity, activity.decision_consequences, lang),
+    )
+
+
+def _automated_text(activity: Activity, text: Localized | None, lang: str) -> str:
+    return text.get(lang) if activity.automated_decisions and text is not None else ""
+
+
+def _cookies(policy: Policy, lang: str) -> tuple[NoticeCookie, ...] | None:
+    if policy.cookies is None:
+        return None
+    return tuple(
+        NoticeCookie(
+            name=cookie.name,
+            provider=cookie.provider or policy.organisation.name,
+            purpose=cookie.purpose.get(lang),
+            duration=describe_duration(cookie.duration, lang) if cookie.duration else "",
+            consent=cookie.consent,
+        )
+        for cookie in policy.cookies
     )
 
 
@@ -197,8 +275,9 @@ def _categories(policy: Policy, activity: Activity, taxonomy: Taxonomy, lang: st
         required = dict.fromkeys(required)
     for key in activity.categories:
         required.setdefault(key, None)
+    by_law = activity.legal_basis == "legal_obligation"
     return tuple(
-        NoticeCategory(term_label(taxonomy.data_categories, key, lang), is_required)
+        NoticeCategory(term_label(taxonomy.data_categories, key, lang), is_required, by_law)
         for key, is_required in required.items()
     )
 

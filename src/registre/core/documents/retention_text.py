@@ -8,6 +8,8 @@ policy's retention rules through this module.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from registre.core.documents.vocabulary import in_sentence, translator
 from registre.core.i18n import get_translations
 from registre.core.policy import Dataset, Duration, Policy
@@ -37,24 +39,33 @@ def describe_duration(duration: Duration, lang: str) -> str:
     return _enumerate([str(part) for part in parts if part], lang)
 
 
-def describe_retention(retention: Retention, policy: Policy, lang: str) -> str:
+def describe_retention(retention: Retention, policy: Policy, lang: str, datasets: Iterable[str] = ()) -> str:
     """The retention rule of an activity as one sentence, without a final full stop.
 
     The starting event is the rule's `after:` text, else the anchor field
     (`from: system.dataset.field`) named by its `label:` or its name.
     What happens at the end (`then:`) closes the sentence, and a `note:` is
-    appended after a semicolon.
+    appended after a semicolon. An anonymisation that keeps a keyed
+    pseudonym in one of the activity's `datasets` is called what it is:
+    pseudonymisation (Recital 26).
     """
     _ = translator(lang)
     event = retention.after.get(lang) if retention.after else _anchor_event(retention.from_, policy, lang)
     text = _period(describe_duration(retention.keep, lang), event, lang)
-    if retention.then == "anonymize":
+    if retention.then == "anonymize" and pseudonymises(policy, datasets):
+        text = _("%(period)s, then pseudonymised") % {"period": text}
+    elif retention.then == "anonymize":
         text = _("%(period)s, then anonymised") % {"period": text}
     else:
         text = _("%(period)s, then deleted") % {"period": text}
     if retention.note is not None:
         text = _("%(retention)s; %(note)s") % {"retention": text, "note": in_sentence(retention.note.get(lang))}
     return text
+
+
+def pseudonymises(policy: Policy, datasets: Iterable[str]) -> bool:
+    """True when anonymising one of `datasets` (`system.dataset`) keeps a keyed pseudonym."""
+    return any(dataset.pseudonymises for dataset in map(policy.dataset, datasets) if dataset is not None)
 
 
 def describe_hold(hold: Hold, dataset: Dataset, taxonomy: Taxonomy, lang: str) -> str:
@@ -82,9 +93,17 @@ def _anchor_event(anchor: str | None, policy: Policy, lang: str) -> str | None:
 
 
 def _field_event(dataset: Dataset, column: str, lang: str) -> str:
-    """The anchor column named as a column: the rule's own `after:` text reads better."""
+    """The event the anchor column records.
+
+    A label written as an event ("l'émission de la facture", "the last
+    intervention": it starts with a small letter) is the event itself; a
+    column's title ("Date d'émission") or a bare name is cited as a field.
+    The rule's own `after:` text reads best.
+    """
     spec = dataset.fields.get(column)
     name = spec.label.get(lang) if spec is not None and spec.label is not None else column
+    if spec is not None and spec.label is not None and name[:1].islower():
+        return name
     _ = translator(lang)
     return _("the date in the field “%(field)s”") % {"field": name}
 

@@ -89,9 +89,23 @@ def render_subprocessors(
 
 
 def subprocessor_lines(policy: Policy, lang: str) -> tuple[SubprocessorLine, ...]:
-    """Every declared sub-processor, in policy order, with the activities that use it."""
+    """The sub-processors of the processor activities, in policy order, with those activities.
+
+    Only a processor engaged for the clients' data is their sub-processor
+    (Art. 28(2), (4)): the vendors that serve the organisation's own
+    activities (its newsletter, its payments) are recipients named in the
+    privacy notice, not in the clients' annex.
+    """
     taxonomy = policy_taxonomy(policy)
-    return tuple(_line(policy, key, processor, taxonomy, lang) for key, processor in policy.processors.items())
+    engaged = clients_subprocessors(policy)
+    return tuple(
+        _line(policy, key, processor, taxonomy, lang) for key, processor in policy.processors.items() if key in engaged
+    )
+
+
+def clients_subprocessors(policy: Policy) -> set[str]:
+    """The keys of the sub-processors that some processor activity uses."""
+    return {key for activity in policy.activities_by_role("processor").values() for key in activity.processors}
 
 
 def subprocessor_document(policy: Policy, lines: tuple[SubprocessorLine, ...], lang: str, today: dt.date) -> Document:
@@ -149,7 +163,9 @@ def _line(policy: Policy, key: str, processor: SubProcessor, taxonomy: Taxonomy,
         location=country_name(taxonomy, processor.data_location, lang),
         purpose=processor.purpose.get(lang),
         activities=tuple(
-            activity.name.get(lang) for activity in policy.activities.values() if key in activity.processors
+            activity.name.get(lang)
+            for activity in policy.activities_by_role("processor").values()
+            if key in activity.processors
         ),
         transfer=transfer is not None,
         safeguard=transfer.safeguard_reference if transfer else _("Not applicable (data in the EEA)"),

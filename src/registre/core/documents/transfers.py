@@ -10,6 +10,7 @@ other transfers are declared under `transfers:`.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from registre.core.documents.vocabulary import cite_article, country_name, translator
@@ -53,13 +54,20 @@ def subprocessor_transfer(processor: SubProcessor, taxonomy: Taxonomy, lang: str
 def activity_transfers(policy: Policy, key: str, taxonomy: Taxonomy, lang: str) -> list[TransferLine]:
     """Every transfer of the activity `key`, once each.
 
-    1. Its sub-processors whose data location is outside the EEA.
-    2. Its recipients located outside the EEA, unless a declared transfer names them.
-    3. The policy's `transfers:` that list the activity, or list no activity
+    1. The systems holding its datasets that are hosted outside the EEA
+       (the host receives the data where it hosts them).
+    2. Its sub-processors whose data location is outside the EEA.
+    3. Its recipients located outside the EEA, unless a declared transfer names them.
+    4. The policy's `transfers:` that list the activity, or list no activity
        (they then concern every activity).
     """
     activity = policy.activities[key]
     lines: dict[tuple[str, str], TransferLine] = {}
+    for name, system in policy.activity_systems(activity).items():
+        if is_transfer(system.location, taxonomy):
+            host = system.host or system.name or name
+            hosting = _transfer_line(host, system.location, system.safeguard, system.documentation, taxonomy, lang)
+            lines.setdefault((hosting.recipient, hosting.country_code), hosting)
     for name in activity.processors:
         processor = policy.processors.get(name)
         line = subprocessor_transfer(processor, taxonomy, lang) if processor else None
@@ -72,6 +80,20 @@ def activity_transfers(policy: Policy, key: str, taxonomy: Taxonomy, lang: str) 
             line = _declared_transfer(transfer, taxonomy, lang)
             lines.setdefault((line.recipient, line.country_code), line)
     return list(lines.values())
+
+
+def activity_hosting(policy: Policy, activities: Iterable[Activity], taxonomy: Taxonomy, lang: str) -> tuple[str, ...]:
+    """Who hosts the data of `activities`, and in which country: "Scaleway SAS (Paris), France", once each."""
+    _ = translator(lang)
+    hosts: dict[str, None] = {}
+    for activity in activities:
+        for name, system in policy.activity_systems(activity).items():
+            values = {
+                "host": system.host or system.name or name,
+                "country": country_name(taxonomy, system.location, lang),
+            }
+            hosts[_("%(host)s, %(country)s") % values] = None
+    return tuple(hosts)
 
 
 def transfer_safeguard(country_code: str, declared: str | None, taxonomy: Taxonomy) -> Term | None:

@@ -290,18 +290,20 @@ def _erasure_decisions(dataset: Dataset, steps: ErasureSteps, census: Census) ->
         Decision("keep", kept.rows, kept.reason(), kept.until) for kept in kept_rows(steps, census) if kept.rows
     ]
     erasable, referenced = erasable_rows(census), census.count("referenced")
+    # A keyed hash keeps a pseudonym: the rows are pseudonymised, not anonymised (Recital 26).
+    done_word = "pseudonymised" if dataset.pseudonymises else "anonymised"
     if dataset.erase == "delete" and erasable > referenced:
         decisions.append(Decision("delete", erasable - referenced, "erase: delete"))
     if dataset.erase == "delete" and referenced:
         restricted = " and restricted" if dataset.restrict else ""
-        reason = f"referenced by rows that are kept: anonymised{restricted} instead of deleted"
+        reason = f"referenced by rows that are kept: {done_word}{restricted} instead of deleted"
         decisions.append(Decision("anonymise", referenced, reason))
     if dataset.erase == "anonymize" and erasable:
         methods = ", ".join(f"{n}: {s.anonymize or 'default'}" for n, s in anonymised_columns(dataset).items())
-        decisions.append(Decision("anonymise", erasable, f"erase: anonymize ({methods})"))
+        decisions.append(Decision("anonymise", erasable, f"erase: anonymize, {done_word} ({methods})"))
     done = census.rows - held_rows(census) - erasable
     if done > 0:
-        decisions.append(Decision("skip", done, "already anonymised"))
+        decisions.append(Decision("skip", done, f"already {done_word}"))
     return decisions or [Decision("skip", 0, "no row of the subject")]
 
 

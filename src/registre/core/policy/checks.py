@@ -65,6 +65,10 @@ class _Checker:
         self.check_processors()
         self.check_transfers()
         self.check_activity_references_are_unique()
+        self.check_hosting_transfers()
+        self.check_derogations()
+        self.check_clients()
+        self.check_disclosures()
 
     # Reporting ---------------------------------------------------------------
 
@@ -464,6 +468,7 @@ class _Checker:
             )
         elif adequacy.scope is not None and scope != adequacy.scope and safeguard != "dpf":
             scope_label = adequacy.scope_label.get("en") if adequacy.scope_label else adequacy.scope
+            scope_label = scope_label[:1].lower() + scope_label[1:]
             self.report(
                 path,
                 f"the adequacy decision for {country.name('en')} covers only {scope_label}: "
@@ -481,3 +486,72 @@ class _Checker:
 
     def transfer_declared(self, recipient: str) -> bool:
         return any(transfer.recipient == recipient for transfer in self.policy.transfers)
+
+    # Hosting, derogations, clients, disclosures ------------------------------------
+
+    def check_hosting_transfers(self) -> None:
+        """Where a system is hosted is where its data go: outside the EEA, a transfer like any other."""
+        for name, system in self.policy.systems.items():
+            path: PathKey = ("systems", name)
+            if system.safeguard is not None:
+                self.check_reference(system.safeguard, self.taxonomy.safeguards, (*path, "safeguard"), "safeguard")
+            host = system.host or system.name or name
+            self.check_transfer(host, system.location, system.safeguard, system.adequacy_scope, (*path, "location"))
+
+    def check_derogations(self) -> None:
+        """Art. 49 derogations cover occasional transfers only; a sub-processor transfers as a matter of course."""
+        for key, processor in self.policy.processors.items():
+            if processor.safeguard == "derogation":
+                self.report(
+                    ("processors", key, "safeguard"),
+                    f"sub-processor '{key}' transfers data repeatedly, as part of its service: an Art. 49 derogation "
+                    "covers occasional transfers only (EDPB Guidelines 2/2018); declare scc, bcr or an adequacy "
+                    "decision",
+                    "transfer",
+                )
+        for name, system in self.policy.systems.items():
+            if system.safeguard == "derogation":
+                self.report(
+                    ("systems", name, "safeguard"),
+                    f"system '{name}' is hosted outside the EEA for good: an Art. 49 derogation covers occasional "
+                    "transfers only; declare scc, bcr or an adequacy decision",
+                    "transfer",
+                )
+
+    def check_clients(self) -> None:
+        processing = self.policy.activities_by_role("processor")
+        for key, client in self.policy.clients.items():
+            path: PathKey = ("clients", key)
+            for index, activity in enumerate(client.activities):
+                activity_path = (*path, "activities", index)
+                declared = self.check_reference(activity, self.policy.activities, activity_path, "activity")
+                if declared and activity in self.policy.activities and activity not in processing:
+                    self.report(
+                        activity_path,
+                        f"activity '{activity}' is not a processor activity: clients are the controllers "
+                        "of processor activities (Art. 30(2)(a))",
+                        "processor",
+                    )
+            if client.contact is None:
+                self.report(
+                    path,
+                    f"client '{key}' has no contact: the processor record names each controller with its contact "
+                    "details (Art. 30(2)(a))",
+                    "processor",
+                    "warning",
+                )
+        if self.policy.clients and not processing:
+            self.report(("clients",), "clients are declared but no activity has role: processor", "processor")
+
+    def check_disclosures(self) -> None:
+        """What the notice must say of automated decisions: the logic and its consequences (Art. 13(2)(f))."""
+        for key, activity in self.policy.activities.items():
+            stated = activity.decision_logic is not None and activity.decision_consequences is not None
+            if activity.automated_decisions and not stated:
+                self.report(
+                    ("activities", key, "automated_decisions"),
+                    f"activity '{key}' takes automated decisions: state the logic involved (decision_logic:) and "
+                    "their significance and consequences for the person (decision_consequences:); "
+                    "Art. 13(2)(f) and 15(1)(h)",
+                    "automated-decisions",
+                )

@@ -136,6 +136,8 @@ class Hold(Model):
     keep: DurationField | None = None
     from_: str = Field(alias="from")
     after: Localized | None = None
+    # `financial_year_end`: the period runs from the close of the financial year that contains the date.
+    start: Literal["date", "financial_year_end"] = "date"
 
     @model_validator(mode="after")
     def _needs_a_basis(self) -> Hold:
@@ -171,6 +173,16 @@ class Dataset(Model):
     def personal_fields(self) -> dict[str, FieldSpec]:
         return {name: spec for name, spec in self.fields.items() if spec.category}
 
+    @property
+    def pseudonymises(self) -> bool:
+        """True when anonymising keeps a keyed pseudonym (a field anonymised by `hash`).
+
+        Recital 26: data that can be attributed to a person with additional
+        information (the key) are pseudonymised, still personal data; only an
+        irreversible method anonymises.
+        """
+        return any(spec.anonymize == "hash" for spec in self.fields.values())
+
     def declared_columns(self) -> set[str]:
         """Every column the policy names for this dataset."""
         columns = {self.key, *self.fields, *self.identity.values(), *self.references}
@@ -179,13 +191,28 @@ class Dataset(Model):
         return columns
 
 
+class Backups(Model):
+    """How long the backups of a system keep a copy of deleted data (Art. 28(3)(g): "existing copies")."""
+
+    keep: DurationField
+    note: Localized | None = None
+
+
 class System(Model):
-    """A database that holds personal data, reached through a SQLAlchemy URL."""
+    """A database that holds personal data, reached through a SQLAlchemy URL.
+
+    `location` is where its data are hosted, by `host`: outside the EEA,
+    that is a transfer (Chapter V) under `safeguard`, like any other.
+    """
 
     name: str | None = None
     url: str
     location: CountryCode
     host: str | None = None
+    safeguard: str | None = None
+    adequacy_scope: str | None = None
+    documentation: str | None = None
+    backups: Backups | None = None
     datasets: dict[Name, Dataset] = Field(default_factory=dict)
 
 
@@ -251,6 +278,9 @@ class Activity(Model):
     security: list[Measure] = Field(default_factory=list)
     dpia: bool = False
     automated_decisions: bool = False
+    # Art. 13(2)(f), 15(1)(h): the logic involved, and the significance and consequences for the person.
+    decision_logic: Localized | None = None
+    decision_consequences: Localized | None = None
 
 
 class SubProcessor(Model):
@@ -284,6 +314,42 @@ class Transfer(Model):
     activities: list[str] = Field(default_factory=list)
 
 
+SubprocessorTerms = Literal["objection", "consent"]
+
+
+class ClientAgreement(Model):
+    """What a client's data processing agreement says about new sub-processors and transfers.
+
+    `objection`: the client is told `objection_days` beforehand (default
+    `notices.subprocessor_objection_days`) and its silence is acceptance;
+    `consent`: nothing starts before its prior written consent (Art. 28(2)).
+    """
+
+    subprocessors: SubprocessorTerms = "objection"
+    objection_days: int | None = Field(None, ge=0)
+    transfers: SubprocessorTerms = "objection"
+
+
+class Client(Model):
+    """A client on whose behalf processor activities run: a controller of Art. 30(2)(a)."""
+
+    name: str
+    contact: Contact | None = None
+    tenant: str | None = None
+    activities: list[str] = Field(default_factory=list)
+    agreement: ClientAgreement = Field(default_factory=ClientAgreement)
+
+
+class Cookie(Model):
+    """A cookie or tracker that the organisation's websites set (Art. 82 loi Informatique et Libertés)."""
+
+    name: str
+    purpose: Localized
+    provider: str | None = None
+    duration: DurationField | None = None
+    consent: bool = True
+
+
 class CustomCategory(Model):
     label: Localized
     group: str
@@ -308,6 +374,8 @@ class Policy(Model):
     activities: dict[Name, Activity] = Field(default_factory=dict)
     processors: dict[Name, SubProcessor] = Field(default_factory=dict)
     transfers: list[Transfer] = Field(default_factory=list)
+    clients: dict[Name, Client] = Field(default_factory=dict)
+    cookies: list[Cookie] | None = None
 
     def dataset(self, reference: str) -> Dataset | None:
         """The dataset named `system.dataset`, or None if it is not declared."""
@@ -347,6 +415,20 @@ class Policy(Model):
 
     def activities_by_role(self, role: Role) -> dict[str, Activity]:
         return {key: act for key, act in self.activities.items() if act.role == role}
+
+    def client_activities(self, client: Client) -> list[str]:
+        """The processor activities run for `client`: those it lists, else every processor activity."""
+        processing = self.activities_by_role("processor")
+        return [key for key in client.activities if key in processing] if client.activities else list(processing)
+
+    def activity_systems(self, activity: Activity) -> dict[str, System]:
+        """The systems that hold the datasets of `activity`, by name, in the activity's order."""
+        systems: dict[str, System] = {}
+        for reference in activity.datasets:
+            name = reference.partition(".")[0]
+            if name in self.systems:
+                systems.setdefault(name, self.systems[name])
+        return systems
 
 
 def policy_json_schema() -> dict[str, Any]:

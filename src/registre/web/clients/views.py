@@ -13,6 +13,8 @@ from registre.web.clients import offboarding as steps
 from registre.web.clients.actions import create_client, end_contract, update_client
 from registre.web.clients.forms import ClientEditForm, ClientForm, EndContractForm
 from registre.web.clients.models import Client, Offboarding
+from registre.web.clients.record import CONTENT_TYPES, RecordFormat, render_processor_record
+from registre.web.policy import current_policy
 
 
 @action_required("clients.view")
@@ -85,6 +87,35 @@ def client_certificate(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     response = StreamingHttpResponse(steps.open_certificate(offboarding), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="deletion-certificate-{client.tenant}.pdf"'
+    return response
+
+
+@action_required("clients.view")
+def processor_record(request: HttpRequest) -> HttpResponse:
+    """The processor record (Art. 30(2)) naming the clients of the user's scope, as PDF or XLSX."""
+    clients = Client.objects.all()
+    scope = scope_of(request.user)
+    if scope.clients is not None:
+        clients = clients.filter(tenant__in=scope.clients)
+    return _record_response(request, list(clients), None, "registre-processor")
+
+
+@action_required("clients.view")
+def client_processor_record(request: HttpRequest, pk: int) -> HttpResponse:
+    """One client's copy of the processor record: only the activities carried out on its behalf."""
+    client = visible_client(request, pk)
+    return _record_response(request, [client], client, f"registre-processor-{client.tenant}")
+
+
+def _record_response(request: HttpRequest, clients: list[Client], client: Client | None, name: str) -> HttpResponse:
+    policy = current_policy()
+    if policy is None or not policy.activities_by_role("processor"):
+        raise Http404(_("The policy declares no processor activity: there is no processor record."))
+    lang = request.GET.get("lang") or (client.language if client is not None else "fr")
+    fmt: RecordFormat = "xlsx" if request.GET.get("format") == "xlsx" else "pdf"
+    content = render_processor_record(policy, clients, lang=lang, fmt=fmt, client=client)
+    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{name}-{"en" if lang == "en" else "fr"}.{fmt}"'
     return response
 
 

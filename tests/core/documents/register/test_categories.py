@@ -56,13 +56,17 @@ def test_a_legal_hold_longer_than_the_rule_is_shown(cloud_host: Policy, with_act
     assert standard[0].retention == (
         "6 ans à compter de la date du champ «\u00a0Date d'émission\u00a0», puis suppression\u00a0; "
         "conservation imposée par la loi\u00a0: "
-        "10 ans à compter de l'émission de la facture (Code de commerce, art. L123-22)"
+        "10 ans à compter de la clôture de l'exercice au cours duquel la facture a été émise "
+        "(Code de commerce, art. L123-22)"
     )
 
 
 def test_a_hold_that_repeats_the_rule_is_not_shown_twice(cloud_host: Policy) -> None:
     standard, _sensitive = lines(cloud_host, "billing", "en")
-    assert standard[0].retention == "10 years from the issue of the invoice, then anonymised"
+    assert (
+        standard[0].retention
+        == "10 years from the close of the financial year in which the invoice was issued, then anonymised"
+    )
 
 
 def test_an_unknown_category_is_filed_under_other_data(

@@ -50,6 +50,7 @@ def test_the_description_gives_name_reference_and_dates(cloud_host: Policy) -> N
         ("N° / RÉF", "T-001"),
         ("Date de création du traitement", dt.date(2019, 3, 1)),
         ("Mise à jour du traitement", dt.date(2026, 1, 1)),
+        ("Hébergement des données", "Nuage Exemple SAS (Roubaix), France"),
     ]
 
 

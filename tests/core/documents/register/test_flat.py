@@ -25,7 +25,7 @@ def test_a_row_carries_the_category_its_group_and_the_retention(cloud_host: Poli
     row = dict(zip(headings, next(r for r in rows if r[0] == "T-001"), strict=True))
     assert row["Category of data"] == "Customer number"
     assert row["Group of data"] == "Civil status, identity, identification data, images"
-    assert row["Retention period"] == "5 years from the end of the contract, then anonymised"
+    assert row["Retention period"] == "5 years from the end of the contract, then pseudonymised"
     assert row["Sensitive data?"] == "No"
     assert "Salesforce Inc. (United States)" in str(row["Transfers outside the EU"])
 

@@ -14,9 +14,10 @@ from openpyxl.worksheet.worksheet import Worksheet
 from pypdf import PdfReader
 
 from registre.core.documents import RegisterFormat, render_register
+from registre.core.documents.register import build_register
 from registre.core.i18n import Lang
 from registre.core.policy import Policy, load_policy
-from registre.core.policy.model import Role
+from registre.core.policy.model import Client, Role
 
 TODAY = dt.date(2026, 1, 5)
 
@@ -81,7 +82,7 @@ def test_each_fiche_holds_its_purpose_and_retention(french_book: Workbook) -> No
     assert "Catégories de données personnelles concernées" in prospecting
     contracts = texts(book[book.sheetnames[1]])
     assert "3 ans à compter du dernier contact, puis suppression" not in contracts
-    assert "5 ans à compter de la fin du contrat, puis anonymisation" in contracts
+    assert "5 ans à compter de la fin du contrat, puis pseudonymisation" in contracts
 
 
 def test_the_english_workbook_is_in_english(english_book: Workbook) -> None:
@@ -89,7 +90,7 @@ def test_the_english_workbook_is_in_english(english_book: Workbook) -> None:
     assert book.sheetnames[0] == "Processing activities"
     fiche = texts(book[book.sheetnames[1]])
     assert "Categories of personal data concerned" in fiche
-    assert "5 years from the end of the contract, then anonymised" in fiche
+    assert "5 years from the end of the contract, then pseudonymised" in fiche
     assert book.properties.language == "en-GB"
 
 
@@ -176,3 +177,34 @@ def test_the_field_services_example_renders_in_every_role_and_language(
     for role in ("controller", "processor"):
         for lang in ("fr", "en"):
             assert render_register(policy, role=role, lang=lang, fmt=fmt, today=TODAY)
+
+
+def test_the_processor_record_names_each_client_with_its_contact_and_a_client_gets_its_own_copy(
+    cloud_host: Policy,
+) -> None:
+    clients = {
+        "acme": Client.model_validate({"name": "Acme Fax SAS", "contact": {"email": "dpo@acme.example"}}),
+        "other": Client.model_validate(
+            {"name": "Other SA", "activities": ["hosted-messaging"], "agreement": {"transfers": "consent"}}
+        ),
+    }
+    view = build_register(cloud_host, "processor", "en", dt.date(2026, 12, 2), clients=clients)
+    (sheet,) = view.sheets
+    assert [(served.name, served.contact.email) for served in sheet.controllers] == [
+        ("Acme Fax SAS", "dpo@acme.example"),
+        ("Other SA", ""),
+    ]
+    assert sheet.controllers[1].details == (
+        "New sub-processors: notice 15 days ahead, objection possible; "
+        "transfers outside the EEA: its prior express consent"
+    )
+    copy = build_register(cloud_host, "processor", "en", dt.date(2026, 12, 2), clients=clients, client="acme")
+    assert copy.client == "Acme Fax SAS"
+    assert [served.name for served in copy.sheets[0].controllers] == ["Acme Fax SAS"]
+
+
+def test_each_sheet_names_the_host_of_its_data_and_its_country(cloud_host: Policy) -> None:
+    view = build_register(cloud_host, "controller", "fr", dt.date(2026, 12, 2))
+    assert {sheet.hosting for sheet in view.sheets} == {("Nuage Exemple SAS (Roubaix), France",)}
+    markdown = render_register(cloud_host, role="processor", lang="fr", fmt="md").decode()
+    assert "Hébergement des données**\u00a0: Nuage Exemple SAS (Gravelines), France" in markdown

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from registre.core.documents.access_report.records import FoundDataset
 from registre.core.documents.retention_text import describe_retention
-from registre.core.documents.transfers import TransferLine, activity_transfers
+from registre.core.documents.transfers import TransferLine, activity_hosting, activity_transfers
 from registre.core.documents.vocabulary import cite_article, country_name, in_sentence, term_label, translator
 from registre.core.policy import Activity, Policy
 from registre.core.taxonomy import Taxonomy
@@ -49,6 +49,7 @@ class ProcessingFacts:
     processors: tuple[str, ...]
     transfers: tuple[TransferLine, ...]
     retention: str
+    hosting: tuple[str, ...] = ()
 
     @property
     def anchor(self) -> str:
@@ -97,7 +98,8 @@ def processing_facts(
         ),
         processors=_processors(policy, activity, taxonomy, lang),
         transfers=tuple(activity_transfers(policy, key, taxonomy, lang)),
-        retention=describe_retention(activity.retention, policy, lang) if activity.retention else "",
+        hosting=activity_hosting(policy, (activity,), taxonomy, lang),
+        retention=describe_retention(activity.retention, policy, lang, activity.datasets) if activity.retention else "",
     )
 
 

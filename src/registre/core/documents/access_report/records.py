@@ -41,9 +41,9 @@ _LONG_WORD = 18
 class Column:
     """A column of the table: the field's name, its label, the label of its data category.
 
-    `category` is "" for a field that holds no personal data, or whose label
-    already says it ("Email address" twice is noise). `compact` columns hold
-    dates, numbers and references, which must not wrap.
+    `category` is "" only for a field that holds no personal data: Art. 15(1)(b)
+    asks for the categories of every datum, even where the label says the same.
+    `compact` columns hold dates, numbers and references, which must not wrap.
     """
 
     name: str
@@ -191,8 +191,6 @@ def _column(name: str, spec: FieldSpec | None, key: str, taxonomy: Taxonomy, lan
     else:
         label = humanise(name)
     category = term_label(taxonomy.data_categories, spec.category, lang) if spec and spec.category else ""
-    if category.casefold() == label.casefold():
-        category = ""
     compact = name == key or (spec is not None and spec.type in _COMPACT_TYPES)
     return Column(name, label, category, compact)
 

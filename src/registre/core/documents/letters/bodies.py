@@ -16,7 +16,13 @@ from registre.core.deadlines import MAX_EXTENSION_MONTHS, response_deadline
 from registre.core.documents.access_report.view import reported_exports
 from registre.core.documents.dates import format_long_date
 from registre.core.documents.letters.letter import Block, Items, Paragraph
-from registre.core.documents.letters.outcomes import change_items, erasure_items, found_items, kept_sentences
+from registre.core.documents.letters.outcomes import (
+    change_items,
+    erasure_items,
+    found_items,
+    kept_sentences,
+    pseudonymised_erasure,
+)
 from registre.core.documents.notice import supervisory_authority
 from registre.core.documents.vocabulary import in_sentence, policy_taxonomy, translator
 from registre.core.engine import AccessResult, ChangeResult, ErasureResult
@@ -153,9 +159,20 @@ def _erasure(request: LetterRequest) -> tuple[Block, ...]:
     blocks: list[Block] = [
         Items(_("We have acted on it. Here is what we have done with the data we held about you:"), items)
     ]
-    if any(dataset.anonymised for dataset in result.datasets):
+    pseudonymised, anonymised = pseudonymised_erasure(result, request.policy)
+    if anonymised:
         blocks.append(
             Paragraph(_("In anonymised records, the data that identified you have been deleted or replaced."))
+        )
+    if pseudonymised:
+        blocks.append(
+            Paragraph(
+                _(
+                    "In pseudonymised records, the data that identified you have been deleted or replaced by a "
+                    "pseudonym, which only a secret key that we hold could link back to you: these records remain "
+                    "personal data, kept only for the purposes stated."
+                )
+            )
         )
     blocks.extend(Paragraph(sentence) for sentence in kept_sentences(result, request.policy, request.lang))
     return tuple(blocks)

@@ -36,18 +36,35 @@ def erasure_items(result: ErasureResult, policy: Policy, lang: str) -> tuple[str
     """ "Factures : 1 enregistrement anonymisé, 5 enregistrements conservés", for each dataset touched."""
     items = []
     for dataset in _in_policy_order(result.datasets, policy):
-        counts = _erasure_counts(dataset, lang)
+        counts = _erasure_counts(dataset, _pseudonymises(policy, dataset.reference), lang)
         if counts:
             items.append(_count_item(_title(policy, dataset.reference, lang), ", ".join(counts), lang))
     return tuple(items)
 
 
-def _erasure_counts(dataset: DatasetErasure, lang: str) -> list[str]:
+def pseudonymised_erasure(result: ErasureResult, policy: Policy) -> tuple[bool, bool]:
+    """Whether the erasure pseudonymised rows (a keyed hash kept), and whether it anonymised others."""
+    changed = [dataset for dataset in result.datasets if dataset.anonymised]
+    pseudonymised = [_pseudonymises(policy, dataset.reference) for dataset in changed]
+    return any(pseudonymised), not all(pseudonymised)
+
+
+def _pseudonymises(policy: Policy, reference: str) -> bool:
+    dataset = policy.dataset(reference)
+    return dataset is not None and dataset.pseudonymises
+
+
+def _erasure_counts(dataset: DatasetErasure, pseudonymised: bool, lang: str) -> list[str]:
     translations = get_translations(lang)
     counts = []
     if dataset.deleted:
         counts.append(translations.ngettext("%(num)d record deleted", "%(num)d records deleted", dataset.deleted))
-    if dataset.anonymised:
+    if dataset.anonymised and pseudonymised:
+        # Recital 26: a keyed pseudonym can be linked back with the key; the record is pseudonymised.
+        counts.append(
+            translations.ngettext("%(num)d record pseudonymised", "%(num)d records pseudonymised", dataset.anonymised)
+        )
+    elif dataset.anonymised:
         counts.append(
             translations.ngettext("%(num)d record anonymised", "%(num)d records anonymised", dataset.anonymised)
         )
@@ -106,6 +123,8 @@ def _kept_sentence(dataset: DatasetErasure, kept: KeptRows, policy: Policy, lang
         )
         return sentence % values
     sentence = _("We keep %(data)s until %(date)s %(law)s, and use them for that purpose only.") % values
+    if dataset.strategy == "anonymize" and _pseudonymises(policy, dataset.reference):
+        return sentence + " " + _("We will pseudonymise them at the end of that period.")
     if dataset.strategy == "anonymize":
         return sentence + " " + _("We will anonymise them at the end of that period.")
     return sentence + " " + _("We will delete them at the end of that period.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Literal
 
 from registre.core.documents.csv import write_csv
@@ -14,7 +15,7 @@ from registre.core.documents.register.view import ActivitySheet, RegisterView, b
 from registre.core.documents.xlsx import write_register_workbook
 from registre.core.i18n import Lang
 from registre.core.policy import Policy
-from registre.core.policy.model import Role
+from registre.core.policy.model import Client, Role
 
 __all__ = ["ActivitySheet", "RegisterFormat", "RegisterView", "build_register", "render_register"]
 
@@ -28,14 +29,18 @@ def render_register(
     lang: Lang = "fr",
     fmt: RegisterFormat = "xlsx",
     today: dt.date | None = None,
+    clients: Mapping[str, Client] | None = None,
+    client: str | None = None,
 ) -> bytes:
     """The register of `policy`'s activities in `role`, as a file of format `fmt`.
 
     Art. 30(1) for the controller's register, Art. 30(2) for the processor's.
     `today` is the date the register is up to date as of (default: today).
-    Text formats (csv, html, md) are UTF-8.
+    Text formats (csv, html, md) are UTF-8. `clients` and `client` are those
+    of `build_register`: the controllers a processor's record names, and
+    the one client whose copy it is.
     """
-    view = build_register(policy, role, lang, today or dt.date.today())
+    view = build_register(policy, role, lang, today or dt.date.today(), clients=clients, client=client)
     if fmt == "csv":
         headings, rows = flatten_register(view)
         return write_csv(headings, rows, lang)

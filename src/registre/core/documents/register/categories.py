@@ -131,7 +131,11 @@ def _retention(keys: list[str], policy: Policy, activity: Activity, taxonomy: Ta
     field) is not shown twice.
     """
     _ = translator(lang)
-    text = describe_retention(activity.retention, policy, lang) if activity.retention else _("Not stated")
+    text = (
+        describe_retention(activity.retention, policy, lang, activity.datasets)
+        if activity.retention
+        else _("Not stated")
+    )
     holds = [
         describe_hold(hold, dataset, taxonomy, lang)
         for reference in activity.datasets

@@ -40,6 +40,12 @@ def layout_register(view: RegisterView) -> Document:
 
 
 def _subtitle(view: RegisterView, _: Translate) -> str:
+    if view.client:
+        text = _(
+            "%(organisation)s: processing activities carried out on behalf of %(client)s, and only those "
+            "(Article 30(2) GDPR)."
+        )
+        return text % {"organisation": view.organisation.name, "client": view.client}
     if view.role == "controller":
         text = _("%(organisation)s, as controller (Article 30(1) GDPR).")
     else:
@@ -208,6 +214,7 @@ def _description(sheet: ActivitySheet, _: Translate) -> Section:
             Row(_("No. / REF"), (sheet.reference,)),
             Row(_("Date the processing was created"), (sheet.created,)),
             Row(_("Date the processing was last updated"), (sheet.updated,)),
+            *((Row(_("Hosting of the data"), ("\n".join(sheet.hosting),)),) if sheet.hosting else ()),
         ),
     )
 

@@ -11,12 +11,13 @@ security measures. Labels are already in the document's language.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from registre.core.documents.parties import Party, contact_party, head_party, organisation_party
 from registre.core.documents.register.categories import CategoryLine, SensitiveLine, activity_category_lines
 from registre.core.documents.retention_text import describe_retention
-from registre.core.documents.transfers import TransferLine, activity_transfers
+from registre.core.documents.transfers import TransferLine, activity_hosting, activity_transfers
 from registre.core.documents.vocabulary import (
     cite_article,
     country_name,
@@ -25,8 +26,9 @@ from registre.core.documents.vocabulary import (
     term_label,
     translator,
 )
+from registre.core.i18n import get_translations
 from registre.core.policy import Activity, Policy
-from registre.core.policy.model import Role
+from registre.core.policy.model import Client, Role
 from registre.core.taxonomy import Taxonomy
 
 
@@ -71,6 +73,7 @@ class ActivitySheet:
     transfers: tuple[TransferLine, ...]
     measures: tuple[Line, ...]
     retention: str
+    hosting: tuple[str, ...] = ()
 
     @property
     def has_sensitive_data(self) -> bool:
@@ -90,12 +93,38 @@ class RegisterView:
     representative: Party
     dpo: Party
     sheets: tuple[ActivitySheet, ...]
+    client: str = ""
 
 
-def build_register(policy: Policy, role: Role, lang: str, today: dt.date) -> RegisterView:
-    """The register of the activities that `policy` declares in `role`, in policy order."""
+def build_register(
+    policy: Policy,
+    role: Role,
+    lang: str,
+    today: dt.date,
+    *,
+    clients: Mapping[str, Client] | None = None,
+    client: str | None = None,
+) -> RegisterView:
+    """The register of the activities that `policy` declares in `role`, in policy order.
+
+    A processor's record names each controller served with its contact
+    (Art. 30(2)(a)): the `clients` given (those the application knows, or a
+    declared list), else the policy's `clients:`, else the activity's
+    `controllers:`. With `client`, the key of one of them, it is that
+    client's copy: only the activities carried out on its behalf, and only
+    it as controller. Raises KeyError for an unknown client.
+    """
     taxonomy = policy_taxonomy(policy)
     organisation = policy.organisation
+    served = dict(policy.clients if clients is None else clients)
+    keys = list(policy.activities_by_role(role))
+    name = ""
+    if client is not None:
+        if client not in served:
+            raise KeyError(client)
+        served = {client: served[client]}
+        keys = [key for key in keys if key in policy.client_activities(served[client])]
+        name = served[client].name
     return RegisterView(
         role=role,
         lang=lang,
@@ -104,11 +133,14 @@ def build_register(policy: Policy, role: Role, lang: str, today: dt.date) -> Reg
         head=head_party(organisation, taxonomy, lang),
         representative=contact_party(organisation.representative, taxonomy, lang),
         dpo=contact_party(organisation.contacts.dpo, taxonomy, lang),
-        sheets=tuple(build_sheet(policy, key, taxonomy, lang) for key in policy.activities_by_role(role)),
+        sheets=tuple(build_sheet(policy, key, taxonomy, lang, clients=served) for key in keys),
+        client=name,
     )
 
 
-def build_sheet(policy: Policy, key: str, taxonomy: Taxonomy, lang: str) -> ActivitySheet:
+def build_sheet(
+    policy: Policy, key: str, taxonomy: Taxonomy, lang: str, *, clients: Mapping[str, Client] | None = None
+) -> ActivitySheet:
     """The sheet of the activity `key`."""
     activity = policy.activities[key]
     basis, basis_details = _legal_basis(activity, taxonomy, lang)
@@ -125,14 +157,7 @@ def build_sheet(policy: Policy, key: str, taxonomy: Taxonomy, lang: str) -> Acti
         legal_basis=basis,
         legal_basis_details=basis_details,
         joint_controllers=tuple(contact_party(c, taxonomy, lang) for c in activity.joint_controllers),
-        controllers=tuple(
-            ServedController(
-                name=served.name.get(lang),
-                details=served.description.get(lang) if served.description else "",
-                contact=contact_party(served.contact, taxonomy, lang),
-            )
-            for served in activity.controllers
-        ),
+        controllers=_served(policy, key, clients if clients is not None else policy.clients, taxonomy, lang),
         categories=categories,
         sensitive=sensitive,
         subjects=_subjects(policy, activity, taxonomy, lang),
@@ -140,8 +165,56 @@ def build_sheet(policy: Policy, key: str, taxonomy: Taxonomy, lang: str) -> Acti
         subprocessors=_subprocessors(policy, activity, taxonomy, lang, typed=False),
         transfers=tuple(activity_transfers(policy, key, taxonomy, lang)),
         measures=_measures(activity, taxonomy, lang),
-        retention=describe_retention(activity.retention, policy, lang) if activity.retention else "",
+        retention=describe_retention(activity.retention, policy, lang, activity.datasets) if activity.retention else "",
+        hosting=activity_hosting(policy, (activity,), taxonomy, lang),
     )
+
+
+def _served(
+    policy: Policy, key: str, clients: Mapping[str, Client], taxonomy: Taxonomy, lang: str
+) -> tuple[ServedController, ...]:
+    """The controllers of a processor activity: each client it runs for, else the declared `controllers:`."""
+    activity = policy.activities[key]
+    named = tuple(
+        ServedController(
+            name=client.name,
+            details=_agreement_terms(client, policy.notices.subprocessor_objection_days, lang),
+            contact=contact_party(client.contact, taxonomy, lang),
+        )
+        for client in clients.values()
+        if activity.role == "processor" and key in policy.client_activities(client)
+    )
+    if named:
+        return named
+    return tuple(
+        ServedController(
+            name=served.name.get(lang),
+            details=served.description.get(lang) if served.description else "",
+            contact=contact_party(served.contact, taxonomy, lang),
+        )
+        for served in activity.controllers
+    )
+
+
+def _agreement_terms(client: Client, default_days: int, lang: str) -> str:
+    """What the client's agreement says of new sub-processors and transfers, in a few words (Art. 28(2))."""
+    _ = translator(lang)
+    agreement = client.agreement
+    if agreement.subprocessors == "consent":
+        terms = [_("New sub-processors: its prior written consent")]
+    else:
+        days = default_days if agreement.objection_days is None else agreement.objection_days
+        terms = [
+            get_translations(lang).ngettext(
+                "New sub-processors: notice %(num)d day ahead, objection possible",
+                "New sub-processors: notice %(num)d days ahead, objection possible",
+                days,
+            )
+            % {"num": days}
+        ]
+    if agreement.transfers == "consent":
+        terms.append(_("transfers outside the EEA: its prior express consent"))
+    return "; ".join(terms)
 
 
 def _legal_basis(activity: Activity, taxonomy: Taxonomy, lang: str) -> tuple[str, str]:

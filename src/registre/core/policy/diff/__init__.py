@@ -16,9 +16,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from registre.core.i18n import Lang
+from registre.core.i18n import Lang, get_translations
 from registre.core.policy.diff.changes import Area, Change, ChangeKind, Effect, find_changes
-from registre.core.policy.diff.obligations import Audience, Obligation, ObligationKind, find_obligations
+from registre.core.policy.diff.obligations import Audience, Obligation, ObligationKind, find_obligations, format_day
 from registre.core.policy.diff.transfers import OutgoingTransfer, outgoing_transfers, transfer_changes
 from registre.core.policy.model import Policy
 
@@ -37,7 +37,6 @@ __all__ = [
 ]
 
 _SIGNS = {"added": "+", "removed": "-", "changed": "~"}
-_AUDIENCES = {"processor_clients": "clients", "data_subjects": "data subjects", "supervisory_record": "register"}
 
 
 class PolicyDiff(BaseModel):
@@ -58,29 +57,52 @@ class PolicyDiff(BaseModel):
         return cls.model_validate(data)
 
     def to_text(self, lang: Lang = "en") -> str:
-        """A plain-text report: the changes, then the obligations with their dates.
-
-        The wording is English whatever `lang` until the catalogs translate it;
-        `lang` already picks the language of declared texts (purposes...).
-        """
-        lines = [f"Policy changes effective {self.effective.isoformat()}", ""]
+        """A plain-text report in `lang`: the changes, then the obligations with their dates."""
+        _ = get_translations(lang).gettext
+        lines = [_("Policy changes effective %(date)s") % {"date": format_day(self.effective, lang)}, ""]
         if not self.changes:
-            return "\n".join([*lines, "No changes."])
-        lines.append(f"Changes ({len(self.changes)})")
+            return "\n".join([*lines, _("No changes.")])
+        lines.append(_("Changes (%(num)d)") % {"num": len(self.changes)})
         lines += [f"  {_SIGNS[change.kind]} {change.describe(lang)}" for change in self.changes]
-        lines += ["", f"Obligations ({len(self.obligations)})"]
-        lines += [line for obligation in self.obligations for line in _describe(obligation)]
-        return "\n".join(lines if self.obligations else [*lines, "  None."])
+        lines += ["", _("Obligations (%(num)d)") % {"num": len(self.obligations)}]
+        lines += [line for obligation in self.obligations for line in _describe(obligation, self.changes, lang)]
+        return "\n".join(lines if self.obligations else [*lines, "  " + _("None.")])
 
 
-def _describe(obligation: Obligation) -> list[str]:
+def _describe(obligation: Obligation, changes: list[Change], lang: Lang) -> list[str]:
+    _ = get_translations(lang).gettext
+    values = {
+        "opens": format_day(obligation.opens, lang) if obligation.opens else "",
+        "deadline": format_day(obligation.deadline, lang) if obligation.deadline else "",
+    }
     if obligation.opens and obligation.deadline:
-        when = f" from {obligation.opens.isoformat()} until {obligation.deadline.isoformat()}"
+        when = " " + _("from %(opens)s until %(deadline)s") % values
     else:
-        when = f" by {obligation.deadline.isoformat()}" if obligation.deadline else ""
-    late = " (LATE)" if obligation.late else ""
-    title = f"[{_AUDIENCES[obligation.audience]}] {obligation.kind.replace('_', ' ')}: {obligation.subject}"
-    return [f"  * {title}{when}{late}", f"    {obligation.reason}", f"    ({obligation.citation})"]
+        when = " " + _("by %(deadline)s") % values if obligation.deadline else ""
+    late = " " + _("(LATE)") if obligation.late else ""
+    audience = _audiences(lang)[obligation.audience]
+    kind = _kinds(lang)[obligation.kind]
+    title = f"[{audience}] {kind}: {obligation.subject}"
+    reason = obligation.describe_reason(changes, lang)
+    return [f"  * {title}{when}{late}", f"    {reason}", f"    ({_(obligation.citation)})"]
+
+
+def _audiences(lang: Lang) -> dict[str, str]:
+    _ = get_translations(lang).gettext
+    return {"processor_clients": _("clients"), "data_subjects": _("data subjects"), "supervisory_record": _("register")}
+
+
+def _kinds(lang: Lang) -> dict[str, str]:
+    _ = get_translations(lang).gettext
+    return {
+        "subprocessor_objection": _("subprocessor objection"),
+        "subprocessor_consent": _("subprocessor consent"),
+        "purpose_notice": _("purpose notice"),
+        "consent": _("consent"),
+        "transfer_notice": _("transfer notice"),
+        "notice_update": _("notice update"),
+        "register_update": _("register update"),
+    }
 
 
 def diff_policies(

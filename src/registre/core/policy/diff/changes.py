@@ -11,7 +11,7 @@ from typing import Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, JsonValue
 
-from registre.core.i18n import Lang, Localized
+from registre.core.i18n import Lang, Localized, get_translations
 from registre.core.policy.model import Activity, Contact, Policy, Recipient, Retention, SubProcessor, System
 
 ChangeKind = Literal["added", "removed", "changed"]
@@ -76,27 +76,82 @@ class Change(BaseModel):
     summary: str = ""
 
     def describe(self, lang: Lang = "en") -> str:
-        """The change in one line, with declared texts (purposes...) in `lang`."""
-        label = self.label()
+        """The change in one line, in `lang`, with declared texts (purposes...) in `lang`."""
+        _ = get_translations(lang).gettext
+        label = self.label(lang)
         if self.kind == "changed":
-            return f"{label} changed from {_show(self.before, lang)} to {_show(self.after, lang)}"
-        value = self.after if self.kind == "added" else self.before
-        return f"{label} {self.kind}: {_show(value, lang)}"
+            return _("%(label)s changed from %(before)s to %(after)s") % {
+                "label": label,
+                "before": _show(self.before, lang),
+                "after": _show(self.after, lang),
+            }
+        if self.kind == "added":
+            return _("%(label)s added: %(value)s") % {"label": label, "value": _show(self.after, lang)}
+        return _("%(label)s removed: %(value)s") % {"label": label, "value": _show(self.before, lang)}
 
-    def label(self) -> str:
+    def label(self, lang: Lang = "en") -> str:
         """What the change is about: `prospecting: retention keep`, `sub-processor 'brevo'`."""
-        noun = " ".join(part for part in (_NOUNS.get(self.area, ""), self.attribute) if part)
+        nouns, attributes = _nouns(lang), _attributes(lang)
+        attribute = attributes.get(self.attribute or "", self.attribute)
+        noun = " ".join(part for part in (nouns.get(self.area, "") if self.area in _NOUNS else "", attribute) if part)
         if self.activity is not None and self.area != "activity":
             return f"{self.activity}: {noun}"
-        owner = f"{self.area.replace('_', '-')} '{self.subject}'"
-        return f"{owner} {self.attribute}" if self.attribute else owner
+        owner = _quoted(nouns.get(self.area, self.area.replace("_", "-")), self.subject, lang)
+        return f"{owner} {attribute}" if attribute else owner
+
+
+def _quoted(noun: str, name: str, lang: Lang) -> str:
+    return f"{noun} « {name} »" if lang == "fr" else f"{noun} '{name}'"
+
+
+def _nouns(lang: Lang) -> dict[str, str]:
+    """The areas of a policy as words of `lang`."""
+    _ = get_translations(lang).gettext
+    return {
+        "organisation": _("organisation"),
+        "contact": _("contact"),
+        "system": _("system"),
+        "dataset": _("dataset"),
+        "activity": _("activity"),
+        "purpose": _("purpose"),
+        "sub_purpose": _("sub-purpose"),
+        "legal_basis": _("legal basis"),
+        "legitimate_interest": _("legitimate interest"),
+        "data_category": _("data category"),
+        "data_subject": _("data subject"),
+        "recipient": _("recipient"),
+        "sub_processor": _("sub-processor"),
+        "retention": _("retention"),
+        "transfer": _("transfer"),
+    }
+
+
+def _attributes(lang: Lang) -> dict[str, str]:
+    """The attributes a change can be about, as words of `lang` (English keeps the policy's keys)."""
+    if lang == "en":
+        return {}
+    _ = get_translations(lang).gettext
+    return {
+        "keep": _("period"),
+        "from": _("starting point"),
+        "then": _("end of period"),
+        "name": _("name"),
+        "role": _("role"),
+        "country": _("country"),
+        "location": _("location of the data"),
+        "purpose": _("purpose"),
+        "safeguard": _("safeguard"),
+        "table": _("table"),
+        "activities": _("activities"),
+    }
 
 
 def _show(value: JsonValue, lang: Lang) -> str:
     """A JSON value as it reads in a summary."""
     if isinstance(value, dict):
         if "fr" in value or "en" in value:
-            return f"'{value.get(lang) or value.get('fr') or value.get('en')}'"
+            text = value.get(lang) or value.get("fr") or value.get("en")
+            return f"« {text} »" if lang == "fr" else f"'{text}'"
         name, email = value.get("name"), value.get("email")
         if email is not None:
             return f"{_show(name, lang)} <{email}>" if name else str(email)
@@ -106,7 +161,9 @@ def _show(value: JsonValue, lang: Lang) -> str:
         return f"{_show(name, lang)} ({where})" if where else _show(name, lang)
     if isinstance(value, list):
         return ", ".join(_show(item, lang) for item in value)
-    return "none" if value is None else str(value)
+    if value is None:
+        return get_translations(lang).gettext("none")
+    return str(value)
 
 
 def find_changes(old: Policy, new: Policy) -> list[Change]:
