@@ -41,7 +41,7 @@ class Localized(BaseModel):
 
     @model_validator(mode="after")
     def _needs_one_language(self) -> Localized:
-        if not (self.fr or self.en):
+        if not ((self.fr or "").strip() or (self.en or "").strip()):
             raise ValueError("give the text in at least one language (fr, en)")
         return self
 

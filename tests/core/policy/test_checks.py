@@ -371,3 +371,88 @@ def test_an_unquoted_comma_in_a_translated_text_gets_a_hint(write_policy):
     diagnostic = only(diagnostics(path))
     assert "unknown key 'relance' in activities.prospecting.purpose" in diagnostic.message
     assert "a text that contains a comma must be quoted" in diagnostic.message
+
+
+# Malformed values: each is an error at its position, never an exception ------------------------
+
+
+def test_an_activity_with_empty_datasets_is_an_error_not_a_type_error(write_policy):
+    path = write_policy(("    datasets: [crm.contacts]\n", "    datasets:\n"))
+    found = diagnostics(path)
+    error = next(d for d in found if "activities.prospecting.datasets" in d.message)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert error.position.line == lines.index("    datasets:", lines.index("  prospecting:")) + 1
+    assert "has no value" in error.message
+
+
+def test_an_activity_written_as_a_list_is_an_error_not_an_attribute_error(write_policy):
+    path = write_policy(("  prospecting:\n", "  prospecting:\n    - crm.contacts\n  unused:\n"))
+    found = diagnostics(path)
+    assert any(d.code == "invalid-value" and d.position.line == line_of(path, "- crm.contacts") for d in found)
+
+
+def test_activities_written_as_a_list_is_an_error(write_policy):
+    path = write_policy(("activities:\n", "activities:\n  - x\nother:\n"))
+    assert any(d.severity == "error" for d in diagnostics(path))
+
+
+def test_a_url_with_a_port_that_is_not_a_number_is_an_error_at_the_url(write_policy):
+    path = write_policy(("${CRM_URL:-sqlite:///crm.sqlite}", "postgresql://u@localhost:abc/db"))
+    error = only(diagnostics(path))
+    assert error.position.line == line_of(path, "postgresql://")
+    assert "systems.crm.url is not a SQLAlchemy URL" in error.message
+
+
+def test_an_organisation_name_set_to_null_is_an_error(write_policy):
+    path = write_policy(("  name: Petite Boîte SAS\n", "  name: ~\n"))
+    error = only(diagnostics(path))
+    assert error.position.line == 4
+    assert (
+        error.message == "organisation.name: has no value (~ or nothing after the colon): give one, or remove the key"
+    )
+
+
+@pytest.mark.parametrize("blank", ["''", "'   '"])
+def test_a_blank_organisation_name_is_an_error(write_policy, blank):
+    path = write_policy(("  name: Petite Boîte SAS\n", f"  name: {blank}\n"))
+    assert only(diagnostics(path)).position.line == 4
+
+
+def test_a_blank_activity_name_is_an_error(write_policy):
+    path = write_policy(("    name: Facturation\n", "    name: ' '\n"))
+    assert "at least one language" in only(diagnostics(path)).message
+
+
+def test_a_contact_with_nothing_to_reach_it_is_an_error(write_policy):
+    path = write_policy(("    dpo: {name: DPO, email: dpo@petite.fr}\n", "    dpo: {name: ~}\n"))
+    assert "a contact needs" in only(diagnostics(path)).message
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("  country: FR\n  contacts:", "  country: ZZ\n  contacts:"),
+        (
+            "    requests: {email: privacy@petite.fr}",
+            "    requests: {email: privacy@petite.fr, address: {country: ZZ}}",
+        ),
+        ("    location: FR", "    location: ZZ"),
+    ],
+)
+def test_an_unknown_country_code_is_an_error_wherever_it_is(write_policy, old, new):
+    path = write_policy((old, new))
+    error = only(diagnostics(path))
+    assert "country code 'ZZ' is not declared" in error.message
+    assert error.position.line == line_of(path, "ZZ")
+
+
+@pytest.mark.parametrize("days", ["99999999999", "-1", "3651"])
+def test_a_notice_delay_out_of_range_is_an_error(write_policy, days):
+    path = write_policy(("effective: 2026-01-01\n", f"effective: 2026-01-01\nnotices: {{response_days: {days}}}\n"))
+    assert only(diagnostics(path)).position.line == 3
+
+
+@pytest.mark.parametrize("keep", ["P1001Y", "P99999999999999999999D", "P400000D"])
+def test_a_retention_longer_than_a_thousand_years_is_an_error(write_policy, keep):
+    path = write_policy(("keep: P3Y", f"keep: {keep}"))
+    assert "years" in only(diagnostics(path)).message

@@ -11,10 +11,10 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from registre.core.policy.composer import PathKey
 from registre.core.policy.diagnostics import Diagnostic, Severity, sort_diagnostics, suggest
 from registre.core.policy.loader import LoadedPolicy, PolicyError, parse_policy
-from registre.core.policy.model import Activity, Dataset, Policy
-from registre.core.policy.source import PathKey
+from registre.core.policy.model import Activity, Address, Contact, Dataset, Policy
 from registre.core.policy.vocabulary import policy_taxonomy
 from registre.core.taxonomy import Taxonomy, load_taxonomy
 
@@ -55,6 +55,7 @@ class _Checker:
 
     def run(self) -> None:
         self.check_custom_categories()
+        self.check_organisation_countries()
         for system_name, system in self.policy.systems.items():
             self.check_country(system.location, ("systems", system_name, "location"))
             for name, dataset in system.datasets.items():
@@ -89,6 +90,25 @@ class _Checker:
     def check_country(self, code: str | None, path: PathKey) -> None:
         if code is not None:
             self.check_reference(code, self.taxonomy.countries, path, "country code")
+
+    def check_organisation_countries(self) -> None:
+        organisation = self.policy.organisation
+        self.check_country(organisation.country, ("organisation", "country"))
+        contacts: dict[PathKey, Contact | None] = {
+            ("head",): organisation.head,
+            ("representative",): organisation.representative,
+        }
+        for role in ("dpo", "requests", "security"):
+            contacts[("contacts", role)] = getattr(organisation.contacts, role)
+        addresses: dict[PathKey, Address | None] = {(): organisation.address}
+        for where, contact in contacts.items():
+            addresses[where] = contact.address if contact else None
+        for where, address in addresses.items():
+            if address is not None:
+                self.check_country(address.country, ("organisation", *where, "address", "country"))
+        for key, processor in self.policy.processors.items():
+            if processor.address is not None:
+                self.check_country(processor.address.country, ("processors", key, "address", "country"))
 
     # Categories and datasets -------------------------------------------------
 
@@ -167,9 +187,12 @@ class _Checker:
     def check_uncovered_datasets(self) -> None:
         covered = {reference for activity in self.policy.activities.values() for reference in activity.datasets}
         # An activity set aside for a shape error still covers the datasets it lists.
+        raw_activities = self.loaded.raw.get("activities")
         for name in self.loaded.invalid_names.get("activities", set()):
-            raw_datasets = self.loaded.raw.get("activities", {}).get(name, {}).get("datasets", [])
-            covered.update(str(item) for item in raw_datasets if isinstance(raw_datasets, list))
+            raw_activity = raw_activities.get(name) if isinstance(raw_activities, dict) else None
+            raw_datasets = raw_activity.get("datasets") if isinstance(raw_activity, dict) else None
+            if isinstance(raw_datasets, list):
+                covered.update(item for item in raw_datasets if isinstance(item, str))
         for reference, _system, _name, dataset in self.policy.iter_datasets():
             system_name, _, name = reference.partition(".")
             if dataset.personal_fields() and reference not in covered:

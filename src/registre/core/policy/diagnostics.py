@@ -15,6 +15,7 @@ RULES = frozenset(
     {
         "io",
         "yaml",
+        "limit",
         "type",
         "duplicate-key",
         "include",
@@ -44,7 +45,7 @@ RULES = frozenset(
 )
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class Position:
     """A place in a policy file; line and column count from 1."""
 

@@ -7,6 +7,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+# No law keeps data longer; and dates stay computable (year 9999 is the calendar's end).
+MAX_YEARS = 1000
 _PATTERN = re.compile(r"^P(?:(?P<years>\d+)Y)?(?:(?P<months>\d+)M)?(?:(?P<weeks>\d+)W)?(?:(?P<days>\d+)D)?$")
 
 
@@ -24,9 +26,12 @@ class Duration:
         """Parse `P3Y`, `P1Y6M`, `P2W`, `P10D`; raise ValueError on anything else."""
         match = _PATTERN.match(text.strip()) if isinstance(text, str) else None
         if match is None or text.strip() == "P":
-            raise ValueError(f"{text!r} is not an ISO 8601 duration such as P3Y, P6M or P10D")
-        parts = {name: int(value) for name, value in match.groupdict(default="0").items()}
-        return cls(**parts)
+            raise ValueError(f"{str(text)[:40]!r} is not an ISO 8601 duration such as P3Y, P6M or P10D")
+        parts = {name: int(value[:12]) for name, value in match.groupdict(default="0").items()}
+        duration = cls(**parts)
+        if duration.approximate_days() > MAX_YEARS * 365:
+            raise ValueError(f"{text[:40]!r} is longer than {MAX_YEARS} years")
+        return duration
 
     def add_to(self, start: dt.date) -> dt.date:
         """The date `self` after `start`; a day missing in the target month becomes its last day."""

@@ -17,9 +17,10 @@ from pydantic_core import ErrorDetails
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from registre.core.policy.composer import PathKey
 from registre.core.policy.diagnostics import Diagnostic, suggest
 from registre.core.policy.model import Policy
-from registre.core.policy.source import Document, PathKey, SourceMap, read_document
+from registre.core.policy.source import Document, SourceMap, read_document
 
 DEFAULT_POLICY = "registre.yaml"
 POLICY_ENV = "REGISTRE_POLICY"
@@ -112,9 +113,9 @@ def _anchor_sqlite_paths(policy: Policy, base: Path, loaded: LoadedPolicy) -> Po
             continue
         try:
             url = make_url(system.url)
-        except ArgumentError:
+        except (ArgumentError, ValueError):
             where = loaded.source_map.locate(("systems", name, "url"))
-            message = f"systems.{name}.url is not a SQLAlchemy URL (such as postgresql://user@host/db)"
+            message = f"systems.{name}.url is not a SQLAlchemy URL (such as postgresql://user@host:5432/db)"
             loaded.diagnostics.append(Diagnostic(where, "error", message, "invalid-value"))
             continue
         database = url.database or ""
@@ -173,7 +174,9 @@ def _diagnostic_from_error(error: ErrorDetails, document: Document) -> Diagnosti
         detail = _MISSING_MESSAGES.get(key, f"is missing the required key '{key}'")
         return Diagnostic(document.source_map.locate(loc[:-1], key=True), "error", f"{owner} {detail}", "missing")
     message = re.sub(r"^(Value|Assertion) error, ", "", error["msg"])
-    if kind == "literal_error":
+    if error.get("input") is None and kind.endswith("_type"):
+        message = "has no value (~ or nothing after the colon): give one, or remove the key"
+    elif kind == "literal_error":
         expected = re.findall(r"'([^']+)'", str(error.get("ctx", {}).get("expected", "")))
         given = error.get("input")
         hint = suggest(str(given), expected) if isinstance(given, str) else ""

@@ -27,6 +27,10 @@ from registre.core.policy.durations import Duration
 NAME_PATTERN = r"^[A-Za-z_][A-Za-z0-9_\-]*$"
 Name = Annotated[str, Field(pattern=NAME_PATTERN)]
 CountryCode = Annotated[str, Field(pattern=r"^[A-Z]{2}$")]
+# A name printed in documents: never empty or only spaces.
+Text = Annotated[str, Field(pattern=r"\S")]
+# Notice delays in days: ten years is more than any promise, and keeps dates computable.
+Days = Annotated[int, Field(ge=0, le=3650)]
 
 
 def _parse_duration(value: object) -> object:
@@ -76,6 +80,12 @@ class Contact(Model):
             raise ValueError(f"{value!r} is not an email address")
         return value
 
+    @model_validator(mode="after")
+    def _can_be_reached(self) -> Contact:
+        if not any((self.name, self.first_name, self.company, self.email, self.phone, self.address, self.url)):
+            raise ValueError("a contact needs at least a name, a company, an email, a phone, an address or a url")
+        return self
+
 
 class Contacts(Model):
     dpo: Contact | None = None
@@ -84,7 +94,7 @@ class Contacts(Model):
 
 
 class Organisation(Model):
-    name: str
+    name: Text
     legal_form: str | None = None
     registration: str | None = None
     address: Address | None = None
@@ -102,9 +112,9 @@ class Organisation(Model):
 class Notices(Model):
     """Delays that the policy promises when it changes."""
 
-    subprocessor_objection_days: int = Field(15, ge=0)
-    purpose_change_notice_days: int = Field(30, ge=0)
-    response_days: int = Field(30, ge=1)
+    subprocessor_objection_days: Days = 15
+    purpose_change_notice_days: Days = 30
+    response_days: Annotated[int, Field(ge=1, le=3650)] = 30
 
 
 class FieldSpec(Model):
@@ -286,7 +296,7 @@ class Activity(Model):
 class SubProcessor(Model):
     """A processor that the organisation engages (a sub-processor for its clients)."""
 
-    name: str
+    name: Text
     legal_form: str | None = None
     address: Address | None = None
     country: CountryCode
@@ -306,7 +316,7 @@ class SubProcessor(Model):
 class Transfer(Model):
     """A transfer outside the EEA to a recipient that is not a sub-processor."""
 
-    recipient: str
+    recipient: Text
     country: CountryCode
     safeguard: str | None = None
     adequacy_scope: str | None = None

@@ -17,11 +17,13 @@ from typing import Any
 
 import yaml
 
+from registre.core.policy.composer import MAX_BYTES, Budget, Composer, LimitExceeded, PathKey
 from registre.core.policy.diagnostics import Diagnostic, Position
 
-PathKey = tuple[str | int, ...]
 _ENV = re.compile(r"\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?::-(?P<default>[^}]*))?\}")
 INCLUDE_KEY = "include"
+MAX_INCLUDES = 100
+MAX_INCLUDE_NAME = 1024
 
 
 @dataclass
@@ -59,20 +61,23 @@ class _Reader:
         self.source_map = SourceMap()
         self.diagnostics: list[Diagnostic] = []
         self.files: list[Path] = []
-        self.constructor = yaml.SafeLoader("")
+        self.budget = Budget()
 
     def problem(self, position: Position, message: str, code: str) -> None:
         self.diagnostics.append(Diagnostic(position, "error", message, code))
 
     def read_file(self, path: Path, display: str) -> Any:
+        """The file's value, or None when it cannot be used (each reason reported at its position)."""
         self.files.append(path)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            self.problem(Position(display, 1, 1), f"cannot read the policy: {exc}", "io")
+        text = self.read_text(path, display)
+        if text is None:
             return None
+        composer = Composer(display, self.budget, self.record, self.diagnostics.append, self.interpolate)
         try:
-            node = yaml.compose(text, Loader=yaml.SafeLoader)
+            value = composer.compose(text)
+        except LimitExceeded as exc:
+            self.diagnostics.append(exc.diagnostic)
+            return None
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             where = Position(display, mark.line + 1, mark.column + 1) if mark else Position(display, 1, 1)
@@ -81,38 +86,32 @@ class _Reader:
         except yaml.YAMLError as exc:
             self.problem(Position(display, 1, 1), f"invalid YAML: {exc}", "yaml")
             return None
-        if node is None:
+        if value is None and not composer.failed:
             return {}
-        return self.convert(node, display, ())
-
-    def position(self, node: yaml.Node, display: str) -> Position:
-        return Position(display, node.start_mark.line + 1, node.start_mark.column + 1)
-
-    def convert(self, node: yaml.Node, display: str, path: PathKey) -> Any:
-        self.source_map.values[path] = self.position(node, display)
-        if isinstance(node, yaml.MappingNode):
-            return self.convert_mapping(node, display, path)
-        if isinstance(node, yaml.SequenceNode):
-            return [self.convert(item, display, (*path, i)) for i, item in enumerate(node.value)]
-        value = self.constructor.construct_object(node, deep=True)
-        if isinstance(value, str):
-            return self.interpolate(value, self.source_map.values[path])
         return value
 
-    def convert_mapping(self, node: yaml.MappingNode, display: str, path: PathKey) -> dict[str, Any]:
-        result: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            key_position = self.position(key_node, display)
-            key = str(key_node.value)
-            if not isinstance(key_node, yaml.ScalarNode):
-                self.problem(key_position, "a key must be a plain name", "yaml")
-                continue
-            if key in result:
-                self.problem(key_position, f"'{key}' is declared twice in the same mapping", "duplicate-key")
-                continue
-            self.source_map.keys[(*path, key)] = key_position
-            result[key] = self.convert(value_node, display, (*path, key))
-        return result
+    def read_text(self, path: Path, display: str) -> str | None:
+        try:
+            with path.open("rb") as file:
+                content = file.read(MAX_BYTES + 1)
+        except OSError as exc:
+            self.problem(Position(display, 1, 1), f"cannot read the policy: {exc.strerror or exc}", "io")
+            return None
+        if len(content) > MAX_BYTES:
+            message = f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB: a policy is not that large"
+            self.problem(Position(display, 1, 1), message, "limit")
+            return None
+        try:
+            return content.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = content.count(b"\n", 0, exc.start) + 1
+            column = exc.start - (content.rfind(b"\n", 0, exc.start) + 1) + 1
+            message = f"cannot read the policy: byte 0x{content[exc.start]:02x} is not UTF-8 (save the file as UTF-8)"
+            self.problem(Position(display, line, column), message, "io")
+            return None
+
+    def record(self, path: PathKey, position: Position, key: bool) -> None:
+        (self.source_map.keys if key else self.source_map.values)[path] = position
 
     def interpolate(self, text: str, position: Position) -> str:
         def replace(match: re.Match[str]) -> str:
@@ -148,13 +147,26 @@ def read_document(path: Path, environ: Mapping[str, str] | None = None) -> Docum
     includes = data.pop(INCLUDE_KEY, [])
     if isinstance(includes, str):
         includes = [includes]
-    for index, include in enumerate(includes if isinstance(includes, list) else []):
-        _merge_include(reader, data, path.parent / str(include), (INCLUDE_KEY, index))
+    if not isinstance(includes, list) or len(includes) > MAX_INCLUDES:
+        message = f"include: takes a file name or a list of at most {MAX_INCLUDES} file names"
+        reader.problem(reader.source_map.locate((INCLUDE_KEY,)), message, "include")
+        includes = []
+    for index, include in enumerate(includes):
+        where: PathKey = (INCLUDE_KEY, index)
+        if not isinstance(include, str) or not include.strip() or len(include) > MAX_INCLUDE_NAME:
+            message = f"an included file is a path of at most {MAX_INCLUDE_NAME} characters"
+            reader.problem(reader.source_map.locate(where), message, "include")
+            continue
+        _merge_include(reader, data, path.parent / include, where)
     return Document(data, reader.source_map, reader.files, reader.diagnostics)
 
 
 def _merge_include(reader: _Reader, data: dict[str, Any], path: Path, where: PathKey) -> None:
-    if not path.is_file():
+    try:
+        exists = path.is_file()
+    except OSError:
+        exists = False
+    if not exists:
         reader.problem(reader.source_map.locate(where), f"included file {path} does not exist", "include")
         return
     # An included file's positions are recorded under its own paths; we read it
@@ -201,5 +213,5 @@ def _copy_positions(source: SourceMap, target: SourceMap, prefix: PathKey) -> No
 def _display_name(path: Path) -> str:
     try:
         return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
+    except (ValueError, OSError):
         return str(path)
