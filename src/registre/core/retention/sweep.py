@@ -228,6 +228,9 @@ def _sweep_system(
         engine = catalog_for(system).engine
         for dataset in rules.order.datasets:
             done.append(_sweep_dataset(engine, rules, dataset, batch_size, progress))
+        for index, dataset in enumerate(rules.order.datasets):
+            if rules.swept_later(dataset):
+                done[index] = _sweep_dataset(engine, rules, dataset, batch_size, progress, done[index])
     except (SourceError, AnonymisationError) as error:
         return SystemSweep(name, url, tuple(done), error=str(error))
     except sa.exc.SQLAlchemyError as error:
@@ -236,17 +239,27 @@ def _sweep_system(
 
 
 def _sweep_dataset(
-    engine: Engine, rules: SystemRules, name: str, batch_size: int, progress: SweepProgress | None
+    engine: Engine,
+    rules: SystemRules,
+    name: str,
+    batch_size: int,
+    progress: SweepProgress | None,
+    first: DatasetSweep | None = None,
 ) -> DatasetSweep:
-    """Steps 1 to 3 of the module for one dataset, batch after batch, until no due row is left."""
+    """Steps 1 to 3 of the module for one dataset, batch after batch, until no due row is left.
+
+    With `first` (the dataset's first pass), the final pass: the rows that
+    the datasets swept after it have freed; counts are added to `first`'s.
+    """
     started = time.perf_counter()
-    conditions = rules.sweep_conditions(name)
+    conditions = rules.sweep_conditions(name, final=first is not None)
+    previous = first or DatasetSweep(rules.name, name)
     if conditions.due is None:
-        return DatasetSweep(rules.name, name)
+        return previous
     table = rules.tables[name]
     key = table.c[rules.datasets[name].key]
     after: Any = None
-    deleted = anonymised = batches = 0
+    deleted, anonymised, batches = previous.deleted, previous.anonymised, previous.batches
     while True:
         with write_transaction(engine) as connection:
             upper = _batch_end(connection, conditions.due, key, after, batch_size)
@@ -256,7 +269,8 @@ def _sweep_dataset(
         if progress is not None:
             progress(SweepBatch(rules.name, name, batches, *counts))
         if upper is None:
-            return DatasetSweep(rules.name, name, deleted, anonymised, batches, time.perf_counter() - started)
+            seconds = previous.seconds + time.perf_counter() - started
+            return DatasetSweep(rules.name, name, deleted, anonymised, batches, seconds)
         after = upper
 
 
