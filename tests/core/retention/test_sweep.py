@@ -159,19 +159,20 @@ def test_the_run_reads_as_json(sqlite_crm):
     assert (logs["deleted"], logs["batches"]) == (2, 1)
 
 
-def test_a_failure_stops_the_system_after_the_batches_it_committed(crm):
+def test_a_row_the_database_refuses_is_named_and_the_rest_of_the_sweep_completes(crm):
     # A table the policy does not declare references a due ticket: deleting that ticket breaks its foreign key.
     crm.execute("CREATE TABLE attachments (id INTEGER PRIMARY KEY, ticket_id INTEGER NOT NULL REFERENCES tickets (id))")
     crm.execute("INSERT INTO attachments (id, ticket_id) VALUES (1, :ticket)", ticket=crm.id("ticket-carol-1"))
     try:
-        run = run_retention(crm.policy, as_of=crm.AS_OF, batch_size=1)
+        run = run_retention(crm.policy, as_of=crm.AS_OF, batch_size=2)
         assert not run.ok
-        (system,) = run.systems
-        assert system.error
-        assert run.dataset("crm.contacts").anonymised == 2, "swept before the failure"
-        assert "ticket-carol-1" in labels(crm, "tickets")
-        assert "ticket-alice-1" not in labels(crm, "tickets"), "its batch was committed before the failing one"
-        assert "ERROR" in run.to_text()
+        (failure,) = run.failures
+        assert (failure.system, failure.dataset, failure.key) == ("crm", "tickets", str(crm.id("ticket-carol-1")))
+        assert failure.rule == "delete (then: delete (every activity))"
+        assert "references:" in failure.fix
+        assert labels(crm, "tickets") & crm.DELETED["tickets"] == {"ticket-carol-1"}, "every other due ticket went"
+        assert run.dataset("crm.members").deleted == 2, "the datasets after it were swept"
+        assert f"FAILED crm.tickets row {failure.key}" in run.to_text()
     finally:
         crm.execute("DROP TABLE attachments")
 

@@ -1,4 +1,5 @@
-"""What `registre check --live` says about retention: the rows no sweep can reach, counted on the databases.
+"""What `registre check --live` says about retention: the rows no sweep can reach, counted on the databases,
+and the anonymisation methods that the columns' constraints would refuse.
 
 A retention rule only keeps its promise on the rows it can release. Rows
 whose date is missing (under `undated: keep`), rows of a dataset that no
@@ -35,6 +36,11 @@ def retention_coverage(policy: Policy, *, as_of: dt.date) -> list[CoverageFindin
         if system.error
     ]
     for dataset in plan.datasets:
+        constraints = [*([dataset.problem] if dataset.problem else []), *dataset.refused]
+        findings += [
+            CoverageFinding(dataset.reference, 0, "constraint", f"{dataset.reference}: {problem}")
+            for problem in constraints
+        ]
         for found in dataset.never_due():
             message = f"{dataset.reference}: {found.rows:,} row(s) can never become due: {found.reason}"
             findings.append(CoverageFinding(dataset.reference, found.rows, found.code, message))

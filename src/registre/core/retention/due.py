@@ -49,6 +49,7 @@ from registre.core.engine.holds import HoldRule, hold_rules
 from registre.core.engine.references import Link, SystemGraph
 from registre.core.policy.model import Dataset, ErasureStrategy, Policy
 from registre.core.retention.case_holds import CaseHold, CaseHoldConditions
+from registre.core.retention.constraints import fit_unique_columns
 from registre.core.retention.order import SweepOrder, sweep_order
 from registre.core.retention.rules import RetentionRule, retention_rules, sweep_action
 from registre.core.sources.catalog import catalog_for
@@ -98,6 +99,8 @@ class SystemRules:
     problems: dict[str, str]
     order: SweepOrder
     children: dict[str, list[Link]]
+    self_links: dict[str, list[Link]]
+    refused: dict[str, list[str]]
     case_holds: CaseHoldConditions
 
     # Rules: has a row run out? -------------------------------------------
@@ -209,6 +212,9 @@ class SystemRules:
         for link in self.children[name]:
             child = self.tables[link.child].alias()
             where = [child.c[link.column] == row.c[link.target]]
+            if link.child == name:  # a self-reference that cannot be cut: another row of the table
+                key = self.datasets[name].key
+                where.append(child.c[key] != row.c[key])
             if predicted and link.child not in visiting:
                 where.append(sa.not_(self.deleted(link.child, child, visiting | {name})))
             parts.append(sa.exists(sa.select(sa.literal(1)).select_from(child).where(*where).correlate(row)))
@@ -221,6 +227,21 @@ class SystemRules:
         referenced = self.referenced(name, row, predicted=True, visiting=visiting | {name})
         released = self.released(name, row)
         return released if referenced is None else sa.and_(released, sa.not_(referenced))
+
+    def cut_links(self, name: str) -> list[str]:
+        """The columns of `name`'s references to itself that a sweep sets to NULL before deleting the rows they name."""
+        return [link.column for link in self.self_links[name] if self.tables[name].c[link.column].nullable]
+
+    def batch_anchor(self, name: str) -> str | None:
+        """The date column the sweep's batches follow (an index on it finds the due rows); None: the key alone.
+
+        The column of the first rule counting from one date of the row
+        itself, when rows without that date are kept: every due row has one.
+        """
+        for rule in self.rules[name]:
+            if rule.own and len(rule.columns) == 1 and rule.undated == "keep":
+                return rule.columns[0]
+        return None
 
     def swept_later(self, name: str) -> bool:
         """Whether a dataset that references `name` is swept after it (its rows may free some of `name`'s)."""
@@ -283,16 +304,22 @@ def compile_system(
     datasets = dict(policy.systems[name].datasets)
     rules = {dataset: retention_rules(policy, name, dataset) for dataset in datasets}
     actions = {dataset: sweep_action(datasets[dataset], rules[dataset]) for dataset in datasets}
-    values, problems = {}, {}
+    values, problems, refused = {}, {}, {}
     for dataset, declared in datasets.items():
         # A dataset that cannot be anonymised as declared: nothing to anonymise, and the plan says why.
+        table, row_marker = tables[dataset], marker(tables[dataset], declared)
         try:
-            values[dataset] = anonymised_values(tables[dataset], declared, marker(tables[dataset], declared))
+            found = anonymised_values(table, declared, row_marker)
         except AnonymisationError as error:
             problems[dataset] = str(error)
+            continue
+        values[dataset], refused[dataset] = fit_unique_columns(table, declared, found, row_marker)
     graph = SystemGraph(datasets)
+    self_links = {name: [link for link in graph.cut if link.child == link.parent == name] for name in datasets}
     children = {
         dataset: [link for link in [*graph.links, *graph.cut] if link.parent == dataset and link.child != dataset]
+        # A reference to itself that cannot be cut (NOT NULL) keeps the rows it names, as any other reference.
+        + [link for link in self_links[dataset] if not tables[dataset].c[link.column].nullable]
         for dataset in datasets
     }
     return SystemRules(
@@ -307,6 +334,8 @@ def compile_system(
         problems=problems,
         order=sweep_order(graph, rules, {dataset: action for dataset, (action, _) in actions.items()}),
         children=children,
+        self_links=self_links,
+        refused=refused,
         case_holds=CaseHoldConditions(policy, datasets, tables, case_holds),
     )
 

@@ -76,6 +76,7 @@ class DatasetRetention:
     position: int = 0
     waits: str | None = None
     problem: str | None = None
+    refused: tuple[str, ...] = ()
 
     @property
     def reference(self) -> str:
@@ -131,6 +132,7 @@ class DatasetRetention:
             "oldest": _iso(self.oldest),
             "waits": self.waits,
             "problem": self.problem,
+            "refused": list(self.refused),
             "rules": [status.to_dict() for status in self.rules],
             "holds": [hold.to_dict() for hold in self.holds],
             "never_due": [found.to_dict() for found in self.never_due()],
@@ -241,6 +243,7 @@ def _dataset_lines(dataset: DatasetRetention) -> list[str]:
     lines.append("    coming: " + "; ".join(part for part in [coming, *dates] if part))
     if dataset.problem:
         lines.append(f"    problem: {dataset.problem}")
+    lines += [f"    refused by the database: {refused}" for refused in dataset.refused]
     lines += [f"    never due: {_rows(found.rows)}: {found.reason}" for found in dataset.never_due()]
     lines += [f"    legal hold {hold.describe(None)}" for hold in dataset.holds]
     for status in dataset.rules:
@@ -314,6 +317,7 @@ def _plan_dataset(system: SystemRules, name: str, figures: DatasetFigures) -> Da
         position=system.order.position(name),
         waits=_waits(system, name),
         problem=system.problems.get(name),
+        refused=tuple(system.refused.get(name, ())),
     )
 
 
