@@ -126,3 +126,50 @@ def test_plan_and_run_exit_1_when_a_system_cannot_be_read(cloud_host_policy_path
     swept = runner.invoke(app, ["run", *arguments, "--yes"], env=broken)
     assert swept.exit_code == 1
     assert "error: platform:" in swept.stderr
+
+
+def test_check_live_reports_rows_that_can_never_become_due_and_fails_under_strict(tmp_path):
+    from registre.cli.main import app as main_app
+
+    database = tmp_path / "terrain.sqlite"
+    engine = sa.create_engine(f"sqlite:///{database}")
+    with engine.begin() as connection:
+        connection.execute(sa.text("CREATE TABLE contacts (id INTEGER PRIMARY KEY, email TEXT, vu_le DATE)"))
+        connection.execute(sa.text("INSERT INTO contacts VALUES (1, 'a@x.fr', NULL), (2, 'b@x.fr', '2020-01-01')"))
+    engine.dispose()
+    policy = tmp_path / "registre.yaml"
+    policy.write_text(
+        f"""registre: 1
+organisation:
+  name: Terrain SAS
+  contacts: {{requests: {{email: privacy@terrain.example}}}}
+systems:
+  terrain:
+    url: sqlite:///{database}
+    location: FR
+    datasets:
+      contacts:
+        identity: {{email: email}}
+        fields:
+          email: {{category: contact.email}}
+          vu_le: {{type: date}}
+activities:
+  prospection:
+    name: Prospection
+    purpose: Prospection
+    legal_basis: legitimate_interest
+    legitimate_interest: Prospection
+    data_subjects: [prospects]
+    datasets: [terrain.contacts]
+    security: [access_control]
+    retention: {{keep: P3Y, from: terrain.contacts.vu_le}}
+""",
+        encoding="utf-8",
+    )
+    runner = CliRunner()
+    plain = runner.invoke(main_app, ["check", "--policy", str(policy), "--strict"])
+    live = runner.invoke(main_app, ["check", "--policy", str(policy), "--live"])
+    strict = runner.invoke(main_app, ["check", "--policy", str(policy), "--strict", "--live"])
+    assert plain.exit_code == 0, plain.output
+    assert live.exit_code == 0 and "terrain.contacts: 1 row(s) can never become due" in live.output
+    assert strict.exit_code == 1

@@ -12,6 +12,8 @@ from rich.table import Table
 from registre.cli.console import LangOption, Language, PolicyOption, out, require_policy
 from registre.core.discovery.scan import load_last_scan
 from registre.core.policy import resolve_policy_path
+from registre.cli.console import LangOption, Language, PolicyOption, err, out, require_policy
+from registre.core.retention.indexes import missing_anchor_indexes
 from registre.core.sources.datamap import DataMap, MappedDataset, build_data_map
 from registre.core.sources.drift import SystemDrift, inspect_drift
 
@@ -42,11 +44,13 @@ def map_systems(
     if system:
         data_map = DataMap(systems=[mapped for mapped in data_map.systems if mapped.key in system])
     drifts = inspect_drift(checked, systems=system) if live else []
+    indexes = missing_anchor_indexes(checked, system) if live else []
     if output_format is MapFormat.json:
         payload: dict[str, object] = {"map": data_map.to_dict()}
         if live:
             payload["drift"] = [drift.to_dict() for drift in drifts]
             payload["last_scan"] = load_last_scan(resolve_policy_path(policy))
+            payload["missing_indexes"] = [advice.to_dict() for advice in indexes]
         out.print(json.dumps(payload, indent=2, ensure_ascii=False), markup=False)
     else:
         print_map(data_map, lang.value)
@@ -54,6 +58,12 @@ def map_systems(
             print_drift(drift)
         if live:
             print_last_scan(load_last_scan(resolve_policy_path(policy)))
+        for advice in indexes:
+            err.print(
+                f"[yellow]index:[/] {advice.system}.{advice.dataset}: retention counts from {advice.column}, "
+                f"which no index starts with; create one: {advice.statement.strip()}",
+                highlight=False,
+            )
     if any(not drift.ok for drift in drifts):
         raise typer.Exit(1)
 

@@ -172,3 +172,5 @@ def print_run(result: RetentionRun, output_format: OutputFormat) -> None:
     for system in result.systems:
         if system.error:
             err.print(f"[bold red]error:[/] {system.system}: {system.error}")
+    for failure in result.failures:
+        err.print(f"[bold red]refused:[/] {failure.describe()}", markup=True, highlight=False)

@@ -55,7 +55,7 @@ def owned_rows(person):
 
 
 def still_held(placed_on, today):
-    return placed_on is not None and Duration(years=10).add_to(placed_on) > today
+    return placed_on is not None and Duration(years=10).add_to(placed_on) >= today  # held through the anniversary day
 
 
 def populate(shop, people):

@@ -44,7 +44,8 @@ def test_a_dataset_without_hold_has_no_rule(sqlite_shop):
 def test_the_until_date_is_the_anchor_plus_the_period():
     rule = _rule(Duration(years=10))
     assert rule.until(dt.date(2024, 2, 29)) == dt.date(2034, 2, 28)
-    assert rule.first_held_day(dt.date(2026, 6, 15)) == dt.date(2016, 6, 16)
+    assert rule.first_held_day(dt.date(2026, 6, 15)) == dt.date(2016, 6, 15), "held through its anniversary"
+    assert rule.first_held_day(dt.date(2034, 2, 28)) == dt.date(2024, 2, 28), "29 February's last day is the 28th"
 
 
 def test_a_reason_cites_the_law_the_period_and_the_date():
@@ -64,7 +65,7 @@ def _rule(keep):
 def test_held_rows_are_kept_with_the_latest_until_date_and_restricted(shop):
     today = shop.TODAY
     held = (dt.date(2017, 1, 1), dt.date(2023, 9, 30))
-    shop.add_person("ada@example.org", orders=(*held, dt.date(2016, 6, 15)))
+    shop.add_person("ada@example.org", orders=(*held, dt.date(2016, 6, 14)))
     shop.write()
     result = execute_erasure(shop.policy, Subject.of("email=ada@example.org"), today=today, key=shop.KEY)
     orders = next(d for d in result.datasets if d.dataset == "orders")
@@ -75,19 +76,19 @@ def test_held_rows_are_kept_with_the_latest_until_date_and_restricted(shop):
 
 
 def test_the_last_day_of_a_hold_still_keeps_the_row_and_the_next_day_does_not(shop):
-    shop.add_person("ada@example.org", orders=(dt.date(2016, 6, 16), dt.date(2016, 6, 15)))
+    shop.add_person("ada@example.org", orders=(dt.date(2016, 6, 15), dt.date(2016, 6, 14)))
     shop.write()
     result = execute_erasure(shop.policy, Subject.of("email=ada@example.org"), today=shop.TODAY, key=shop.KEY)
     orders = next(d for d in result.datasets if d.dataset == "orders")
-    # Held while placed_on + 10 years is after today (2026-06-15).
+    # Held through the whole day placed_on + 10 years (CPC arts. 641-642): today, 2026-06-15, is the last.
     assert (orders.kept, orders.anonymised) == (1, 1)
-    assert orders.until == dt.date(2026, 6, 16)
+    assert orders.until == dt.date(2026, 6, 15)
 
 
 def test_datetime_anchors_are_held_from_midnight(shop):
-    shop.add_person("ada@example.org", logins=(dt.datetime(2025, 6, 16, 0, 0), dt.datetime(2025, 6, 15, 23, 59)))
+    shop.add_person("ada@example.org", logins=(dt.datetime(2025, 6, 15, 0, 0), dt.datetime(2025, 6, 14, 23, 59)))
     shop.write()
     result = execute_erasure(shop.policy, Subject.of("email=ada@example.org"), today=shop.TODAY, key=shop.KEY)
     logins = next(d for d in result.datasets if d.dataset == "logins")
     assert (logins.kept, logins.deleted) == (1, 1)
-    assert logins.until == dt.date(2026, 6, 16)
+    assert logins.until == dt.date(2026, 6, 15)

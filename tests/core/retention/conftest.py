@@ -231,11 +231,12 @@ DELETED = {
     "subscriptions": {"subscription-done"},
     "clicks": {"click-done"},
     "members": {"member-acme-old", "member-globex-old"},
+    "contacts": {"alice"},
 }
 ANONYMISED = {
-    "customers": {"customer-a", "customer-d"},
+    "customers": {"customer-a", "customer-c", "customer-d"},
     "contracts": {"contract-a1", "contract-a2", "contract-b1", "contract-d1"},
-    "contacts": {"alice", "frank"},
+    "contacts": {"dave", "frank"},
     "invoices": {"invoice-old"},
     "subscriptions": {"subscription-clicked"},
 }
@@ -305,7 +306,7 @@ def build_scenario(crm: Crm) -> None:
     """The rows of the tests, named; the comments say what is due on AS_OF and why."""
     a = crm.add("customers", "customer-a", number="C1", name="Alpha")  # contracts all ended > 5 years: due
     b = crm.add("customers", "customer-b", number="C2", name="Beta")  # one contract running: kept
-    crm.add("customers", "customer-c", number="C3", name="Gamma")  # no contract: nothing to count from
+    crm.add("customers", "customer-c", number="C3", name="Gamma")  # no contract: contract management keeps nothing
     d = crm.add("customers", "customer-d", number="C4", name="Delta")  # ended exactly 5 years ago: due
     e = crm.add("customers", "customer-e", number="C5", name="Epsilon")  # ended 5 years ago tomorrow: kept
     crm.add("contracts", "contract-a1", customer_id=a, product="Cloud", ended_on=day("2019-01-01"))
@@ -328,7 +329,7 @@ def _contacts(crm: Crm, customer: int) -> None:
     def ticket(label: str, contact_id: int, closed: str | None) -> None:
         crm.add("tickets", label, contact_id=contact_id, body="Help", closed_on=day(closed) if closed else None)
 
-    alice = contact("alice", "2020-01-01")  # both rules ran out: due (still referenced by her tickets: anonymised)
+    alice = contact("alice", "2020-01-01")  # both rules ran out: due, deleted once her due tickets are
     ticket("ticket-alice-1", alice, "2024-01-01")
     ticket("ticket-alice-2", alice, "2025-01-01")
     bob = contact("bob", "2020-01-01")  # prospecting ran out, support not (one ticket closed this year)
@@ -336,7 +337,7 @@ def _contacts(crm: Crm, customer: int) -> None:
     ticket("ticket-bob-2", bob, "2026-01-01")
     carol = contact("carol", "2025-01-01")  # support ran out, prospecting not
     ticket("ticket-carol-1", carol, "2024-01-01")
-    contact("dave", "2020-01-01")  # no ticket: support has nothing to count from
+    contact("dave", "2020-01-01")  # no ticket: support keeps nothing; due (his invoices stay: anonymised)
     erin = contact("erin", "2020-01-01")  # a ticket still open
     ticket("ticket-erin-1", erin, None)
     frank = contact("frank", "2020-01-01")  # due, and a case note that never goes references him
@@ -353,8 +354,10 @@ def _invoices_and_logs(crm: Crm) -> None:
     crm.add("logs", "log-held", ip="192.0.2.2", logged_at=moment("2024-01-01T10:00"))  # held 3 years
     crm.add("logs", "log-recent", ip="192.0.2.3", logged_at=moment("2026-01-01T10:00"))
     crm.add("logs", "log-last-second", ip="192.0.2.4", logged_at=moment("2025-06-15T23:59:59"))  # expired, held
-    crm.add("logs", "log-hold-ended", ip="192.0.2.5", logged_at=moment("2023-06-15T23:00"))  # due: hold ended
-    crm.add("logs", "log-hold-starts", ip="192.0.2.6", logged_at=moment("2023-06-16T00:00"))  # held
+    crm.add("logs", "log-hold-ended", ip="192.0.2.5", logged_at=moment("2023-06-14T23:00"))  # due: hold ended
+    crm.add(
+        "logs", "log-hold-starts", ip="192.0.2.6", logged_at=moment("2023-06-15T00:00")
+    )  # held through its anniversary
 
 
 def _newsletter_and_members(crm: Crm) -> None:

@@ -17,17 +17,17 @@ from registre.core.sources.catalog import catalog_for
     ("keep", "anchor", "expected"),
     [
         ("P1Y", dt.date(2025, 6, 15), dt.date(2026, 6, 15)),
-        ("P6M", dt.datetime(2025, 8, 31, 17, 30), dt.date(2026, 3, 1)),  # 2026-02-28 minus 6 months is 2025-08-28
-        ("P1Y", dt.date(2024, 2, 29), dt.date(2025, 3, 1)),  # 2025-02-28 minus a year is 2024-02-28
+        ("P6M", dt.datetime(2025, 8, 31, 17, 30), dt.date(2026, 2, 28)),  # no 31 February: its last day
+        ("P1Y", dt.date(2024, 2, 29), dt.date(2025, 2, 28)),
         ("P10D", dt.date(2026, 1, 1), dt.date(2026, 1, 11)),
     ],
 )
-def test_a_row_runs_out_on_the_first_day_its_date_is_keep_in_the_past(keep, anchor, expected):
+def test_a_row_runs_out_on_its_anniversary_clamped_to_a_shorter_month(keep, anchor, expected):
     duration = Duration.parse(keep)
     assert release_day(duration, anchor) == expected
     day = anchor.date() if isinstance(anchor, dt.datetime) else anchor
-    assert day <= duration.subtract_from(expected)
-    assert day > duration.subtract_from(expected - dt.timedelta(days=1))
+    assert day <= duration.last_start_run_out(expected)
+    assert day > duration.last_start_run_out(expected - dt.timedelta(days=1))
 
 
 def census(crm, dataset, as_of=None):
@@ -39,7 +39,7 @@ def census(crm, dataset, as_of=None):
 def test_a_census_counts_due_held_and_coming_rows(sqlite_crm):
     figures = census(sqlite_crm, "logs")
     assert (figures.rows, figures.delete, figures.held_legal, figures.held_case) == (6, 2, 3, 0)
-    # The hold of log-hold-starts (2023-06-16 00:00) ends on 2026-06-16; log-recent runs out on 2027-01-01.
+    # The hold of log-hold-starts (2023-06-15 00:00) keeps it through 2026-06-15; log-recent runs out on 2027-01-01.
     assert figures.due_within == {30: 1, 90: 1, 365: 2}
     (security,) = figures.rules
     assert security.oldest == dt.date(2022, 1, 1)
@@ -49,11 +49,11 @@ def test_a_census_counts_due_held_and_coming_rows(sqlite_crm):
 def test_a_rule_on_a_related_dataset_dates_a_row_by_its_latest_related_row(sqlite_crm):
     figures = census(sqlite_crm, "customers")
     (contracts,) = figures.rules
-    # Customer B has a running contract and customer C none: neither can be released, both are undated.
-    assert contracts.undated == 2
+    # Customer B has a running contract: undated. Customer C has none: contract management keeps nothing of it.
+    assert contracts.undated == 1
     assert contracts.oldest == dt.date(2020, 5, 1)  # customer A: its latest contract ended on 2020-05-01
     assert contracts.next_release == dt.date(2026, 6, 16)  # customer E: ended on 2021-06-16
-    assert figures.anonymise == 2
+    assert figures.anonymise == 3
 
 
 def test_a_dataset_that_cannot_be_due_is_only_counted(sqlite_crm):

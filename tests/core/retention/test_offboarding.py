@@ -225,7 +225,9 @@ def test_rows_under_a_legal_hold_are_kept_with_their_basis_and_until_date(held_c
 def test_kept_rows_go_once_their_hold_has_ended(held_cloud_host):
     first = delete_tenant(held_cloud_host.policy, TENANT, as_of=TODAY, clock=frozen)
     assert first.kept_until is not None and first.kept_until <= dt.date(2027, 11, 23)
-    later = delete_tenant(held_cloud_host.policy, TENANT, as_of=first.kept_until, clock=frozen)
+    last_day = delete_tenant(held_cloud_host.policy, TENANT, as_of=first.kept_until, clock=frozen)
+    assert last_day.kept > 0, "a legal hold keeps its rows through its last day"
+    later = delete_tenant(held_cloud_host.policy, TENANT, as_of=first.kept_until + dt.timedelta(days=1), clock=frozen)
     assert later.kept_until is None
     assert later.kept == 0 and later.deleted > 0
     assert TENANT not in {tenant for _table, tenant in held_cloud_host.tenant_counts()}

@@ -105,6 +105,8 @@ def test_a_rule_reads_as_a_dictionary(policy):
         "activity": "support",
         "keep": "P1Y",
         "from": "crm.tickets.closed_at",
+        "fallback": [],
+        "undated": "keep",
         "then": "delete",
         "path": ["contacts.id = tickets.contact_id"],
         "executable": True,

@@ -33,15 +33,15 @@ def test_it_deletes_and_anonymises_what_is_due_and_touches_nothing_else(crm):
     for table, (deleted, updated) in changed(before, crm.snapshot()).items():
         assert deleted == {crm.id(label) for label in crm.DELETED.get(table, ())}, table
         assert updated == {crm.id(label) for label in crm.ANONYMISED.get(table, ())}, table
-    assert (run.deleted, run.anonymised) == (11, 10)
+    assert (run.deleted, run.anonymised) == (12, 11)
 
 
 def test_anonymised_rows_lose_their_personal_data_and_keep_their_keys_and_dates(crm):
     run_retention(crm.policy, as_of=crm.AS_OF)
-    alice = crm.table_rows("contacts")[crm.id("alice")]
-    assert alice["email"] == f"anonymised-{crm.id('alice')}", "no pseudonym: nothing links the row to her"
-    assert alice["name"] == "ANONYME"
-    assert alice["last_contact_on"] == dt.date(2020, 1, 1)
+    frank = crm.table_rows("contacts")[crm.id("frank")]
+    assert frank["email"] == f"anonymised-{crm.id('frank')}", "no pseudonym: nothing links the row to him"
+    assert frank["name"] == "ANONYME"
+    assert frank["last_contact_on"] == dt.date(2020, 1, 1)
     customer = crm.table_rows("customers")[crm.id("customer-a")]
     assert (customer["number"], customer["name"]) == ("[redacted]", "[redacted]")
     contract = crm.table_rows("contracts")[crm.id("contract-a1")]
@@ -91,8 +91,8 @@ def test_a_row_used_by_several_activities_waits_for_the_last_of_them(crm):
     for name in ("bob", "carol"):
         assert contacts[crm.id(name)]["email"] == f"{name}@example.org"
     assert run_retention(crm.policy, as_of=dt.date(2026, 12, 31)).dataset("crm.contacts").anonymised == 0
-    assert run_retention(crm.policy, as_of=dt.date(2027, 1, 1)).dataset("crm.contacts").anonymised == 1
-    assert crm.table_rows("contacts")[crm.id("bob")]["email"] == f"anonymised-{crm.id('bob')}"
+    assert run_retention(crm.policy, as_of=dt.date(2027, 1, 1)).dataset("crm.contacts").deleted == 1
+    assert crm.id("bob") not in crm.table_rows("contacts"), "deleted after his last ticket, due the same day"
     assert crm.table_rows("contacts")[crm.id("carol")]["email"] == "carol@example.org"
 
 
@@ -101,7 +101,8 @@ def test_rows_under_a_legal_hold_wait_for_the_day_the_hold_ends(crm):
     assert {"log-held", "log-last-second", "log-hold-starts"} <= labels(crm, "logs")
     assert run_retention(crm.policy, as_of=dt.date(2026, 6, 16)).dataset("crm.logs").deleted == 1
     assert "log-hold-starts" not in labels(crm, "logs")
-    assert run_retention(crm.policy, as_of=dt.date(2027, 1, 1)).dataset("crm.logs").deleted == 1
+    assert run_retention(crm.policy, as_of=dt.date(2027, 1, 1)).dataset("crm.logs").deleted == 0, "held that day"
+    assert run_retention(crm.policy, as_of=dt.date(2027, 1, 2)).dataset("crm.logs").deleted == 1
     assert "log-held" not in labels(crm, "logs")
 
 
@@ -120,9 +121,9 @@ def test_rows_kept_by_an_erasure_under_a_legal_hold_are_swept_the_day_the_hold_e
     assert erasure.ok, erasure.to_dict()
     invoices = crm.table_rows("invoices")
     assert invoices[crm.id("invoice-held")]["billing_name"] == "Dave", "kept under the Code de commerce until 2028"
-    run_retention(crm.policy, as_of=dt.date(2027, 12, 31))
-    assert crm.table_rows("invoices")[crm.id("invoice-held")]["billing_name"] == "Dave"
-    run = run_retention(crm.policy, as_of=dt.date(2028, 1, 1))
+    run_retention(crm.policy, as_of=dt.date(2028, 1, 1))
+    assert crm.table_rows("invoices")[crm.id("invoice-held")]["billing_name"] == "Dave", "held through its anniversary"
+    run = run_retention(crm.policy, as_of=dt.date(2028, 1, 2))
     assert run.dataset("crm.invoices").anonymised == 1
     assert crm.table_rows("invoices")[crm.id("invoice-held")]["billing_name"] == "ANONYME"
     assert crm.table_rows("invoices")[crm.id("invoice-recent")]["billing_name"] == "Dave", "held until 2034"
@@ -141,9 +142,9 @@ def test_every_batch_is_reported_once_committed(crm):
 def test_a_dry_run_changes_nothing_and_gives_the_plan_s_counts(crm):
     before = crm.snapshot()
     run = run_retention(crm.policy, as_of=crm.AS_OF, dry_run=True)
-    assert run.dry_run and (run.deleted, run.anonymised) == (11, 10)
+    assert run.dry_run and (run.deleted, run.anonymised) == (12, 11)
     assert crm.snapshot() == before
-    assert run.to_text().startswith("Retention sweep on 2026-06-15 (dry run): would delete 11 rows and anonymise 10")
+    assert run.to_text().startswith("Retention sweep on 2026-06-15 (dry run): would delete 12 rows and anonymise 11")
 
 
 def test_a_batch_size_below_one_is_refused(sqlite_crm):
@@ -153,24 +154,25 @@ def test_a_batch_size_below_one_is_refused(sqlite_crm):
 
 def test_the_run_reads_as_json(sqlite_crm):
     data = run_retention(sqlite_crm.policy, as_of=sqlite_crm.AS_OF).to_dict()
-    assert (data["deleted"], data["anonymised"], data["dry_run"]) == (11, 10, False)
+    assert (data["deleted"], data["anonymised"], data["dry_run"]) == (12, 11, False)
     logs = next(found for found in data["systems"][0]["datasets"] if found["dataset"] == "logs")
     assert (logs["deleted"], logs["batches"]) == (2, 1)
 
 
-def test_a_failure_stops_the_system_after_the_batches_it_committed(crm):
+def test_a_row_the_database_refuses_is_named_and_the_rest_of_the_sweep_completes(crm):
     # A table the policy does not declare references a due ticket: deleting that ticket breaks its foreign key.
     crm.execute("CREATE TABLE attachments (id INTEGER PRIMARY KEY, ticket_id INTEGER NOT NULL REFERENCES tickets (id))")
     crm.execute("INSERT INTO attachments (id, ticket_id) VALUES (1, :ticket)", ticket=crm.id("ticket-carol-1"))
     try:
-        run = run_retention(crm.policy, as_of=crm.AS_OF, batch_size=1)
+        run = run_retention(crm.policy, as_of=crm.AS_OF, batch_size=2)
         assert not run.ok
-        (system,) = run.systems
-        assert system.error
-        assert run.dataset("crm.contacts").anonymised == 2, "swept before the failure"
-        assert "ticket-carol-1" in labels(crm, "tickets")
-        assert "ticket-alice-1" not in labels(crm, "tickets"), "its batch was committed before the failing one"
-        assert "ERROR" in run.to_text()
+        (failure,) = run.failures
+        assert (failure.system, failure.dataset, failure.key) == ("crm", "tickets", str(crm.id("ticket-carol-1")))
+        assert failure.rule == "delete (then: delete (every activity))"
+        assert "references:" in failure.fix
+        assert labels(crm, "tickets") & crm.DELETED["tickets"] == {"ticket-carol-1"}, "every other due ticket went"
+        assert run.dataset("crm.members").deleted == 2, "the datasets after it were swept"
+        assert f"FAILED crm.tickets row {failure.key}" in run.to_text()
     finally:
         crm.execute("DROP TABLE attachments")
 

@@ -35,7 +35,7 @@ from registre.core.engine.request import RESTRICT_FLAG, Progress, make_request
 from registre.core.engine.subjects import Subject, check_subjects
 from registre.core.engine.systems import SystemWork, open_system, policy_kinds, systems_reached
 from registre.core.policy.model import Policy
-from registre.core.sources.connection import SourceError, describe_error
+from registre.core.sources.connection import RETRY_ATTEMPTS, SourceError, describe_error, pause_before_retry
 
 Condition = sa.ColumnElement[bool]
 
@@ -183,14 +183,18 @@ def execute_erasure(
     secret = pseudonym_key(key)
     outcomes = []
     for name in systems_reached(policy, request):
-        try:
-            with open_system(policy, name, request, write=True, progress=progress, key=secret) as work:
-                datasets = tuple(erase_dataset(work, dataset) for dataset in work.template.order)
-                outcomes.append(SystemErasure(name, datasets))
-        except (SourceError, AnonymisationError) as error:
-            outcomes.append(SystemErasure(name, error=str(error)))
-        except sa.exc.SQLAlchemyError as error:
-            outcomes.append(SystemErasure(name, error=describe_error(error, policy.systems[name].url)))
+        for attempt in range(RETRY_ATTEMPTS):  # a deadlock with a concurrent sweep: rolled back, run again
+            try:
+                with open_system(policy, name, request, write=True, progress=progress, key=secret) as work:
+                    datasets = tuple(erase_dataset(work, dataset) for dataset in work.template.order)
+                    outcomes.append(SystemErasure(name, datasets))
+            except (SourceError, AnonymisationError) as error:
+                outcomes.append(SystemErasure(name, error=str(error)))
+            except sa.exc.SQLAlchemyError as error:
+                if pause_before_retry(error, attempt):
+                    continue
+                outcomes.append(SystemErasure(name, error=describe_error(error, policy.systems[name].url)))
+            break
     refs = tuple(subject.reference for subject in request.subjects)
     return ErasureResult(refs, request.tenant, request.today, tuple(outcomes))
 

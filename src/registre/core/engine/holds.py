@@ -9,10 +9,18 @@ by:
 2. each activity on the legal basis `legal_obligation` whose retention is
    anchored on one of its columns (`retention: {keep, from: system.dataset.column}`).
 
-A row is held while its anchor date plus the period is after today. The test
-runs in SQL as `anchor >= first day still held`, which uses an index on the
-anchor. A row whose anchor is NULL is not held: the event the period runs
-from has not been recorded, so nothing shows that the obligation applies
+A row is held through the whole day its period ends (anchor date plus the
+period, the last day of a shorter month when the day is missing there): a
+minimum legal period ends at the end of its last day (Code de procédure
+civile arts. 641-642; Regulation 1182/71 art. 3(2)(c)), so the row is
+released the day after. A hold declared with `start: financial_year_end`
+counts from the close of the financial year that contains the anchor date
+(Code de commerce L123-22; `organisation.financial_year_end`, else
+31 December). The test runs in SQL as `anchor >= first day still held`,
+computed in Python for the day and bound as a date, which uses an index on
+the anchor and gives the same answer on every database. A row whose
+anchor is NULL is not held: the event the period runs from has not been
+recorded, so nothing shows that the obligation applies
 (`registre check` asks for anchors to be dates; make them NOT NULL where the
 law requires keeping). A hold with no period at all holds every row that has
 an anchor, with no end date.
@@ -50,21 +58,33 @@ class HoldRule:
     citation: str | None
     label: Localized | None
     source: str
+    year_end: tuple[int, int] | None = None
 
     def first_held_day(self, today: dt.date) -> dt.date | None:
-        """The earliest anchor date still held on `today` (None: every dated row is held)."""
+        """The earliest anchor date still held on `today` (None: every dated row is held).
+
+        With a financial year end, a row is held when the close of its year is
+        still held: its anchor comes after the last year end before that day.
+        """
         if self.keep is None:
             return None
-        return self.keep.subtract_from(today) + dt.timedelta(days=1)
+        first = self.keep.first_start_running(today)
+        if self.year_end is None:
+            return first
+        return _year_end_before(first, self.year_end) + dt.timedelta(days=1)
 
     def until(self, anchor: dt.date) -> dt.date | None:
-        """The day a row anchored on `anchor` stops being held (None: never)."""
-        return None if self.keep is None else self.keep.add_to(anchor)
+        """The last day a row anchored on `anchor` is held (None: never ends); it is released the day after."""
+        if self.keep is None:
+            return None
+        start = anchor if self.year_end is None else _year_end_from(anchor, self.year_end)
+        return self.keep.add_to(start)
 
     def describe(self, until: dt.date | None) -> str:
         """`fr.commerce.L123-22, Code de commerce art. L123-22, 10 years from issued_at, until 2034-05-12`."""
         parts = [self.basis, *([self.citation] if self.citation else [])]
-        period = f"{describe_duration(self.keep)} from {self.anchor}" if self.keep else f"no end, from {self.anchor}"
+        start = self.anchor if self.year_end is None else f"the close of the financial year of {self.anchor}"
+        period = f"{describe_duration(self.keep)} from {start}" if self.keep else f"no end, from {start}"
         parts.append(period + (f", until {until.isoformat()}" if until else ""))
         return ", ".join(parts)
 
@@ -75,8 +95,21 @@ class HoldRule:
             "label": self.label.model_dump() if self.label else None,
             "keep": str(self.keep) if self.keep else None,
             "from": self.anchor,
+            "start": "date" if self.year_end is None else "financial_year_end",
             "source": self.source,
         }
+
+
+def _year_end_from(day: dt.date, year_end: tuple[int, int]) -> dt.date:
+    """The close of the financial year that contains `day`: the first year end on or after it."""
+    close = dt.date(day.year, *year_end)
+    return close if close >= day else dt.date(day.year + 1, *year_end)
+
+
+def _year_end_before(day: dt.date, year_end: tuple[int, int]) -> dt.date:
+    """The last year end strictly before `day`."""
+    close = dt.date(day.year, *year_end)
+    return close if close < day else dt.date(day.year - 1, *year_end)
 
 
 def describe_duration(duration: Duration) -> str:
@@ -91,7 +124,8 @@ def describe_duration(duration: Duration) -> str:
 
 def hold_rules(policy: Policy, system_name: str, dataset_name: str, dataset: Dataset) -> list[HoldRule]:
     """The rules that hold rows of `system_name.dataset_name`, without duplicates (same anchor and period)."""
-    rules = [_rule_of_hold(hold) for hold in dataset.holds]
+    year_end = policy.organisation.year_end()
+    rules = [_rule_of_hold(hold, year_end) for hold in dataset.holds]
     anchor_prefix = f"{system_name}.{dataset_name}."
     for key, activity in policy.activities.items():
         retention = activity.retention
@@ -99,13 +133,13 @@ def hold_rules(policy: Policy, system_name: str, dataset_name: str, dataset: Dat
             continue
         if retention.from_.startswith(anchor_prefix):
             rules.append(_rule_of_activity(key, activity.legal_obligation, activity.name, retention))
-    unique: dict[tuple[str, str], HoldRule] = {}
+    unique: dict[tuple[str, str, str], HoldRule] = {}
     for rule in rules:
-        unique.setdefault((rule.anchor, str(rule.keep)), rule)
+        unique.setdefault((rule.anchor, str(rule.keep), str(rule.year_end)), rule)
     return list(unique.values())
 
 
-def _rule_of_hold(hold: Hold) -> HoldRule:
+def _rule_of_hold(hold: Hold, year_end: tuple[int, int]) -> HoldRule:
     reference = load_taxonomy().legal_references.get(hold.reference or "")
     keep = hold.keep or (Duration.parse(reference.keep) if reference else None)
     basis = hold.reference or (hold.basis.get("en") if hold.basis else "legal hold")
@@ -116,6 +150,7 @@ def _rule_of_hold(hold: Hold) -> HoldRule:
         citation=reference.citation if reference else None,
         label=reference.label if reference else hold.basis,
         source="holds",
+        year_end=year_end if hold.start == "financial_year_end" else None,
     )
 
 

@@ -327,6 +327,17 @@ class _Checker:
                 )
             return
         self.check_anchor(key, activity, retention.from_, (*path, "from"))
+        dataset_reference = retention.from_.rpartition(".")[0]
+        for index, fallback in enumerate(retention.fallback):
+            full = fallback if "." in fallback else f"{dataset_reference}.{fallback}"
+            if full.rpartition(".")[0] != dataset_reference:
+                self.report(
+                    (*path, "fallback", index),
+                    f"fallback date {fallback} of '{key}' is not a column of {dataset_reference}, where `from` is",
+                    "retention",
+                )
+            else:
+                self.check_anchor(key, activity, full, (*path, "fallback", index))
 
     def check_anchor(self, key: str, activity: Activity, anchor: str, path: PathKey) -> None:
         parts = anchor.split(".")

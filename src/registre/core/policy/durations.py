@@ -47,6 +47,36 @@ class Duration:
         day = min(end.day, calendar.monthrange(year, month)[1])
         return dt.date(year, month, day) - dt.timedelta(days=self.days + 7 * self.weeks)
 
+    def last_start_run_out(self, day: dt.date) -> dt.date:
+        """The latest start date whose period has run out on `day`: the last `a` with `add_to(a) <= day`.
+
+        A period runs out on its anniversary, and a start date missing in the
+        target month runs out on that month's last day (31 August + 6 months:
+        28 February), so the answer can lie a few days after `subtract_from(day)`.
+        Computed here, then bound to SQL as a date: every database compares
+        the same day.
+        """
+        start = self.subtract_from(day)
+        while self.add_to(start + dt.timedelta(days=1)) <= day:
+            start += dt.timedelta(days=1)
+        while self.add_to(start) > day:
+            start -= dt.timedelta(days=1)
+        return start
+
+    def first_start_running(self, day: dt.date) -> dt.date:
+        """The earliest start date whose period still runs on `day` (its whole anniversary included).
+
+        The first `a` with `add_to(a) >= day`: a minimum period holds through
+        the whole anniversary day (Code de procédure civile arts. 641-642,
+        Regulation 1182/71 art. 3(2)(c): a period ends at the end of its last day).
+        """
+        start = self.subtract_from(day)
+        while self.add_to(start) < day:
+            start += dt.timedelta(days=1)
+        while self.add_to(start - dt.timedelta(days=1)) >= day:
+            start -= dt.timedelta(days=1)
+        return start
+
     def approximate_days(self) -> int:
         """A length in days, for ordering and comparing durations."""
         return self.years * 365 + self.months * 30 + self.weeks * 7 + self.days

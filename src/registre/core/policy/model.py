@@ -107,6 +107,24 @@ class Organisation(Model):
     contacts: Contacts
     representative: Contact | None = None
     supervisory_authority: str = "CNIL"
+    # `MM-DD`, the last day of the financial year (Code de commerce L123-22 counts from its close);
+    # unset: the calendar year (12-31).
+    financial_year_end: str | None = Field(None, pattern=r"^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")
+
+    @field_validator("financial_year_end")
+    @classmethod
+    def _a_real_day(cls, value: str | None) -> str | None:
+        if value is not None:
+            month, day = (int(part) for part in value.split("-"))
+            dt.date(2001, month, day)  # ValueError (reported with its position) for 02-30; 02-29 is never a year end
+        return value
+
+    def year_end(self) -> tuple[int, int]:
+        """The last day of the financial year as (month, day); 31 December when not declared."""
+        if self.financial_year_end is None:
+            return (12, 31)
+        month, day = self.financial_year_end.split("-")
+        return (int(month), int(day))
 
 
 class Notices(Model):
@@ -234,6 +252,23 @@ class Retention(Model):
     after: Localized | None = None
     then: ErasureStrategy = "delete"
     note: Localized | None = None
+    # Columns of the same dataset counted from, in order, where `from` is NULL (`from: [a, b]` is short for it).
+    fallback: list[str] = Field(default_factory=list)
+    # A row with no date at all: `keep` it (the event has not happened yet) or `release` it (nothing keeps it).
+    undated: Literal["keep", "release"] = "keep"
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_a_list(cls, value: object) -> object:
+        # `from: [crm.contacts.last_contact_at, crm.contacts.subscribed_at]`: the first date that is not NULL.
+        if isinstance(value, dict) and isinstance(value.get("from"), list) and value["from"]:
+            first, *others = value["from"]
+            return {**value, "from": first, "fallback": [*others, *value.get("fallback", [])]}
+        return value
+
+    def anchors(self) -> list[str]:
+        """`from`, then its fallbacks: the date columns counted from, first not NULL wins."""
+        return [*([self.from_] if self.from_ else []), *self.fallback]
 
 
 class Recipient(Model):

@@ -48,6 +48,7 @@ class DatasetFigures:
     anonymise: int = 0
     held_legal: int = 0
     held_case: int = 0
+    restricted: int = 0
     already_anonymised: int = 0
     skipped: int = 0
     due_within: dict[int, int] = field(default_factory=dict)
@@ -56,17 +57,12 @@ class DatasetFigures:
 
 
 def release_day(keep: Any, anchor: dt.date) -> dt.date:
-    """The first day on which a row dated `anchor` has run out under `keep` (a Duration).
+    """The first day on which a row dated `anchor` has run out under `keep` (a Duration): its anniversary.
 
-    That is the first day d with `anchor <= keep.subtract_from(d)`: near
-    `keep.add_to(anchor)`, a day later or earlier at the end of a month.
+    A start day missing in the target month runs out on that month's last day.
     """
     start = anchor.date() if isinstance(anchor, dt.datetime) else anchor
     day: dt.date = keep.add_to(start)
-    while keep.subtract_from(day) < start:
-        day += dt.timedelta(days=1)
-    while keep.subtract_from(day - dt.timedelta(days=1)) >= start:
-        day -= dt.timedelta(days=1)
     return day
 
 
@@ -100,6 +96,9 @@ def _due_counts(system: SystemRules, name: str) -> dict[str, Condition]:
         counts["held_legal"] = sa.and_(expired, legal)
     if case is not None:
         counts["held_case"] = sa.and_(expired, *([sa.not_(legal)] if legal is not None else []), case)
+    restricted = system.restricted(name, table)
+    if restricted is not None:
+        counts["restricted"] = sa.and_(expired, restricted)
     pending = _split_released(system, name, released, personal, counts)
     for days in WINDOWS:
         later = system.released(name, table, system.as_of + dt.timedelta(days=days))
@@ -140,23 +139,23 @@ def _rule_columns(
     assert rule.anchor is not None
     running = sa.not_(system.rule_expired(rule, table, system.as_of))
     if rule.own:
-        date: sa.ColumnElement[Any] = table.c[rule.anchor.column]
+        date: sa.ColumnElement[Any] = system.rule_date(rule, table)
         undated: Condition = date.is_(None)
     else:
         joined, anchor, link = system.chain(rule, table)
         date = sa.select(sa.func.max(anchor)).select_from(joined).where(link).correlate(table).scalar_subquery()
-        undated = sa.or_(
-            sa.not_(system.related(rule, table, lambda column: sa.true())),
-            system.related(rule, table, lambda column: column.is_(None)),
-        )
-    dated, kept = sa.not_(undated), sa.and_(running, sa.not_(undated))
+        undated = system.related(rule, table, lambda column: column.is_(None))
+    if rule.undated == "release":
+        undated = sa.false()
+    dated = sa.and_(date.is_not(None), sa.not_(undated))
+    kept = sa.and_(running, dated)
     return sa.func.min(sa.case((dated, date))), sa.func.min(sa.case((kept, date))), undated
 
 
 def _pending_anchor(system: SystemRules, name: str) -> sa.ColumnElement[Any] | None:
     """MIN(date) of the rows not released yet, when one own rule and holds on the same date decide them all."""
     rules, holds = system.rules[name], system.holds[name]
-    if len(rules) != 1 or not rules[0].own or not system.sweepable(name):
+    if len(rules) != 1 or not rules[0].own or rules[0].fallbacks or not system.sweepable(name):
         return None
     anchor = rules[0].anchor
     assert anchor is not None
@@ -191,6 +190,7 @@ def _figures(system: SystemRules, name: str, row: Any) -> DatasetFigures:
         anonymise=count("anonymise"),
         held_legal=count("held_legal"),
         held_case=count("held_case"),
+        restricted=count("restricted"),
         already_anonymised=count("already_anonymised"),
         skipped=count("skipped"),
         due_within={days: count(f"within_{days}") for days in WINDOWS} if system.sweepable(name) else {},

@@ -12,7 +12,10 @@ On an as-of date, a row of a dataset is released when
 2. no legal hold keeps it (`engine.holds`: the dataset's `holds:` and the
    legal obligations anchored on it; a hold ends on the same day as a rule
    of the same length);
-3. no case hold covers it (`case_holds`).
+3. no case hold covers it (`case_holds`);
+4. it is not restricted (the dataset's `restrict:` flag is not set): a
+   restricted row may only be stored (Art. 18(2)), so no sweep changes it
+   while the restriction lasts.
 
 A released row is then due, by the dataset's sweep action:
 
@@ -46,6 +49,7 @@ from registre.core.engine.holds import HoldRule, hold_rules
 from registre.core.engine.references import Link, SystemGraph
 from registre.core.policy.model import Dataset, ErasureStrategy, Policy
 from registre.core.retention.case_holds import CaseHold, CaseHoldConditions
+from registre.core.retention.constraints import fit_unique_columns
 from registre.core.retention.order import SweepOrder, sweep_order
 from registre.core.retention.rules import RetentionRule, retention_rules, sweep_action
 from registre.core.sources.catalog import catalog_for
@@ -95,6 +99,8 @@ class SystemRules:
     problems: dict[str, str]
     order: SweepOrder
     children: dict[str, list[Link]]
+    self_links: dict[str, list[Link]]
+    refused: dict[str, list[str]]
     case_holds: CaseHoldConditions
 
     # Rules: has a row run out? -------------------------------------------
@@ -113,27 +119,41 @@ class SystemRules:
         return sa.and_(*(self.rule_expired(rule, row, day or self.as_of) for rule in self.rules[name]))
 
     def rule_expired(self, rule: RetentionRule, row: sa.FromClause, day: dt.date) -> Condition:
-        """True for rows that one executable rule has let go on `day` (step 1 of the module)."""
+        """True for rows that one executable rule has let go on `day` (step 1 of the module).
+
+        A period runs out on its anniversary day (`Duration.last_start_run_out`).
+        Own date: `date < first start still running`, and a row without a date
+        only under `undated: release`. Related dates: no related row still
+        running (a NULL date runs, but under `undated: release`); a row with
+        no related row at all is not kept by the rule.
+        """
         assert rule.keep is not None and rule.anchor is not None
-        first_running = rule.keep.subtract_from(day) + dt.timedelta(days=1)
+        first_running = rule.keep.last_start_run_out(day) + dt.timedelta(days=1)
         if rule.own:
-            anchor = row.c[rule.anchor.column]
-            return sa.and_(anchor.is_not(None), anchor < bound_day(anchor, first_running))
-        past = self.related(rule, row, lambda anchor: anchor < bound_day(anchor, first_running))
-        running = self.related(
-            rule, row, lambda anchor: sa.or_(anchor.is_(None), anchor >= bound_day(anchor, first_running))
-        )
-        return sa.and_(past, sa.not_(running))
+            date = self.rule_date(rule, row)
+            past = sa.and_(date.is_not(None), date < bound_day(date, first_running))
+            return sa.or_(date.is_(None), past) if rule.undated == "release" else past
+
+        def still_running(date: sa.ColumnElement[Any]) -> Condition:
+            later = date >= bound_day(date, first_running)
+            return later if rule.undated == "release" else sa.or_(date.is_(None), later)
+
+        return sa.not_(self.related(rule, row, still_running))
+
+    def rule_date(self, rule: RetentionRule, row: sa.FromClause) -> sa.ColumnElement[Any]:
+        """The date a rule counts from on a row of its anchor's dataset: the first of its columns not NULL."""
+        columns = [row.c[column] for column in rule.columns]
+        return columns[0] if len(columns) == 1 else sa.func.coalesce(*columns)
 
     def related(
         self, rule: RetentionRule, row: sa.FromClause, where: Callable[[sa.ColumnElement[Any]], Condition]
     ) -> Condition:
         """EXISTS a row related to `row` along the rule's chain whose anchor meets `where`."""
         joined, anchor, link = self.chain(rule, row)
-        return sa.exists(sa.select(anchor).select_from(joined).where(link, where(anchor)).correlate(row))
+        return sa.exists(sa.select(sa.literal(1)).select_from(joined).where(link, where(anchor)).correlate(row))
 
     def chain(self, rule: RetentionRule, row: sa.FromClause) -> tuple[sa.FromClause, sa.ColumnElement[Any], Condition]:
-        """The rule's chain as fresh aliases joined together, its anchor column, and the link to `row`."""
+        """The rule's chain as fresh aliases joined together, its date, and the link to `row`."""
         assert rule.anchor is not None and rule.path
         aliases = [self.tables[hop.target].alias() for hop in rule.path]
         joined: sa.FromClause = aliases[0]
@@ -141,7 +161,7 @@ class SystemRules:
             joined = joined.join(alias, alias.c[hop.target_column] == previous.c[hop.source_column])
         first = rule.path[0]
         link = aliases[0].c[first.target_column] == row.c[first.source_column]
-        return joined, aliases[-1].c[rule.anchor.column], link
+        return joined, self.rule_date(rule, aliases[-1]), link
 
     # Holds and references ------------------------------------------------
 
@@ -166,33 +186,67 @@ class SystemRules:
         parts = [self.expired(name, row, day)]
         held = self.legally_held(name, row, day)
         case = self.case_held(name, row)
-        parts += [sa.not_(condition) for condition in (held, case) if condition is not None]
+        restricted = self.restricted(name, row)
+        parts += [sa.not_(condition) for condition in (held, case, restricted) if condition is not None]
         return sa.and_(*parts)
 
-    def referenced(self, name: str, row: sa.FromClause, *, predicted: bool) -> Condition | None:
+    def restricted(self, name: str, row: sa.FromClause) -> Condition | None:
+        """True for rows restricted at the person's request (Art. 18(2): only stored); None without a flag."""
+        column = self.datasets[name].restrict
+        if column is None:
+            return None
+        return certainly(row.c[column] == sa.true())
+
+    def referenced(
+        self, name: str, row: sa.FromClause, *, predicted: bool, visiting: frozenset[str] = frozenset()
+    ) -> Condition | None:
         """EXISTS a row of another dataset that references `row`; None when no dataset references `name`.
 
-        `predicted` (plans): only rows that will still exist when the sweep
-        reaches `name`: those of datasets swept before it that it will not
-        delete, and every row of the others. The sweep itself asks the
-        database as it stands (`predicted` False), which comes to the same.
+        `predicted`: only rows that will still exist once the sweep is over
+        (rows of the other datasets that it will not delete). The sweep asks
+        the database as it stands for what it deletes, and the prediction for
+        what it anonymises (see `sweep_conditions`). A dataset met again
+        along a reference cycle (`visiting`) is predicted to keep its rows.
         """
         parts = []
         for link in self.children[name]:
             child = self.tables[link.child].alias()
             where = [child.c[link.column] == row.c[link.target]]
-            if predicted and self.order.position(link.child) < self.order.position(name):
-                where.append(sa.not_(self.deleted(link.child, child)))
-            parts.append(sa.exists(sa.select(child.c[link.column]).where(*where).correlate(row)))
+            if link.child == name:  # a self-reference that cannot be cut: another row of the table
+                key = self.datasets[name].key
+                where.append(child.c[key] != row.c[key])
+            if predicted and link.child not in visiting:
+                where.append(sa.not_(self.deleted(link.child, child, visiting | {name})))
+            parts.append(sa.exists(sa.select(sa.literal(1)).select_from(child).where(*where).correlate(row)))
         return sa.or_(*parts) if parts else None
 
-    def deleted(self, name: str, row: sa.FromClause) -> Condition:
+    def deleted(self, name: str, row: sa.FromClause, visiting: frozenset[str] = frozenset()) -> Condition:
         """True for rows the sweep will delete (plans): released, and referenced by no row that outlives it."""
         if self.actions[name][0] != "delete" or not self.sweepable(name):
             return sa.false()
-        referenced = self.referenced(name, row, predicted=True)
+        referenced = self.referenced(name, row, predicted=True, visiting=visiting | {name})
         released = self.released(name, row)
         return released if referenced is None else sa.and_(released, sa.not_(referenced))
+
+    def cut_links(self, name: str) -> list[str]:
+        """The columns of `name`'s references to itself that a sweep sets to NULL before deleting the rows they name."""
+        return [link.column for link in self.self_links[name] if self.tables[name].c[link.column].nullable]
+
+    def batch_anchor(self, name: str) -> str | None:
+        """The date column the sweep's batches follow (an index on it finds the due rows); None: the key alone.
+
+        The column of the first rule counting from one date of the row
+        itself, when rows without that date are kept: every due row has one.
+        """
+        for rule in self.rules[name]:
+            if rule.own and len(rule.columns) == 1 and rule.undated == "keep":
+                return rule.columns[0]
+        return None
+
+    def swept_later(self, name: str) -> bool:
+        """Whether a dataset that references `name` is swept after it (its rows may free some of `name`'s)."""
+        position = self.order.position(name)
+        return any(self.order.position(link.child) > position for link in self.children[name])
 
     def still_personal(self, name: str) -> Condition | None:
         values = self.values.get(name)
@@ -200,24 +254,35 @@ class SystemRules:
 
     # The sweep -----------------------------------------------------------
 
-    def sweep_conditions(self, name: str) -> SweepConditions:
-        """What the sweep of `name` deletes and anonymises, on the real table, as the database stands."""
+    def sweep_conditions(self, name: str, *, final: bool = False) -> SweepConditions:
+        """What the sweep of `name` deletes and anonymises, on the real table, as the database stands.
+
+        A row of a `delete` dataset is deleted when nothing references it
+        now, anonymised when rows that outlive the sweep reference it, and
+        left for the `final` pass when only rows this sweep deletes later
+        reference it (a contact swept before its tickets, which it counts
+        from): that pass, after every dataset, deletes what became free.
+        """
         if not self.sweepable(name):
             return SweepConditions(None)
         table, values = self.tables[name], self.values.get(name)
         released, personal = self.released(name, table), self.still_personal(name)
         if self.actions[name][0] == "anonymize":
+            if final:
+                return SweepConditions(None)
             assert personal is not None
             due = sa.and_(released, personal)
             return SweepConditions(due, anonymise=due, values=values)
         referenced = self.referenced(name, table, predicted=False)
         if referenced is None:
-            return SweepConditions(released, delete=released)
+            return SweepConditions(None) if final else SweepConditions(released, delete=released)
         delete = sa.and_(released, sa.not_(referenced))
-        if personal is None:
+        if personal is None or final:
             return SweepConditions(delete, delete=delete)
-        anonymise = sa.and_(released, referenced, personal)
-        due = sa.and_(released, sa.or_(sa.not_(referenced), personal))
+        staying = self.referenced(name, table, predicted=True)
+        assert staying is not None
+        anonymise = sa.and_(released, staying, personal)
+        due = sa.and_(released, sa.or_(sa.not_(referenced), sa.and_(staying, personal)))
         return SweepConditions(due, delete=delete, anonymise=anonymise, values=values)
 
 
@@ -239,16 +304,22 @@ def compile_system(
     datasets = dict(policy.systems[name].datasets)
     rules = {dataset: retention_rules(policy, name, dataset) for dataset in datasets}
     actions = {dataset: sweep_action(datasets[dataset], rules[dataset]) for dataset in datasets}
-    values, problems = {}, {}
+    values, problems, refused = {}, {}, {}
     for dataset, declared in datasets.items():
         # A dataset that cannot be anonymised as declared: nothing to anonymise, and the plan says why.
+        table, row_marker = tables[dataset], marker(tables[dataset], declared)
         try:
-            values[dataset] = anonymised_values(tables[dataset], declared, marker(tables[dataset], declared))
+            found = anonymised_values(table, declared, row_marker)
         except AnonymisationError as error:
             problems[dataset] = str(error)
+            continue
+        values[dataset], refused[dataset] = fit_unique_columns(table, declared, found, row_marker)
     graph = SystemGraph(datasets)
+    self_links = {name: [link for link in graph.cut if link.child == link.parent == name] for name in datasets}
     children = {
         dataset: [link for link in [*graph.links, *graph.cut] if link.parent == dataset and link.child != dataset]
+        # A reference to itself that cannot be cut (NOT NULL) keeps the rows it names, as any other reference.
+        + [link for link in self_links[dataset] if not tables[dataset].c[link.column].nullable]
         for dataset in datasets
     }
     return SystemRules(
@@ -263,6 +334,8 @@ def compile_system(
         problems=problems,
         order=sweep_order(graph, rules, {dataset: action for dataset, (action, _) in actions.items()}),
         children=children,
+        self_links=self_links,
+        refused=refused,
         case_holds=CaseHoldConditions(policy, datasets, tables, case_holds),
     )
 

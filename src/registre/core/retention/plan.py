@@ -45,6 +45,23 @@ class RuleStatus:
 
 
 @dataclass(frozen=True)
+class NeverDue:
+    """Rows of a dataset that can never become due as the data stand, and why.
+
+    `code`: `waits` (no row of the dataset can be due), `undated` (a rule
+    has no date to count from, under `undated: keep`), `referenced`
+    (rows that stay still reference them, and nothing can be anonymised).
+    """
+
+    rows: int
+    code: str
+    reason: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"rows": self.rows, "code": self.code, "reason": self.reason}
+
+
+@dataclass(frozen=True)
 class DatasetRetention:
     """One dataset in a plan. `waits` says why no row of it can be due; `position` is its place in the sweep."""
 
@@ -59,6 +76,7 @@ class DatasetRetention:
     position: int = 0
     waits: str | None = None
     problem: str | None = None
+    refused: tuple[str, ...] = ()
 
     @property
     def reference(self) -> str:
@@ -67,6 +85,25 @@ class DatasetRetention:
     @property
     def due(self) -> int:
         return self.figures.delete + self.figures.anonymise
+
+    def never_due(self) -> list[NeverDue]:
+        """The rows that no sweep can reach as the data stand, by reason (empty: every row can become due)."""
+        if self.waits:
+            return [NeverDue(self.figures.rows, "waits", self.waits)] if self.figures.rows else []
+        found = [
+            NeverDue(
+                status.figures.undated,
+                "undated",
+                f"no date to count from for {status.rule.activity} ({', '.join(status.rule.columns)} NULL, "
+                "on the row or a related row): declare a fallback (from: [a, b]) or undated: release",
+            )
+            for status in self.rules
+            if status.figures.undated and status.rule.executable
+        ]
+        if self.figures.skipped:
+            reason = "still referenced by rows that stay, and no personal field to anonymise"
+            found.append(NeverDue(self.figures.skipped, "referenced", reason))
+        return found
 
     @property
     def oldest(self) -> dt.date | None:
@@ -87,6 +124,7 @@ class DatasetRetention:
             "anonymise": figures.anonymise,
             "held_legal": figures.held_legal,
             "held_case": figures.held_case,
+            "restricted": figures.restricted,
             "already_anonymised": figures.already_anonymised,
             "skipped": figures.skipped,
             "due_within": {str(days): count for days, count in figures.due_within.items()},
@@ -94,8 +132,10 @@ class DatasetRetention:
             "oldest": _iso(self.oldest),
             "waits": self.waits,
             "problem": self.problem,
+            "refused": list(self.refused),
             "rules": [status.to_dict() for status in self.rules],
             "holds": [hold.to_dict() for hold in self.holds],
+            "never_due": [found.to_dict() for found in self.never_due()],
         }
 
 
@@ -190,6 +230,8 @@ def _dataset_lines(dataset: DatasetRetention) -> list[str]:
         return [f"{head}; never due: {dataset.waits}"]
     lines = [f"{head}; due now: delete {figures.delete:,}, anonymise {figures.anonymise:,} ({dataset.action_reason})"]
     held = [f"{figures.held_legal:,} by law", f"{figures.held_case:,} by case hold"]
+    if figures.restricted:
+        held.append(f"{figures.restricted:,} restricted (Art. 18)")
     if figures.already_anonymised:
         held.append(f"{figures.already_anonymised:,} already anonymised")
     if figures.skipped:
@@ -201,6 +243,8 @@ def _dataset_lines(dataset: DatasetRetention) -> list[str]:
     lines.append("    coming: " + "; ".join(part for part in [coming, *dates] if part))
     if dataset.problem:
         lines.append(f"    problem: {dataset.problem}")
+    lines += [f"    refused by the database: {refused}" for refused in dataset.refused]
+    lines += [f"    never due: {_rows(found.rows)}: {found.reason}" for found in dataset.never_due()]
     lines += [f"    legal hold {hold.describe(None)}" for hold in dataset.holds]
     for status in dataset.rules:
         found = status.figures
@@ -273,6 +317,7 @@ def _plan_dataset(system: SystemRules, name: str, figures: DatasetFigures) -> Da
         position=system.order.position(name),
         waits=_waits(system, name),
         problem=system.problems.get(name),
+        refused=tuple(system.refused.get(name, ())),
     )
 
 
@@ -296,8 +341,11 @@ def _next_due_date(system: SystemRules, name: str, figures: DatasetFigures) -> d
         return None
     rule = rules[0]
     if figures.pending_anchor is not None and rule.keep is not None:
-        keeps = [rule.keep, *(hold.keep for hold in system.holds[name] if hold.keep is not None)]
-        return max(release_day(keep, figures.pending_anchor) for keep in keeps)
+        anchor = figures.pending_anchor
+        day = anchor.date() if isinstance(anchor, dt.datetime) else anchor
+        # A hold keeps a row through its last day (`HoldRule.until`): released the day after.
+        released = [until + dt.timedelta(days=1) for hold in system.holds[name] if (until := hold.until(day))]
+        return max([release_day(rule.keep, day), *released])
     if not system.holds[name]:
         return figures.rules[0].next_release
     return None

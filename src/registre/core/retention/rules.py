@@ -11,6 +11,13 @@ keeps its rows for the activity's `retention: {keep, from, then}`:
   runs out when it has at least one related row there and every related
   row's date is `keep` in the past (related: along the shortest chain of
   declared references, see `paths`);
+- `from` lists several columns (`from: [a, b]`, or `fallback:`), all of
+  the anchor's dataset: the first that is not NULL counts;
+- a row with no date at all is kept (`undated: keep`, the default: the
+  event has not happened yet) or released (`undated: release`); either
+  way the plan counts those rows, and says why they wait;
+- a related row that does not exist keeps nothing: an activity that has
+  no data for a row (a contact without any ticket) does not keep it;
 - no `from` (only `after:`, an event the databases do not record), an
   anchor in another system, or no chain of references: the rule never lets
   a row go, and says why.
@@ -71,6 +78,14 @@ class RetentionRule:
     then: ErasureStrategy
     path: tuple[Hop, ...] = ()
     waits: str | None = None
+    fallbacks: tuple[str, ...] = ()
+    undated: str = "keep"
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """The anchor's dataset's date columns counted from, first not NULL wins."""
+        assert self.anchor is not None
+        return (self.anchor.column, *self.fallbacks)
 
     @property
     def executable(self) -> bool:
@@ -91,13 +106,18 @@ class RetentionRule:
             return self.waits
         assert self.keep is not None and self.anchor is not None
         via = f", via {describe_path(self.path)}" if self.path else ""
-        return f"{self.activity}: {describe_duration(self.keep)} from {self.anchor}{via}, then {self.then}"
+        also = "".join(f", else {column}" for column in self.fallbacks)
+        undated = ", rows without a date released" if self.undated == "release" else ""
+        period = f"{describe_duration(self.keep)} from {self.anchor}{also}"
+        return f"{self.activity}: {period}{via}, then {self.then}{undated}"
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "activity": self.activity,
             "keep": str(self.keep) if self.keep else None,
             "from": str(self.anchor) if self.anchor else None,
+            "fallback": list(self.fallbacks),
+            "undated": self.undated,
             "then": self.then,
             "path": [str(hop) for hop in self.path],
             "executable": self.executable,
@@ -129,11 +149,29 @@ def _rule(key: str, activity: Activity, declared: dict[str, Dataset], system: st
     if anchor is None or anchor.system != system or anchor.dataset not in declared:
         reason = f"waits for {key}: its date {retention.from_} is not in system {system}"
         return RetentionRule(key, retention.keep, anchor, then, waits=reason)
+    fallbacks = _fallbacks(retention.fallback, anchor)
+    if fallbacks is None:
+        reason = f"waits for {key}: its fallback dates {', '.join(retention.fallback)} are not all in {anchor.dataset}"
+        return RetentionRule(key, retention.keep, anchor, then, waits=reason)
     path = reference_path(declared, name, anchor.dataset)
     if path is None:
         reason = f"waits for {key}: no chain of references from {name} to {anchor.dataset} (its {anchor.column})"
         return RetentionRule(key, retention.keep, anchor, then, waits=reason)
-    return RetentionRule(key, retention.keep, anchor, then, path)
+    return RetentionRule(key, retention.keep, anchor, then, path, fallbacks=fallbacks, undated=retention.undated)
+
+
+def _fallbacks(declared: Sequence[str], anchor: Anchor) -> tuple[str, ...] | None:
+    """The fallback columns, each a column name or `system.dataset.column` of the anchor's dataset; None if not."""
+    columns = []
+    for text in declared:
+        if "." not in text:
+            columns.append(text)
+            continue
+        other = Anchor.parse(text)
+        if other is None or (other.system, other.dataset) != (anchor.system, anchor.dataset):
+            return None
+        columns.append(other.column)
+    return tuple(columns)
 
 
 def sweep_action(dataset: Dataset, rules: Sequence[RetentionRule]) -> tuple[ErasureStrategy, str]:

@@ -1,18 +1,30 @@
 """Sweeps: delete or anonymise what is due, batch after batch, committing each batch.
 
 `run_retention` visits each system's datasets in sweep order (`order`) and,
-in each, cuts the due rows into batches along the key, so that locks stay
-short and memory stays flat whatever the size of the table:
+in each, cuts the due rows into batches, so that locks stay short and memory
+stays flat whatever the size of the table. Batches follow the due rows, not
+the table: along the date a rule counts from, then the key (`BatchOrder`),
+so that an index on that date finds them without reading the rows that are
+not due; along the key alone when no such date decides.
 
-1. In a write transaction, ask the database for the key of the
+1. In a write transaction, ask the database for the position of the
    `batch_size`-th due row after the last batch
-   (`SELECT key WHERE due AND key > :after ORDER BY key LIMIT 1 OFFSET :n`);
+   (`SELECT anchor, key WHERE due AND (anchor, key) > :after ORDER BY anchor, key LIMIT 1 OFFSET :n`);
    none: this is the last batch.
 2. In the same transaction, `UPDATE` (anonymise) and `DELETE` the due rows
-   with `:after < key <= :upper` (no upper bound for the last batch), then commit.
-3. Report the batch to the progress callback; carry on from `:upper`.
+   with `:after < (anchor, key) <= :upper` (no upper bound for the last
+   batch), having first cut the references of other rows of the table to
+   the rows deleted (a manager's row: `manager_id` set to NULL), then commit.
+   A deadlock or a serialisation failure rolls the batch back and runs it
+   again after a pause that grows (`retry_transient`).
+3. When the database refuses the batch (a constraint the policy does not
+   know of), the batch is run again one row per transaction: the rows it
+   accepts are swept, the others are reported (`SweepFailure`: dataset,
+   key, rule, the database's words and the fix) and the sweep carries on.
+4. Report the batch to the progress callback; carry on from `:upper`.
 
-No key is ever loaded into Python but the bounds of a batch. Every
+No key is loaded into Python but the bounds of a batch (and, for a table
+that references itself, the keys of the batch's deleted rows). Every
 statement tests the due condition again, as the database stands: a sweep
 stopped half-way (killed, a lost connection) has committed whole batches
 only, and the next one, on the same day, finishes the work without
@@ -23,6 +35,7 @@ which are exactly what the sweep does on the same data.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -37,9 +50,85 @@ from registre.core.retention.case_holds import CaseHold, check_case_holds
 from registre.core.retention.due import SweepConditions, SystemRules, load_system
 from registre.core.retention.plan import RetentionPlan, checked_systems, plan_retention
 from registre.core.sources.catalog import catalog_for
-from registre.core.sources.connection import SourceError, describe_error, display_url, write_transaction
+from registre.core.sources.connection import (
+    SourceError,
+    describe_error,
+    display_url,
+    read_only_connection,
+    retry_transient,
+)
 
 DEFAULT_BATCH_SIZE = 10_000
+_IN_LIST = 1_000  # keys per IN (...) list when cutting self-references
+Condition = sa.ColumnElement[bool]
+
+
+@dataclass(frozen=True)
+class SweepFailure:
+    """A due row the database refused to change: where, under which rule, its words, and what to change."""
+
+    system: str
+    dataset: str
+    key: str
+    rule: str
+    error: str
+    fix: str
+
+    def describe(self) -> str:
+        return f"{self.system}.{self.dataset} row {self.key}: {self.rule}: {self.error}; fix: {self.fix}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "system": self.system,
+            "dataset": self.dataset,
+            "key": self.key,
+            "rule": self.rule,
+            "error": self.error,
+            "fix": self.fix,
+        }
+
+
+@dataclass(frozen=True)
+class BatchOrder:
+    """The columns a sweep's batches follow: a date of the row then its key, or the key alone."""
+
+    columns: tuple[sa.ColumnElement[Any], ...]
+
+    @classmethod
+    def of(cls, rules: SystemRules, name: str) -> BatchOrder:
+        table = rules.tables[name]
+        key = table.c[rules.datasets[name].key]
+        anchor = rules.batch_anchor(name)
+        return cls((table.c[anchor], key) if anchor else (key,))
+
+    def batch_end(
+        self, connection: Connection, due: Condition, after: tuple[Any, ...] | None, size: int
+    ) -> tuple[Any, ...] | None:
+        """The position of the `size`-th due row after `after`; None when fewer are left."""
+        query = sa.select(*self.columns).where(due, *self.after(after)).order_by(*self.columns)
+        row = connection.execute(query.limit(1).offset(size - 1)).first()
+        return None if row is None else tuple(row)
+
+    def after(self, bound: tuple[Any, ...] | None) -> list[Condition]:
+        """The rows strictly after `bound`, written so that an index on the date serves the range."""
+        if bound is None:
+            return []
+        if len(self.columns) == 1:
+            return [self.columns[0] > bound[0]]
+        (anchor, key), (day, value) = self.columns, bound
+        return [anchor >= day, sa.not_(sa.and_(anchor == day, key <= value))]
+
+    def upto(self, bound: tuple[Any, ...] | None) -> list[Condition]:
+        """The rows up to `bound` included."""
+        if bound is None:
+            return []
+        if len(self.columns) == 1:
+            return [self.columns[0] <= bound[0]]
+        (anchor, key), (day, value) = self.columns, bound
+        return [anchor <= day, sa.not_(sa.and_(anchor == day, key > value))]
+
+    def within(self, after: tuple[Any, ...] | None, upper: tuple[Any, ...] | None) -> list[Condition]:
+        return self.after(after) + self.upto(upper)
 
 
 @dataclass(frozen=True)
@@ -66,6 +155,7 @@ class DatasetSweep:
     anonymised: int = 0
     batches: int = 0
     seconds: float = 0.0
+    failures: tuple[SweepFailure, ...] = ()
 
     @property
     def reference(self) -> str:
@@ -79,6 +169,7 @@ class DatasetSweep:
             "anonymised": self.anonymised,
             "batches": self.batches,
             "seconds": round(self.seconds, 3),
+            "failures": [failure.to_dict() for failure in self.failures],
         }
 
 
@@ -113,11 +204,16 @@ class RetentionRun:
 
     @property
     def ok(self) -> bool:
-        return all(system.error is None for system in self.systems)
+        return all(system.error is None for system in self.systems) and not self.failures
 
     @property
     def datasets(self) -> list[DatasetSweep]:
         return [dataset for system in self.systems for dataset in system.datasets]
+
+    @property
+    def failures(self) -> list[SweepFailure]:
+        """The due rows the databases refused to change (the rest of the sweep went on)."""
+        return [failure for dataset in self.datasets for failure in dataset.failures]
 
     @property
     def deleted(self) -> int:
@@ -143,6 +239,7 @@ class RetentionRun:
             "anonymised": self.anonymised,
             "seconds": round(self.seconds, 3),
             "batch_size": self.batch_size,
+            "failures": [failure.to_dict() for failure in self.failures],
             "case_holds": [hold.to_dict() for hold in self.case_holds],
             "systems": [system.to_dict() for system in self.systems],
         }
@@ -162,6 +259,7 @@ class RetentionRun:
                 for dataset in system.datasets
                 if dataset.deleted or dataset.anonymised
             ]
+        lines += [f"  FAILED {failure.describe()}" for failure in self.failures]
         return "\n".join(lines) + "\n"
 
 
@@ -228,6 +326,9 @@ def _sweep_system(
         engine = catalog_for(system).engine
         for dataset in rules.order.datasets:
             done.append(_sweep_dataset(engine, rules, dataset, batch_size, progress))
+        for index, dataset in enumerate(rules.order.datasets):
+            if rules.swept_later(dataset):
+                done[index] = _sweep_dataset(engine, rules, dataset, batch_size, progress, done[index])
     except (SourceError, AnonymisationError) as error:
         return SystemSweep(name, url, tuple(done), error=str(error))
     except sa.exc.SQLAlchemyError as error:
@@ -236,49 +337,137 @@ def _sweep_system(
 
 
 def _sweep_dataset(
-    engine: Engine, rules: SystemRules, name: str, batch_size: int, progress: SweepProgress | None
+    engine: Engine,
+    rules: SystemRules,
+    name: str,
+    batch_size: int,
+    progress: SweepProgress | None,
+    first: DatasetSweep | None = None,
 ) -> DatasetSweep:
-    """Steps 1 to 3 of the module for one dataset, batch after batch, until no due row is left."""
+    """Steps 1 to 3 of the module for one dataset, batch after batch, until no due row is left.
+
+    With `first` (the dataset's first pass), the final pass: the rows that
+    the datasets swept after it have freed; counts are added to `first`'s.
+    """
     started = time.perf_counter()
-    conditions = rules.sweep_conditions(name)
+    conditions = rules.sweep_conditions(name, final=first is not None)
+    previous = first or DatasetSweep(rules.name, name)
     if conditions.due is None:
-        return DatasetSweep(rules.name, name)
-    table = rules.tables[name]
-    key = table.c[rules.datasets[name].key]
-    after: Any = None
-    deleted = anonymised = batches = 0
+        return previous
+    batches = BatchOrder.of(rules, name)
+    work = _DatasetWork(rules, name, conditions, batches)
+    after: tuple[Any, ...] | None = None
+    deleted, anonymised, number = previous.deleted, previous.anonymised, previous.batches
+    failures = list(previous.failures)
     while True:
-        with write_transaction(engine, system=rules.name) as connection:
-            upper = _batch_end(connection, conditions.due, key, after, batch_size)
-            counts = _sweep_batch(connection, table, conditions, _range(key, after, upper))
-        batches += 1
+        upper, counts, failed = work.sweep_batch(engine, after, batch_size)
+        number += 1
         deleted, anonymised = deleted + counts[0], anonymised + counts[1]
+        failures += failed
         if progress is not None:
-            progress(SweepBatch(rules.name, name, batches, *counts))
+            progress(SweepBatch(rules.name, name, number, *counts))
         if upper is None:
-            return DatasetSweep(rules.name, name, deleted, anonymised, batches, time.perf_counter() - started)
+            seconds = previous.seconds + time.perf_counter() - started
+            return DatasetSweep(rules.name, name, deleted, anonymised, number, seconds, tuple(failures))
         after = upper
 
 
-def _batch_end(connection: Connection, due: sa.ColumnElement[bool], key: sa.Column[Any], after: Any, size: int) -> Any:
-    """The key of the `size`-th due row after `after`; None when fewer are left."""
-    query = sa.select(key).where(due, *_range(key, after, None)).order_by(key).limit(1).offset(size - 1)
-    return connection.execute(query).scalar()
+class _DatasetWork:
+    """One dataset's sweep: its conditions, the order its batches follow, and what to do when a row is refused."""
+
+    def __init__(self, rules: SystemRules, name: str, conditions: SweepConditions, batches: BatchOrder) -> None:
+        self.rules, self.name, self.conditions, self.batches = rules, name, conditions, batches
+        self.table = rules.tables[name]
+        self.key = self.table.c[rules.datasets[name].key]
+        self.cut = rules.cut_links(name)
+
+    def sweep_batch(
+        self, engine: Engine, after: tuple[Any, ...] | None, size: int
+    ) -> tuple[tuple[Any, ...] | None, tuple[int, int], list[SweepFailure]]:
+        """One batch in its own transaction, retried on a deadlock; row by row when the database refuses it.
+
+        Returns the batch's upper bound (None: the last batch), its counts and the rows refused.
+        """
+
+        def batch(connection: Connection) -> tuple[tuple[Any, ...] | None, tuple[int, int]]:
+            due = self.conditions.due
+            assert due is not None
+            upper = self.batches.batch_end(connection, due, after, size)
+            return upper, self.change(connection, self.batches.within(after, upper))
+
+        try:
+            upper, counts = retry_transient(engine, batch, system=self.rules.name)
+            return upper, counts, []
+        except (sa.exc.IntegrityError, sa.exc.DataError):
+            return self.row_by_row(engine, after, size)
+
+    def change(self, connection: Connection, bounds: list[Condition]) -> tuple[int, int]:
+        """Anonymise and delete the due rows within `bounds`, links to deleted rows cut first; (deleted, anonymised)."""
+        conditions, table = self.conditions, self.table
+        anonymised = deleted = 0
+        if conditions.anonymise is not None and conditions.values:
+            statement = sa.update(table).where(conditions.anonymise, *bounds).values(dict(conditions.values))
+            anonymised = connection.execute(statement).rowcount
+        if conditions.delete is not None:
+            if self.cut:
+                self.cut_links(connection, bounds)
+            deleted = connection.execute(sa.delete(table).where(conditions.delete, *bounds)).rowcount
+        return deleted, anonymised
+
+    def cut_links(self, connection: Connection, bounds: list[Condition]) -> None:
+        """Set to NULL the references of other rows of the table to the rows about to be deleted (self-references)."""
+        assert self.conditions.delete is not None
+        query = sa.select(self.key).where(self.conditions.delete, *bounds)
+        keys = list(connection.execute(query).scalars())
+        for column in self.cut:
+            for start in range(0, len(keys), _IN_LIST):
+                chunk = keys[start : start + _IN_LIST]
+                statement = sa.update(self.table).where(self.table.c[column].in_(chunk)).values({column: None})
+                connection.execute(statement)
+
+    def row_by_row(
+        self, engine: Engine, after: tuple[Any, ...] | None, size: int
+    ) -> tuple[tuple[Any, ...] | None, tuple[int, int], list[SweepFailure]]:
+        """The batch the database refused, one row per transaction: the rows it accepts are swept, the others named."""
+        due = self.conditions.due
+        assert due is not None
+        with read_only_connection(engine) as connection:
+            upper = self.batches.batch_end(connection, due, after, size)
+            query = sa.select(self.key).where(due, *self.batches.within(after, upper)).order_by(self.key)
+            keys = list(connection.execute(query).scalars())
+        deleted = anonymised = 0
+        failures = []
+        for value in keys:
+            try:
+                counts = retry_transient(engine, functools.partial(self.change_row, value), system=self.rules.name)
+            except (sa.exc.IntegrityError, sa.exc.DataError) as error:
+                failures.append(self.failure(value, error))
+                continue
+            deleted, anonymised = deleted + counts[0], anonymised + counts[1]
+        return upper, (deleted, anonymised), failures
+
+    def change_row(self, value: Any, connection: Connection) -> tuple[int, int]:
+        return self.change(connection, [self.key == value])
+
+    def failure(self, value: Any, error: sa.exc.DBAPIError) -> SweepFailure:
+        action, reason = self.rules.actions[self.name]
+        message = str(error.orig).splitlines()[0] if error.orig is not None else type(error).__name__
+        return SweepFailure(self.rules.name, self.name, str(value), f"{action} ({reason})", message, _fix(message))
 
 
-def _range(key: sa.Column[Any], after: Any, upper: Any) -> list[sa.ColumnElement[bool]]:
-    bounds = [] if after is None else [key > after]
-    return bounds + ([] if upper is None else [key <= upper])
-
-
-def _sweep_batch(
-    connection: Connection, table: sa.Table, conditions: SweepConditions, bounds: list[sa.ColumnElement[bool]]
-) -> tuple[int, int]:
-    """Delete and anonymise the due rows within `bounds`; the rows (deleted, anonymised)."""
-    anonymised = deleted = 0
-    if conditions.anonymise is not None and conditions.values:
-        statement = sa.update(table).where(conditions.anonymise, *bounds).values(dict(conditions.values))
-        anonymised = connection.execute(statement).rowcount
-    if conditions.delete is not None:
-        deleted = connection.execute(sa.delete(table).where(conditions.delete, *bounds)).rowcount
-    return deleted, anonymised
+def _fix(message: str) -> str:
+    """What to change so that the database accepts the write, from the database's own words."""
+    text = message.lower()
+    if "foreign key" in text or "foreign_key" in text or "1451" in text:
+        return (
+            "a table the policy does not declare references this row: declare that reference "
+            "(references:) so the sweep orders it, or run `registre map --live`"
+        )
+    if "unique" in text or "duplicate" in text:
+        return (
+            "a UNIQUE column would get the same value twice: "
+            "remove its `anonymize:` method (a unique value is the default)"
+        )
+    if "null" in text:
+        return "a NOT NULL column would get NULL: declare `anonymize: redact`, `constant` or `hash` for it"
+    return "check the column's constraints against the declared `anonymize:` method (`registre check --live`)"

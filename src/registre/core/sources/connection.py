@@ -11,9 +11,11 @@ URLs hold passwords. They never reach output or logs: show a URL with
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import random
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 import sqlalchemy as sa
@@ -234,3 +236,62 @@ def write_transaction(engine: Engine, *, system: str = "") -> Iterator[Connectio
             return
         with trail.committing(change):
             transaction.commit()
+
+
+T = TypeVar("T")
+# PostgreSQL SQLSTATEs: serialization_failure, deadlock_detected. MySQL/MariaDB: deadlock, lock wait timeout.
+_TRANSIENT_STATES = frozenset({"40001", "40P01"})
+_TRANSIENT_MYSQL = frozenset({1205, 1213})
+RETRY_ATTEMPTS = 8
+
+
+def is_transient(error: sa.exc.DBAPIError) -> bool:
+    """Whether the database gave up on the transaction for a reason that running it again can cure.
+
+    A deadlock (the database chose this transaction as the victim), a
+    serialisation failure, a lock wait timeout, SQLite's "database is locked".
+    """
+    original = error.orig
+    state = getattr(original, "sqlstate", None) or getattr(original, "pgcode", None)
+    if state in _TRANSIENT_STATES:
+        return True
+    arguments = getattr(original, "args", ())
+    if arguments and isinstance(arguments[0], int) and arguments[0] in _TRANSIENT_MYSQL:
+        return True
+    return "database is locked" in str(original)
+
+
+def retry_transient(
+    engine: Engine,
+    work: Callable[[Connection], T],
+    *,
+    system: str = "",
+    attempts: int = RETRY_ATTEMPTS,
+    pause: float = 0.05,
+) -> T:
+    """Run `work` in one write transaction; run it again, after a growing pause, when it fails transiently.
+
+    The pause doubles at each attempt, with jitter, so that two transactions
+    that deadlocked do not meet again. Any other error, or the last
+    attempt's, is raised. `work` must be safe to run again: its transaction
+    was rolled back.
+    """
+    for attempt in range(attempts):
+        try:
+            with write_transaction(engine, system=system) as connection:
+                return work(connection)
+        except sa.exc.DBAPIError as error:
+            if not pause_before_retry(error, attempt, attempts=attempts, pause=pause):
+                raise
+    raise AssertionError("unreachable")
+
+
+def pause_before_retry(error: Exception, attempt: int, *, attempts: int = RETRY_ATTEMPTS, pause: float = 0.05) -> bool:
+    """After attempt `attempt` (from 0) failed with `error`: wait and return True when it is worth another.
+
+    For callers that hold their transaction themselves (`retry_transient` runs one for you).
+    """
+    if attempt >= attempts - 1 or not isinstance(error, sa.exc.DBAPIError) or not is_transient(error):
+        return False
+    time.sleep(pause * 2**attempt * (0.5 + random.random()))  # jitter, not a secret
+    return True
