@@ -9,10 +9,9 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from registre.cli.console import LangOption, Language, PolicyOption, out, require_policy
+from registre.cli.console import LangOption, Language, PolicyOption, err, out, require_policy
 from registre.core.discovery.scan import load_last_scan
 from registre.core.policy import resolve_policy_path
-from registre.cli.console import LangOption, Language, PolicyOption, err, out, require_policy
 from registre.core.retention.indexes import missing_anchor_indexes
 from registre.core.sources.datamap import DataMap, MappedDataset, build_data_map
 from registre.core.sources.drift import SystemDrift, inspect_drift
