@@ -37,12 +37,13 @@ unit: install
 
 test: lint typecheck unit
 
-# Refresh the lock after changing a dependency range in pyproject.toml: the newest releases within the ranges,
-# plus setuptools to build Registre itself (uv runs from its own venv).
+# Refresh the lock after changing a dependency in pyproject.toml: the pins already there are kept, new
+# packages get their newest release within the ranges; `make lock UPGRADE=--upgrade` moves every pin to the
+# newest release. Setuptools, to build Registre itself, is locked too (uv runs from its own venv).
 lock:
 	@test -x $(VENV)/lock/bin/uv || ($(PYTHON) -m venv $(VENV)/lock && $(VENV)/lock/bin/python -m pip install --quiet uv)
 	echo 'setuptools>=77' | $(VENV)/lock/bin/uv pip compile pyproject.toml - --extra dev --generate-hashes \
-		--universal --python-version 3.11 --upgrade --quiet --no-header -o $(LOCK)
+		--universal --python-version 3.11 $(UPGRADE) --quiet --no-header -o $(LOCK)
 
 # Refresh the message catalogs after changing translatable text.
 messages: install
