@@ -18,10 +18,19 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from registre.core.engine.access import access_statement, is_portable
-from registre.core.engine.anonymisation import AnonymisationError, anonymised_columns, pseudonym_key
+from registre.core.engine.access import access_statement, is_portable, mention_statement
+from registre.core.engine.anonymisation import AnonymisationError, anonymised_columns, pseudonym_key, still_personal
 from registre.core.engine.census import Census, Censuses, Tally, take_census
 from registre.core.engine.erasure import ErasureSteps, erasable_rows, erasure_steps, held_rows, hold_census, kept_rows
+from registre.core.engine.holds import held_condition
+from registre.core.engine.mentions import (
+    MentionLink,
+    cut_statement,
+    cut_values,
+    disclosed_columns,
+    mention_attribution,
+    mention_condition,
+)
 from registre.core.engine.rectification import pending_tally as rectification_tally
 from registre.core.engine.rectification import rectification_statement, rectified_values, validate_changes
 from registre.core.engine.request import Action, Progress, Request, make_request
@@ -201,7 +210,10 @@ def _plan_system(
     try:
         with open_system(policy, name, request, write=False, progress=progress, key=key or _PLACEHOLDER_KEY) as work:
             datasets = tuple(
-                PLANNERS[request.action](work, dataset) if dataset in work.reached else _skipped(work, dataset)
+                with_mentions(
+                    work,
+                    PLANNERS[request.action](work, dataset) if dataset in work.reached else _skipped(work, dataset),
+                )
                 for dataset in system.datasets
             )
             notes = [f"reference {link} not followed: it would close a cycle" for link in work.scope.graph.cut]
@@ -212,6 +224,85 @@ def _plan_system(
         return SystemPlan(name, url, (), error=str(error))
     except sa.exc.SQLAlchemyError as error:
         return SystemPlan(name, url, (), error=describe_error(error, system.url))
+
+
+def with_mentions(work: SystemWork, plan: DatasetPlan) -> DatasetPlan:
+    """The dataset's plan with what happens to its rows that name the subject (mentions), if it has any."""
+    links = [link for link in work.template.mentions if link.dataset == plan.dataset]
+    if not links:
+        return plan
+    decisions = [d for d in plan.decisions if plan.rows or d.kind != "skip"]
+    sql = list(plan.sql)
+    per_subject = {ref: dict(counts) for ref, counts in plan.per_subject.items()}
+    for link in links:
+        counted = _count_mentions(work, link)
+        if counted is None:
+            continue
+        overall, by_subject, statement = counted
+        decisions += _mention_decisions(work, link, *overall)
+        sql += [statement] if statement else []
+        for ref, counts in by_subject.items():
+            found = per_subject.setdefault(ref, {"rows": 0})
+            for decision in _mention_decisions(work, link, *counts):
+                found[decision.kind] = found.get(decision.kind, 0) + decision.rows
+    return dataclasses.replace(plan, decisions=tuple(decisions), sql=tuple(sql), per_subject=per_subject)
+
+
+MentionCounts = tuple[int, int, int]
+
+
+def _count_mentions(
+    work: SystemWork, link: MentionLink
+) -> tuple[MentionCounts, dict[str, MentionCounts], str | None] | None:
+    """Rows naming the subjects through `link`: (rows, held, still to cut) overall and per subject, and the SQL."""
+    condition = mention_condition(work.scope, link)
+    if condition is None:
+        return None
+    action, table, dataset = work.request.action, work.table(link.dataset), work.dataset(link.dataset)
+    rules = work.rules(link.dataset) if action == "erase" else []
+    found_held = held_condition(table, rules, link.dataset)
+    held = sa.false() if found_held is None else found_held
+    pending: sa.ColumnElement[bool] = sa.true()
+    statement: sa.ClauseElement | None = mention_statement(work, link) if action == "access" else None
+    if action == "erase":
+        statement = cut_statement(work.scope, dataset, link, rules)
+        values = cut_values(table, dataset, link, sa.bindparam("pseudonym", type_=sa.String()))
+        pending = still_personal(table, values) if values else sa.false()
+    columns = [
+        sa.func.count(),
+        sa.func.sum(sa.case((held, 1), else_=0)),
+        sa.func.sum(sa.case((sa.and_(sa.not_(held), pending), 1), else_=0)),
+    ]
+    described = f"counted mentions in {link.dataset}"
+    overall = _three(work.execute(sa.select(*columns).where(condition), described).one())
+    by_subject: dict[str, MentionCounts] = {}
+    if work.request.batch:
+        joined, subject_ref, conditions = mention_attribution(work.scope, link)
+        grouped = sa.select(subject_ref, *columns).select_from(joined).where(*conditions).group_by(subject_ref)
+        by_subject = {row[0]: _three(row[1:]) for row in work.execute(grouped, described)}
+    return overall, by_subject, None if statement is None else work.sql(statement)
+
+
+def _three(values: Sequence[Any]) -> MentionCounts:
+    rows, kept, to_cut = (int(value or 0) for value in values)
+    return rows, kept, to_cut
+
+
+def _mention_decisions(work: SystemWork, link: MentionLink, rows: int, kept: int, to_cut: int) -> list[Decision]:
+    """What the request's action does with rows naming the subject through `link`."""
+    where = f"names the person in {link.column}"
+    action = work.request.action
+    if action == "access":
+        shown = ", ".join(disclosed_columns(work.dataset(link.dataset), link))
+        return [Decision("disclose", rows, f"{where}: discloses {shown} only")]
+    if action != "erase":
+        return [Decision("skip", rows, f"{where}: not the person's row")]
+    decisions = [Decision("cut", to_cut, f"{where}: cut by {link.mention.erase}")] if to_cut else []
+    if kept:
+        decisions.append(Decision("keep", kept, f"{where}: the row is held by law, the mention stays"))
+    if rows - kept - to_cut > 0:
+        decisions.append(Decision("skip", rows - kept - to_cut, f"{where}: already cut"))
+    return decisions
 
 
 def _missing_key(work: SystemWork) -> list[str]:

@@ -14,6 +14,7 @@ from pathlib import Path
 from registre.core.policy.diagnostics import Diagnostic, Severity, sort_diagnostics, suggest
 from registre.core.policy.loader import LoadedPolicy, PolicyError, parse_policy
 from registre.core.policy.model import Activity, Dataset, Policy
+from registre.core.policy.ownership import mention_findings, ownership_findings
 from registre.core.policy.source import PathKey
 from registre.core.policy.vocabulary import policy_taxonomy
 from registre.core.taxonomy import Taxonomy, load_taxonomy
@@ -65,6 +66,14 @@ class _Checker:
         self.check_processors()
         self.check_transfers()
         self.check_activity_references_are_unique()
+        self.check_ownership()
+
+    def check_ownership(self) -> None:
+        """Mentions well declared (errors); cycles and ambiguous ownership (warnings, see `ownership`)."""
+        for path, message, code in mention_findings(self.policy):
+            self.report(path, message, code)
+        for path, message, code in ownership_findings(self.policy):
+            self.report(path, message, code, "warning")
 
     # Reporting ---------------------------------------------------------------
 

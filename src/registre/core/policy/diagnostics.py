@@ -39,6 +39,9 @@ RULES = frozenset(
         "duplicate-reference",
         "field",
         "erase",
+        "mention",
+        "reference-cycle",
+        "ownership",
     }
 )
 
