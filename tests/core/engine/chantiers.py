@@ -170,7 +170,7 @@ def chantiers_policy(url: str) -> Policy:
             "fields": {
                 "contact_id": {},
                 "technicien_id": {},
-                "compte_rendu": {"category": "relationship.intervention_report"},
+                "compte_rendu": {"category": "relationship.intervention_report", "free_text": True},
                 "terminee_le": {"type": "date"},
                 "restreint": {"type": "boolean"},
             },
@@ -211,6 +211,7 @@ def chantiers_policy(url: str) -> Policy:
         {
             "registre": 1,
             "organisation": {"name": "Chantiers SAS", "contacts": {"requests": {"email": "rgpd@chantiers.example"}}},
+            "identities": {"name": {"normalise": "casefold"}},
             "systems": {"gestion": {"url": url, "location": "FR", "datasets": datasets}},
             "activities": {
                 "clients": activity(
@@ -254,7 +255,8 @@ def rows() -> dict[str, list[dict[str, Any]]]:
         "interventions": [
             {"id": 50, "contact_id": 10, "technicien_id": 40, "compte_rendu": "Chaudière", "terminee_le": recent},
             {"id": 51, "contact_id": 10, "technicien_id": 40, "compte_rendu": "Fuite", "terminee_le": old},
-            {"id": 52, "contact_id": 11, "technicien_id": 40, "compte_rendu": "Vu avec Paul", "terminee_le": recent},
+            {"id": 52, "contact_id": 11, "technicien_id": 40, "compte_rendu": "Vu avec PAUL MARTIN (06 12 34 56 78)",
+             "terminee_le": recent},
         ],
         "factures": [
             {"id": 60, "compte_id": 1, "contact_id": 10, "nom_facturation": "Paul Martin", "emise_le": recent,

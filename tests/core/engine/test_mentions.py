@@ -22,7 +22,7 @@ from registre.core.engine import (
 from registre.core.sources.catalog import close_catalogs
 
 PAUL_EMAIL = "email=PAUL.martin@exemple.fr"
-PAUL = ("email=PAUL.martin@exemple.fr", "phone=06 12 34 56 78")
+PAUL = ("email=PAUL.martin@exemple.fr", "phone=06 12 34 56 78", "name=Paul Martin")
 PAUL_IDS = "SELECT id FROM contacts WHERE lower(trim(email)) = 'paul.martin@exemple.fr'"
 
 
@@ -132,7 +132,11 @@ def test_erasure_cuts_mentions_and_leaves_the_owners_rows(chantiers):
     assert after["factures"][62] == before["factures"][62]
     # His own rows go; his colleague's intervention stays whole.
     assert set(after["interventions"]) == set(before["interventions"]) - deleted_interventions
-    assert after["interventions"][52] == before["interventions"][52]
+    # Her report names him in free text: the spans are redacted, the rest of her row stays.
+    assert after["interventions"][52] == {
+        **before["interventions"][52],
+        "compte_rendu": "Vu avec [redacted] ([redacted])",
+    }
     # Quotes in the cycle: those an order still points at are anonymised, the others deleted.
     assert set(after["devis"]) == set(before["devis"]) - (quotes - ordered_quotes)
     assert all(after["devis"][q]["objet"] is None for q in ordered_quotes)
@@ -154,6 +158,21 @@ def test_erasure_of_a_technician_keeps_the_interventions_of_customers(chantiers)
     after = chantiers.snapshot()
     assert after["interventions"] == before["interventions"]  # erase: keep, and the technician row is anonymised
     assert after["techniciens"][40]["nom"] == "ANONYME"
+
+
+def test_free_text_naming_him_is_disclosed_and_planned_for_redaction(chantiers):
+    reports = chantiers.ids(
+        "SELECT id FROM interventions WHERE lower(compte_rendu) LIKE '%paul martin%' "
+        "OR compte_rendu LIKE '%06 12 34 56 78%'"
+    )
+    result = execute_access(chantiers.policy, Subject.of(*PAUL), today=TODAY)
+    (found,) = [m for m in result.mentions if m.column == "compte_rendu"]
+    assert {row["id"] for row in found.rows} == reports == {52}
+    assert set(found.rows[0]) == {"id", "compte_rendu"}
+    plan = plan_request(chantiers.policy, "erase", Subject.of(*PAUL), today=TODAY, key=KEY)
+    (interventions,) = [d for d in plan.datasets if d.dataset == "interventions"]
+    assert {d.kind: d.rows for d in interventions.decisions}["redact"] == 1
+    assert any("replace(" in sql for sql in interventions.sql)
 
 
 def test_restriction_and_rectification_touch_only_his_own_rows(chantiers):

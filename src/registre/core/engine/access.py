@@ -22,6 +22,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from registre.core.engine.anonymisation import pseudonym_key
+from registre.core.engine.freetext import FreeTextField, text_condition
 from registre.core.engine.mentions import MentionLink, disclosed_columns, mention_attribution, mention_condition
 from registre.core.engine.request import Progress, Request, make_request
 from registre.core.engine.subjects import Subject, check_subjects
@@ -164,10 +166,15 @@ def execute_access(
     portability: bool = False,
     today: dt.date | None = None,
     progress: Progress | None = None,
+    key: str | bytes | None = None,
 ) -> AccessResult:
-    """The subject's data in every system (read-only). Raises SubjectError for an unknown identity type."""
+    """The subject's data in every system (read-only). Raises SubjectError for an unknown identity type.
+
+    `key` (default `$REGISTRE_PSEUDONYM_KEY`) finds, besides, the rows an
+    erasure kept under a hold with the person's identity pseudonymised.
+    """
     return execute_access_batch(
-        policy, [subject], tenant=tenant, portability=portability, today=today, progress=progress
+        policy, [subject], tenant=tenant, portability=portability, today=today, progress=progress, key=key
     )[subject.reference]
 
 
@@ -179,6 +186,7 @@ def execute_access_batch(
     portability: bool = False,
     today: dt.date | None = None,
     progress: Progress | None = None,
+    key: str | bytes | None = None,
 ) -> dict[str, AccessResult]:
     """`execute_access` for many subjects at once: one statement per dataset, results by subject reference."""
     request = make_request("access", subjects, tenant=tenant, today=today, portability=portability)
@@ -188,7 +196,8 @@ def execute_access_batch(
     errors: dict[str, str] = {}
     for name in systems_reached(policy, request):
         try:
-            with open_system(policy, name, request, write=False, progress=progress) as work:
+            secret = pseudonym_key(key)
+            with open_system(policy, name, request, write=False, progress=progress, key=secret) as work:
                 for dataset in work.reached:
                     if portability and not is_portable(policy, work.reference(dataset)):
                         continue
@@ -197,6 +206,8 @@ def execute_access_batch(
                 for link in [] if portability else work.template.mentions:
                     for ref, mention in export_mention(work, link).items():
                         mentions[ref].append(mention)
+                for found in [] if portability else work.template.free_text:
+                    mentions[request.subjects[0].reference] += export_free_text(work, found)
         except SourceError as error:
             errors[name] = str(error)
         except sa.exc.SQLAlchemyError as error:
@@ -319,6 +330,30 @@ def export_mention(work: SystemWork, link: MentionLink) -> dict[str, MentionExpo
         ref: MentionExport(work.name, link.dataset, dataset.label, dataset.key, link.column, fields, tuple(found))
         for ref, found in rows.items()
     }
+
+
+def free_text_statement(work: SystemWork, found: FreeTextField) -> sa.Select[Any]:
+    """`SELECT key, field FROM dataset WHERE lower(field) LIKE :text_1 OR ...` (one subject)."""
+
+    def build() -> sa.Select[Any]:
+        dataset, table = work.dataset(found.dataset), work.table(found.dataset)
+        condition = text_condition(table, found, work.template.searched, work.scope.tenant_condition(found.dataset))
+        key = table.c[dataset.key]
+        return sa.select(key, table.c[found.field]).where(condition).order_by(key)
+
+    return work.template.statement(("free text", found.dataset, found.field), build)
+
+
+def export_free_text(work: SystemWork, found: FreeTextField) -> list[MentionExport]:
+    """The rows whose free text names the subject, as a mention of the field (none: an empty list)."""
+    dataset = work.dataset(found.dataset)
+    result: Any = work.execute(free_text_statement(work, found), f"searched free text of {found.dataset}")
+    rows = tuple({dataset.key: json_value(row[0]), found.field: json_value(row[1])} for row in result)
+    if not rows:
+        return []
+    spec = dataset.fields[found.field]
+    fields = (ExportedField(dataset.key, None), ExportedField(found.field, spec.category, spec.label))
+    return [MentionExport(work.name, found.dataset, dataset.label, dataset.key, found.field, fields, rows)]
 
 
 def json_value(value: object) -> JsonValue:

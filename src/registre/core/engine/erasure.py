@@ -3,7 +3,8 @@
 For each system, in one transaction:
 
 0. Cut the subject's mentions on rows that others own (see `mentions`),
-   while the subject's rows still exist to find them by.
+   while the subject's rows still exist to find them by, and redact their
+   written forms in free text (see `freetext`).
 
 Then for each dataset that the subject's identities reach, children before
 parents (so that foreign keys hold and children are still found through
@@ -36,6 +37,7 @@ import sqlalchemy as sa
 
 from registre.core.engine.anonymisation import AnonymisationError, anonymised_values, pseudonym_key, still_personal
 from registre.core.engine.census import Census, Censuses, Tally, take_census
+from registre.core.engine.freetext import FreeTextField, redaction_statements, text_condition
 from registre.core.engine.holds import HoldRule, held_condition, rule_condition, rule_parameter, until_of
 from registre.core.engine.mentions import cut_statement
 from registre.core.engine.request import RESTRICT_FLAG, Progress, make_request
@@ -397,7 +399,32 @@ def cut_mentions(work: SystemWork) -> dict[str, int]:
             lambda link=link: cut_statement(work.scope, work.dataset(link.dataset), link, work.rules(link.dataset)),  # type: ignore[misc]
         )
         cuts[link.dataset] = cuts.get(link.dataset, 0) + _run(work, statement, f"cut mentions in {link.dataset}")
+    for found in work.template.free_text:
+        # A row is counted once, however many of the person's written forms it held.
+        redacted = _free_text_hits(work, found)
+        for redaction in redaction_of(work, found):
+            _run(work, redaction, f"redacted free text of {found.dataset}")
+        cuts[found.dataset] = cuts.get(found.dataset, 0) + redacted
     return cuts
+
+
+def _free_text_hits(work: SystemWork, found: FreeTextField) -> int:
+    table, rules = work.table(found.dataset), work.rules(found.dataset)
+    held = held_condition(table, rules, found.dataset)
+    condition = text_condition(table, found, work.template.searched, work.scope.tenant_condition(found.dataset))
+    counted = sa.select(sa.func.count()).where(condition, *([] if held is None else [sa.not_(held)]))
+    return int(work.execute(counted, f"counted free text of {found.dataset}").scalar_one())
+
+
+def redaction_of(work: SystemWork, found: FreeTextField) -> list[sa.Update]:
+    """The UPDATEs that redact the subject's written forms in one free-text field (see `freetext`)."""
+
+    def build() -> list[sa.Update]:
+        tenant = work.scope.tenant_condition(found.dataset)
+        table, rules = work.table(found.dataset), work.rules(found.dataset)
+        return redaction_statements(table, found, work.template.searched, rules, tenant)
+
+    return work.template.statement(("redact", found.dataset, found.field), build)
 
 
 def with_cuts(work: SystemWork, datasets: list[DatasetErasure], cuts: dict[str, int]) -> tuple[DatasetErasure, ...]:

@@ -18,10 +18,19 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from registre.core.engine.access import access_statement, is_portable, mention_statement
+from registre.core.engine.access import access_statement, free_text_statement, is_portable, mention_statement
 from registre.core.engine.anonymisation import AnonymisationError, anonymised_columns, pseudonym_key, still_personal
 from registre.core.engine.census import Census, Censuses, Tally, take_census
-from registre.core.engine.erasure import ErasureSteps, erasable_rows, erasure_steps, held_rows, hold_census, kept_rows
+from registre.core.engine.erasure import (
+    ErasureSteps,
+    erasable_rows,
+    erasure_steps,
+    held_rows,
+    hold_census,
+    kept_rows,
+    redaction_of,
+)
+from registre.core.engine.freetext import FreeTextField, text_condition
 from registre.core.engine.holds import held_condition
 from registre.core.engine.mentions import (
     MentionLink,
@@ -229,7 +238,8 @@ def _plan_system(
 def with_mentions(work: SystemWork, plan: DatasetPlan) -> DatasetPlan:
     """The dataset's plan with what happens to its rows that name the subject (mentions), if it has any."""
     links = [link for link in work.template.mentions if link.dataset == plan.dataset]
-    if not links:
+    texts = [found for found in work.template.free_text if found.dataset == plan.dataset]
+    if not links and not texts:
         return plan
     decisions = [d for d in plan.decisions if plan.rows or d.kind != "skip"]
     sql = list(plan.sql)
@@ -245,7 +255,37 @@ def with_mentions(work: SystemWork, plan: DatasetPlan) -> DatasetPlan:
             found = per_subject.setdefault(ref, {"rows": 0})
             for decision in _mention_decisions(work, link, *counts):
                 found[decision.kind] = found.get(decision.kind, 0) + decision.rows
+    for text in texts:
+        text_decisions, statement = _free_text_decisions(work, text)
+        decisions += text_decisions
+        sql += [statement] if statement else []
     return dataclasses.replace(plan, decisions=tuple(decisions), sql=tuple(sql), per_subject=per_subject)
+
+
+def _free_text_decisions(work: SystemWork, found: FreeTextField) -> tuple[list[Decision], str]:
+    """Rows whose free text names the subject: disclosed (access), redacted unless held (erasure)."""
+    action, table = work.request.action, work.table(found.dataset)
+    tenant = work.scope.tenant_condition(found.dataset)
+    rules = work.rules(found.dataset) if action == "erase" else []
+    found_held = held_condition(table, rules, found.dataset)
+    held = sa.false() if found_held is None else found_held
+    counts = sa.select(sa.func.count(), sa.func.sum(sa.case((held, 1), else_=0))).where(
+        text_condition(table, found, work.template.searched, tenant)
+    )
+    rows, kept = _three((*work.execute(counts, f"counted free text of {found.dataset}").one(), 0))[:2]
+    where = f"free text {found.field} names the person"
+    if action == "access":
+        return [Decision("disclose", rows, f"{where}: discloses the key and {found.field}")], work.sql(
+            free_text_statement(work, found)
+        )
+    if action != "erase":
+        return [Decision("skip", rows, f"{where}: not the person's row")], ""
+    decisions = (
+        [Decision("redact", rows - kept, f"{where}: the spans are replaced by [redacted]")] if rows > kept else []
+    )
+    if kept:
+        decisions.append(Decision("keep", kept, f"{where}: the row is held by law, the text stays"))
+    return decisions, "\n".join(work.sql(statement) for statement in redaction_of(work, found))
 
 
 MentionCounts = tuple[int, int, int]

@@ -85,6 +85,24 @@ class BoundIdentities:
         self.types = frozenset(counts)
         self.normalisations = dict(normalisations or {})
         self.dialect = dialect
+        # How many pseudonyms (`pseudonym_<n>`, one per identity of the subject) statements may compare.
+        self.pseudonyms = 0
+
+    def match_pseudonym(self, column: sa.Column[Any]) -> Condition | None:
+        """True for rows whose `column` holds the keyed pseudonym of one of the subject's identities.
+
+        Erasure anonymises a field by `hash` to that pseudonym (cut to the
+        column's length): such a row stays the person's, for a later
+        erasure or access, whichever ran first.
+        """
+        if not self.pseudonyms or not isinstance(column.type, sa.String):
+            return None
+        length = getattr(column.type, "length", None)
+        values: list[sa.ColumnElement[Any]] = []
+        for n in range(1, self.pseudonyms + 1):
+            parameter: sa.ColumnElement[Any] = sa.bindparam(f"pseudonym_{n}", type_=sa.String())
+            values.append(sa.func.substr(parameter, 1, length) if length and length < 64 else parameter)
+        return matching(column, "exact", self.dialect, lambda e: e.in_(values))
 
     def match(self, column: sa.Column[Any], identity_type: str) -> Condition:
         names = _parameter_names(identity_type, self.counts[identity_type])
@@ -218,6 +236,11 @@ class SystemScope:
             for identity_type, column in dataset.identity.items()
             if identity_type in self.identities.types
         ]
+        if isinstance(self.identities, BoundIdentities):
+            for column in dataset.identity.values():
+                spec = dataset.fields.get(column)
+                found = self.identities.match_pseudonym(table.c[column]) if spec and spec.anonymize == "hash" else None
+                parts += [] if found is None else [found]
         for link in self.graph.parents_of(name):
             parent_condition = self.condition(link.parent)
             if parent_condition is not None:

@@ -27,12 +27,13 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, CursorResult
 
 from registre.core.engine.anonymisation import AnonymisationError, pseudonym_of, uses_pseudonyms
+from registre.core.engine.freetext import FreeTextField, free_text_fields, searched_values, text_parameters
 from registre.core.engine.holds import HoldRule, hold_parameters, hold_rules
 from registre.core.engine.mentions import MentionLink, reached_mentions
 from registre.core.engine.references import SystemGraph
 from registre.core.engine.request import RESTRICT_FLAG, Progress, Request
 from registre.core.engine.scope import BatchIdentities, BoundIdentities, IdentitySource, SystemScope
-from registre.core.engine.subjects import canonical_identity, identity_kinds, match_values
+from registre.core.engine.subjects import Subject, canonical_identity, identity_kinds, match_values
 from registre.core.policy.model import Dataset, Policy, System
 from registre.core.sources.batches import IdentityRow, create_identity_table, drop_identity_table, read_only_batch
 from registre.core.sources.catalog import SystemCatalog, catalog_for
@@ -69,7 +70,11 @@ def systems_reached(policy: Policy, request: Request) -> dict[str, list[str]]:
     types = request.identity_types()
     found = {name: _reachable(policy, name, types, request.tenant) for name in policy.systems}
     return {
-        name: reached for name, reached in found.items() if reached or _mentions(policy, name, types, request.tenant)
+        name: reached
+        for name, reached in found.items()
+        if reached
+        or _mentions(policy, name, types, request.tenant)
+        or (not request.batch and free_text_fields(policy.systems[name].datasets, request.tenant))
     }
 
 
@@ -85,6 +90,8 @@ class SystemTemplate:
     reached: list[str]
     hold_rules: dict[str, list[HoldRule]]
     mentions: list[MentionLink] = field(default_factory=list)
+    free_text: list[FreeTextField] = field(default_factory=list)
+    searched: int = 0
     statements: dict[tuple[Any, ...], Any] = field(default_factory=dict)
 
     @property
@@ -206,8 +213,9 @@ def _work(
         shape: tuple[Any, ...] = ("batch", request.identity_types(), bool(request.tenant))
         identities = BatchIdentities(batch, request.identity_types(), kinds, dialect)
     else:
-        shape = _shape(policy, request)
+        shape = (*_shape(policy, request), len(request.subjects[0].identities) if key is not None else 0)
         identities = BoundIdentities(dict(shape[0]), kinds, dialect)
+        identities.pseudonyms = shape[-1]
     template = _cached(
         ("template", id(catalog), name, shape),
         policy,
@@ -216,10 +224,13 @@ def _work(
     return SystemWork(template, request, connection, _parameters(template, request, key), progress)
 
 
-def _shape(policy: Policy, request: Request) -> tuple[tuple[tuple[str, int], ...], bool]:
-    """What the statements of a one-subject request depend on: values per identity type, and the tenant rule."""
-    values = BoundIdentities.values_of(request.subjects, policy_kinds(policy), policy.organisation.country)
-    return tuple(sorted((identity_type, len(found)) for identity_type, found in values.items())), bool(request.tenant)
+def _shape(policy: Policy, request: Request) -> tuple[tuple[tuple[str, int], ...], bool, int]:
+    """What the statements of a one-subject request depend on: values per identity type, the tenant rule,
+    and the number of written forms searched in free text."""
+    kinds, country = policy_kinds(policy), policy.organisation.country
+    values = BoundIdentities.values_of(request.subjects, kinds, country)
+    counts = tuple(sorted((identity_type, len(found)) for identity_type, found in values.items()))
+    return counts, bool(request.tenant), len(searched_values(request.subjects, kinds, country))
 
 
 def _template(
@@ -235,13 +246,19 @@ def _template(
     graph = SystemGraph(system.datasets)
     children = {link.child for link in [*graph.links, *graph.cut] if link.parent in reached}
     mentions = _mentions(policy, name, request.identity_types(), request.tenant)
-    naming = {link.dataset for link in mentions}
+    searched = (
+        0
+        if request.batch
+        else len(searched_values(request.subjects, policy_kinds(policy), policy.organisation.country))
+    )
+    texts = free_text_fields(system.datasets, request.tenant) if searched else []
+    naming = {link.dataset for link in mentions} | {found.dataset for found in texts}
     needed = {n: d for n, d in system.datasets.items() if n in reached or n in children or n in naming}
     tables = catalog.tables(connection, needed)
     scope = SystemScope(dict(system.datasets), tables, identities, request.tenant)
     rules = {n: hold_rules(policy, name, n, dataset) for n, dataset in needed.items()}
     held = {n: r for n, r in rules.items() if r}
-    return SystemTemplate(name, system, policy, catalog, scope, reached, held, mentions)
+    return SystemTemplate(name, system, policy, catalog, scope, reached, held, mentions, texts, searched)
 
 
 def _parameters(template: SystemTemplate, request: Request, key: bytes | None) -> dict[str, Any]:
@@ -252,8 +269,13 @@ def _parameters(template: SystemTemplate, request: Request, key: bytes | None) -
         require_pseudonym_key(template)
     if not request.batch:
         parameters.update(BoundIdentities.parameters_of(request.subjects, kinds, country))
+        parameters.update(text_parameters(searched_values(request.subjects, kinds, country)))
         if key is not None:
-            parameters["pseudonym"] = pseudonym_of(canonical_identity(request.subjects[0], kinds, country), key)
+            subject = request.subjects[0]
+            parameters["pseudonym"] = pseudonym_of(canonical_identity(subject, kinds, country), key)
+            for n, identity in enumerate(subject.identities, 1):
+                alone = Subject(subject.reference, (identity,))
+                parameters[f"pseudonym_{n}"] = pseudonym_of(canonical_identity(alone, kinds, country), key)
     if request.action == "erase":
         for name, rules in template.hold_rules.items():
             parameters.update(hold_parameters(template.scope.tables[name], rules, request.today, name))

@@ -118,6 +118,7 @@ class FieldSpec(Model):
     type: FieldType | None = None
     anonymize: AnonymizeMethod | None = None
     value: str | None = None
+    free_text: bool = False
 
     @model_validator(mode="before")
     @classmethod

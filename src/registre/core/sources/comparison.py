@@ -64,3 +64,40 @@ def padded_case_blind(column: sa.Column[Any]) -> bool:
 
 def is_mysql(dialect_name: str) -> bool:
     return dialect_name in ("mysql", "mariadb")
+
+
+class text_position(FunctionElement[int]):
+    """The position (from 1, 0 if absent) of `needle` in `haystack`: `instr`, or `strpos` on PostgreSQL."""
+
+    inherit_cache = True
+    name = "text_position"
+    type = sa.Integer()
+
+
+@compiles(text_position)
+def _compile_position(element: text_position, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"instr({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(text_position, "postgresql")
+def _compile_position_postgresql(element: text_position, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"strpos({compiler.process(element.clauses, **kw)})"
+
+
+class text_length(FunctionElement[int]):
+    """The length of a text in characters: `length`, or `char_length` on MariaDB/MySQL (whose `length` counts bytes)."""
+
+    inherit_cache = True
+    name = "text_length"
+    type = sa.Integer()
+
+
+@compiles(text_length)
+def _compile_length(element: text_length, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"length({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(text_length, "mysql")
+@compiles(text_length, "mariadb")
+def _compile_length_mysql(element: text_length, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"char_length({compiler.process(element.clauses, **kw)})"
