@@ -23,6 +23,7 @@ from registre.core.engine.anonymisation import AnonymisationError, anonymised_co
 from registre.core.engine.census import Census, Censuses, Tally, take_census
 from registre.core.engine.erasure import (
     ErasureSteps,
+    KeptRows,
     erasable_rows,
     erasure_steps,
     held_rows,
@@ -40,11 +41,12 @@ from registre.core.engine.mentions import (
     mention_attribution,
     mention_condition,
 )
+from registre.core.engine.reasons import english_reason, render_reason
 from registre.core.engine.rectification import pending_tally as rectification_tally
 from registre.core.engine.rectification import rectification_statement, rectified_values, validate_changes
 from registre.core.engine.request import Action, Progress, Request, make_request
-from registre.core.engine.restriction import NO_FLAG_NOTE, restriction_statement
 from registre.core.engine.restriction import pending_tally as restriction_tally
+from registre.core.engine.restriction import restriction_statement
 from registre.core.engine.subjects import Subject, check_subjects
 from registre.core.engine.systems import SystemWork, open_system, policy_kinds, require_pseudonym_key, systems_reached
 from registre.core.policy.model import Dataset, Policy
@@ -56,16 +58,35 @@ _PLACEHOLDER_KEY = b"registre-plan-without-key"
 
 @dataclass(frozen=True)
 class Decision:
-    """What happens to some of the subject's rows of a dataset, and why."""
+    """What happens to some of the subject's rows of a dataset, and why: a reason code and its parameters.
+
+    `reason` is the English sentence (for the command line); `explain(lang)`
+    renders it in any language of the catalogs (see `reasons`).
+    """
 
     kind: str
     rows: int
-    reason: str
+    code: str
+    params: Mapping[str, str] = field(default_factory=dict)
     until: dt.date | None = None
+
+    @property
+    def reason(self) -> str:
+        return english_reason(self.code, self.params)
+
+    def explain(self, lang: str) -> str:
+        return render_reason(self.code, self.params, lang)
 
     def to_dict(self) -> dict[str, Any]:
         until = self.until.isoformat() if self.until else None
-        return {"kind": self.kind, "rows": self.rows, "reason": self.reason, "until": until}
+        return {
+            "kind": self.kind,
+            "rows": self.rows,
+            "code": self.code,
+            "params": dict(self.params),
+            "reason": self.reason,
+            "until": until,
+        }
 
 
 @dataclass(frozen=True)
@@ -273,18 +294,16 @@ def _free_text_decisions(work: SystemWork, found: FreeTextField) -> tuple[list[D
         text_condition(table, found, work.template.searched, tenant)
     )
     rows, kept = _three((*work.execute(counts, f"counted free text of {found.dataset}").one(), 0))[:2]
-    where = f"free text {found.field} names the person"
+    field_name = {"field": found.field}
     if action == "access":
-        return [Decision("disclose", rows, f"{where}: discloses the key and {found.field}")], work.sql(
+        return [Decision("disclose", rows, "disclose.free_text", field_name)], work.sql(
             free_text_statement(work, found)
         )
     if action != "erase":
-        return [Decision("skip", rows, f"{where}: not the person's row")], ""
-    decisions = (
-        [Decision("redact", rows - kept, f"{where}: the spans are replaced by [redacted]")] if rows > kept else []
-    )
+        return [Decision("skip", rows, "skip.free_text", field_name)], ""
+    decisions = [Decision("redact", rows - kept, "redact.free_text", field_name)] if rows > kept else []
     if kept:
-        decisions.append(Decision("keep", kept, f"{where}: the row is held by law, the text stays"))
+        decisions.append(Decision("keep", kept, "keep.free_text_held", field_name))
     return decisions, "\n".join(work.sql(statement) for statement in redaction_of(work, found))
 
 
@@ -330,18 +349,19 @@ def _three(values: Sequence[Any]) -> MentionCounts:
 
 def _mention_decisions(work: SystemWork, link: MentionLink, rows: int, kept: int, to_cut: int) -> list[Decision]:
     """What the request's action does with rows naming the subject through `link`."""
-    where = f"names the person in {link.column}"
+    where = {"column": link.column}
     action = work.request.action
     if action == "access":
         shown = ", ".join(disclosed_columns(work.dataset(link.dataset), link))
-        return [Decision("disclose", rows, f"{where}: discloses {shown} only")]
+        return [Decision("disclose", rows, "disclose.mention", {**where, "columns": shown})]
     if action != "erase":
-        return [Decision("skip", rows, f"{where}: not the person's row")]
-    decisions = [Decision("cut", to_cut, f"{where}: cut by {link.mention.erase}")] if to_cut else []
+        return [Decision("skip", rows, "skip.mention", where)]
+    method = {**where, "method": link.mention.erase}
+    decisions = [Decision("cut", to_cut, "cut.mention", method)] if to_cut else []
     if kept:
-        decisions.append(Decision("keep", kept, f"{where}: the row is held by law, the mention stays"))
+        decisions.append(Decision("keep", kept, "keep.mention_held", where))
     if rows - kept - to_cut > 0:
-        decisions.append(Decision("skip", rows - kept - to_cut, f"{where}: already cut"))
+        decisions.append(Decision("skip", rows - kept - to_cut, "skip.mention_cut", where))
     return decisions
 
 
@@ -356,24 +376,23 @@ def _missing_key(work: SystemWork) -> list[str]:
 def _unreached(policy: Policy, name: str, request: Request) -> SystemPlan:
     system = policy.systems[name]
     datasets = tuple(
-        DatasetPlan(name, dataset_name, 0, (Decision("skip", 0, skip_reason(dataset, request)),))
+        DatasetPlan(name, dataset_name, 0, (Decision("skip", 0, *skip_reason(dataset, request)),))
         for dataset_name, dataset in system.datasets.items()
     )
     return SystemPlan(name, display_url(system.url), datasets)
 
 
 def _skipped(work: SystemWork, name: str) -> DatasetPlan:
-    return DatasetPlan(work.name, name, 0, (Decision("skip", 0, skip_reason(work.dataset(name), work.request)),))
+    return DatasetPlan(work.name, name, 0, (Decision("skip", 0, *skip_reason(work.dataset(name), work.request)),))
 
 
-def skip_reason(dataset: Dataset, request: Request) -> str:
-    """Why a request does not reach a dataset."""
+def skip_reason(dataset: Dataset, request: Request) -> tuple[str, dict[str, str]]:
+    """Why a request does not reach a dataset: a reason code and its parameters."""
     if dataset.tenant is not None and request.tenant is None:
-        return f"processor dataset (tenant column {dataset.tenant}): reached only when the request names the tenant"
+        return "skip.processor_dataset", {"column": dataset.tenant}
     if dataset.tenant is None and request.tenant is not None:
-        return "not a processor dataset: a client's request reaches only its tenant's data"
-    types = ", ".join(sorted(request.identity_types()))
-    return f"no identity of type {types} leads to it"
+        return "skip.not_processor", {}
+    return "skip.no_identity", {"types": ", ".join(sorted(request.identity_types()))}
 
 
 def _dataset_plan(
@@ -396,11 +415,10 @@ def _dataset_plan(
 
 def plan_access(work: SystemWork, name: str) -> DatasetPlan:
     if work.request.portability and not is_portable(work.policy, work.reference(name)):
-        reason = "not portable: no activity processes it on consent or contract (Art. 20(1)(a))"
-        return DatasetPlan(work.name, name, 0, (Decision("skip", 0, reason),))
+        return DatasetPlan(work.name, name, 0, (Decision("skip", 0, "skip.not_portable"),))
 
     def decide(census: Census) -> list[Decision]:
-        return [Decision("export", census.rows, "declared fields and key, with their categories")]
+        return [Decision("export", census.rows, "export.declared")]
 
     return _dataset_plan(work, name, take_census(work, name, "rows", Tally), decide, [access_statement(work, name)])
 
@@ -418,22 +436,33 @@ def plan_erasure(work: SystemWork, name: str) -> DatasetPlan:
 
 def _erasure_decisions(dataset: Dataset, steps: ErasureSteps, census: Census) -> list[Decision]:
     decisions = [
-        Decision("keep", kept.rows, kept.reason(), kept.until) for kept in kept_rows(steps, census) if kept.rows
+        Decision("keep", kept.rows, "keep.hold", _hold_params(kept), kept.until)
+        for kept in kept_rows(steps, census)
+        if kept.rows
     ]
     erasable, referenced = erasable_rows(census), census.count("referenced")
     if dataset.erase == "delete" and erasable > referenced:
-        decisions.append(Decision("delete", erasable - referenced, "erase: delete"))
+        decisions.append(Decision("delete", erasable - referenced, "delete.erase"))
     if dataset.erase == "delete" and referenced:
-        restricted = " and restricted" if dataset.restrict else ""
-        reason = f"referenced by rows that are kept: anonymised{restricted} instead of deleted"
-        decisions.append(Decision("anonymise", referenced, reason))
+        code = "anonymise.referenced_restricted" if dataset.restrict else "anonymise.referenced"
+        decisions.append(Decision("anonymise", referenced, code))
     if dataset.erase == "anonymize" and erasable:
         methods = ", ".join(f"{n}: {s.anonymize or 'default'}" for n, s in anonymised_columns(dataset).items())
-        decisions.append(Decision("anonymise", erasable, f"erase: anonymize ({methods})"))
+        decisions.append(Decision("anonymise", erasable, "anonymise.erase", {"methods": methods}))
     done = census.rows - held_rows(census) - erasable
     if done > 0:
-        decisions.append(Decision("skip", done, "already anonymised"))
-    return decisions or [Decision("skip", 0, "no row of the subject")]
+        decisions.append(Decision("skip", done, "skip.already_anonymised"))
+    return decisions or [Decision("skip", 0, "skip.no_row")]
+
+
+def _hold_params(kept: KeptRows) -> dict[str, str]:
+    """The parameters of a `keep.hold` reason: the rule in English, its basis, and the last day held."""
+    rule = kept.rule
+    return {
+        "rule": rule.describe(kept.until),
+        "basis": ", ".join([rule.basis, *([rule.citation] if rule.citation else [])]),
+        "until": kept.until.isoformat() if kept.until else "",
+    }
 
 
 def plan_restriction(work: SystemWork, name: str) -> DatasetPlan:
@@ -441,36 +470,33 @@ def plan_restriction(work: SystemWork, name: str) -> DatasetPlan:
     if statement is None:
         return _dataset_plan(work, name, take_census(work, name, "rows", Tally), _no_flag, [])
     censuses = take_census(work, name, "restrict", lambda: restriction_tally(work, name))
-    kind, state = ("lift", "not restricted") if work.request.lift else ("restrict", "restricted")
+    kind, state = ("lift", "skip.already_lifted") if work.request.lift else ("restrict", "skip.already_restricted")
     column = work.dataset(name).restrict
 
     def decide(census: Census) -> list[Decision]:
         pending = census.count("pending")
-        decisions = [Decision(kind, pending, f"set {column} to {not work.request.lift}")]
-        return decisions + (
-            [Decision("skip", census.rows - pending, f"already {state}")] if census.rows > pending else []
-        )
+        decisions = [Decision(kind, pending, f"{kind}.flag", {"column": str(column)})]
+        return decisions + ([Decision("skip", census.rows - pending, state)] if census.rows > pending else [])
 
     return _dataset_plan(work, name, censuses, decide, [statement])
 
 
 def _no_flag(census: Census) -> list[Decision]:
-    return [Decision("skip", census.rows, NO_FLAG_NOTE)]
+    return [Decision("skip", census.rows, "skip.no_flag")]
 
 
 def plan_rectification(work: SystemWork, name: str) -> DatasetPlan:
     values = rectified_values(work, name)
     if not values:
-        reason = "declares none of the rectified fields as personal"
-        return DatasetPlan(work.name, name, 0, (Decision("skip", 0, reason),))
+        return DatasetPlan(work.name, name, 0, (Decision("skip", 0, "skip.no_rectified_field"),))
     key = "rectify " + " ".join(sorted(work.request.changes))
     censuses = take_census(work, name, key, lambda: rectification_tally(work, name))
 
     def decide(census: Census) -> list[Decision]:
         pending = census.count("pending")
-        decisions = [Decision("rectify", pending, f"set {', '.join(values)}")]
+        decisions = [Decision("rectify", pending, "rectify.values", {"fields": ", ".join(values)})]
         return decisions + (
-            [Decision("skip", census.rows - pending, "already up to date")] if census.rows > pending else []
+            [Decision("skip", census.rows - pending, "skip.up_to_date")] if census.rows > pending else []
         )
 
     return _dataset_plan(work, name, censuses, decide, [rectification_statement(work, name)])
