@@ -301,6 +301,7 @@ class Activity(Model):
     security: list[Measure] = Field(default_factory=list)
     dpia: bool = False
     automated_decisions: bool = False
+    marketing: bool = False
 
 
 class SubProcessor(Model):
