@@ -13,6 +13,7 @@ from registre.cli.console import LangOption, Language, PolicyOption, err, out, r
 from registre.core.discovery.scan import load_last_scan
 from registre.core.policy import resolve_policy_path
 from registre.core.retention.indexes import missing_anchor_indexes
+from registre.core.engine.indexes import IdentityIndex, identity_indexes
 from registre.core.sources.datamap import DataMap, MappedDataset, build_data_map
 from registre.core.sources.drift import SystemDrift, inspect_drift
 
@@ -44,12 +45,14 @@ def map_systems(
         data_map = DataMap(systems=[mapped for mapped in data_map.systems if mapped.key in system])
     drifts = inspect_drift(checked, systems=system) if live else []
     indexes = missing_anchor_indexes(checked, system) if live else []
+    identity_advice = identity_indexes(checked, system)[0] if live and all(drift.ok for drift in drifts) else []
     if output_format is MapFormat.json:
         payload: dict[str, object] = {"map": data_map.to_dict()}
         if live:
             payload["drift"] = [drift.to_dict() for drift in drifts]
             payload["last_scan"] = load_last_scan(resolve_policy_path(policy))
             payload["missing_indexes"] = [advice.to_dict() for advice in indexes]
+            payload["identity_indexes"] = [index.to_dict() for index in identity_advice]
         out.print(json.dumps(payload, indent=2, ensure_ascii=False), markup=False)
     else:
         print_map(data_map, lang.value)
@@ -63,6 +66,7 @@ def map_systems(
                 f"which no index starts with; create one: {advice.statement.strip()}",
                 highlight=False,
             )
+        print_indexes(identity_advice)
     if any(not drift.ok for drift in drifts):
         raise typer.Exit(1)
 
@@ -89,6 +93,15 @@ def dataset_table(dataset: MappedDataset, lang: str) -> Table:
         category = f"{mapped_field.category} ({label})" if mapped_field.category else ""
         table.add_row(mapped_field.name, category, "yes" if mapped_field.required else "", " ".join(roles))
     return table
+
+
+def print_indexes(indexes: list[IdentityIndex]) -> None:
+    """The identity columns that no index serves as the engine compares them, with the index to create."""
+    missing = [index for index in indexes if not index.present]
+    if missing:
+        out.print("[bold yellow]Identity lookups without an index:[/]")
+    for index in missing:
+        out.print(f"  - {index.message()}", markup=False)
 
 
 def print_drift(drift: SystemDrift) -> None:

@@ -60,7 +60,16 @@ def test_a_plan_shows_sql_with_parameter_names_only(shop):
         next(d for d in plan.datasets if d.reference == f"mailing.{n}") for n in ("clicks", "newsletter")
     )
     assert clicks.sql[0].startswith("DELETE FROM clicks WHERE clicks.subscription_id IN (SELECT newsletter.id")
-    assert newsletter.sql[0].startswith("DELETE FROM newsletter WHERE newsletter.email IN (:email_1) AND NOT (EXISTS")
+    if shop.engine.dialect.name in ("mysql", "mariadb"):
+        # The column's case-blind index narrows the rows, then the comparison is binary.
+        assert newsletter.sql[0].startswith(
+            "DELETE FROM newsletter WHERE (newsletter.email IN (:email_1) OR newsletter.email LIKE ' %') AND "
+            "CAST(CONVERT(lower(trim(newsletter.email)) USING utf8mb4) AS BINARY) IN (:email_1)"
+        )
+    else:
+        assert newsletter.sql[0].startswith(
+            "DELETE FROM newsletter WHERE lower(trim(newsletter.email)) IN (:email_1) AND NOT (EXISTS"
+        )
     assert newsletter.sql[1].startswith("UPDATE newsletter SET email=:email_redacted")
     assert "ada@example.org" not in plan.to_text()
 

@@ -23,14 +23,14 @@ def policy():
     return loaded.policy
 
 
-def test_marketing_is_the_legitimate_interest_activity_of_prospects(policy, settings):
-    settings.REGISTRE_MARKETING_ACTIVITIES = []
+def test_marketing_is_the_legitimate_interest_activity_of_prospects(policy):
     assert marketing_activities(policy) == ["prospecting"]
 
 
-def test_the_marketing_activities_can_be_named(policy, settings):
-    settings.REGISTRE_MARKETING_ACTIVITIES = ["call-quality", "not-an-activity"]
-    assert marketing_activities(policy) == ["call-quality"]
+def test_the_marketing_activities_are_declared_in_the_policy(policy):
+    declared = policy.activities["call-quality"].model_copy(update={"marketing": True})
+    marked = policy.model_copy(update={"activities": {**policy.activities, "call-quality": declared}})
+    assert marketing_activities(marked) == ["call-quality"]
 
 
 def test_one_may_object_to_the_activities_on_legitimate_interest(policy):
@@ -38,11 +38,12 @@ def test_one_may_object_to_the_activities_on_legitimate_interest(policy):
     assert consent_activities(policy) == []
 
 
-def test_datasets_of_marketing_alone_are_erased_and_shared_ones_restricted(policy):
+def test_datasets_of_marketing_alone_are_erased_and_shared_ones_left_to_the_other_activities(policy):
     split = split_datasets(policy, ["prospecting"])
     assert split.erase == ("crm.newsletter",)
-    assert split.restrict == ("crm.contacts",)
-    assert split.helpers == ("crm.customers",)
+    # Contacts serve the contract and support too: the objection does not restrict them.
+    assert split.restrict == ()
+    assert split.kept == ("crm.contacts",)
 
 
 def test_a_dataset_reached_only_through_a_parent_is_restricted_through_helpers(policy):

@@ -29,7 +29,8 @@ pytestmark = pytest.mark.django_db
         ("erasure", {}, ["erase"]),
         ("rectification", {"changes": {"job_title": "CTO"}}, ["rectify"]),
         ("restriction", {}, ["restrict"]),
-        ("objection", {"scope": "direct_marketing"}, ["erase", "restrict"]),
+        # Contacts serve other activities too: an objection to marketing erases the newsletter only.
+        ("objection", {"scope": "direct_marketing"}, ["erase"]),
         ("objection", {"scope": "situation", "activities": ["call-quality"]}, ["restrict"]),
         ("withdraw_consent", {}, []),
         ("post_mortem", {"directive": "x"}, []),

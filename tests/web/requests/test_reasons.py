@@ -53,3 +53,22 @@ def test_the_plan_shows_only_the_datasets_a_part_acts_on():
     (part,) = present_plan(plan)
     assert [d["dataset"] for d in part["systems"][0]["datasets"]] == ["calls"]
     assert part["systems"][0]["found"] == 2
+
+
+def test_a_decision_with_a_code_is_rendered_by_the_core_catalogs():
+    from registre.web.requests.reasons import explain, label_decision
+
+    decision = {
+        "kind": "keep",
+        "rows": 2,
+        "code": "keep.hold",
+        "params": {"rule": "fr.commerce.L123-22, 10 years", "basis": "fr.commerce.L123-22", "until": "2034-02-10"},
+        "reason": "kept: fr.commerce.L123-22, 10 years",
+    }
+    with translation.override("fr"):
+        assert explain(decision, 2) == (
+            "conservées en application d'une obligation légale (fr.commerce.L123-22) jusqu'au 10 février 2034"
+        )
+        assert label_decision("cut") == "mention effacée"
+    with translation.override("en"):
+        assert explain(decision, 2) == "kept under a legal obligation (fr.commerce.L123-22) until 10 February 2034"

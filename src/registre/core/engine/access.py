@@ -5,6 +5,10 @@ row carries its key and the fields the policy declares (never an undeclared
 column), each field with its data category; values are JSON-safe (dates in
 ISO 8601, decimals as strings). Portability keeps only the datasets used by
 an activity whose legal basis is consent or contract (Art. 20(1)(a)).
+
+Rows that only name the person (mentions, see `mentions`) are disclosed
+apart, as "mentioned in": each such row's key, the column naming the person
+and the fields about them, never the rest of the owner's row (Art. 15(4)).
 """
 
 from __future__ import annotations
@@ -18,6 +22,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from registre.core.engine.anonymisation import pseudonym_key
+from registre.core.engine.freetext import FreeTextField, text_condition
+from registre.core.engine.mentions import MentionLink, disclosed_columns, mention_attribution, mention_condition
 from registre.core.engine.request import Progress, Request, make_request
 from registre.core.engine.subjects import Subject, check_subjects
 from registre.core.engine.systems import SystemWork, open_system, policy_kinds, systems_reached
@@ -82,6 +89,34 @@ class DatasetExport:
 
 
 @dataclass(frozen=True)
+class MentionExport:
+    """The rows of a dataset owned by someone else that name the subject: `column` names them."""
+
+    system: str
+    dataset: str
+    label: Localized | None
+    key: str
+    column: str
+    fields: tuple[ExportedField, ...]
+    rows: tuple[dict[str, JsonValue], ...]
+
+    @property
+    def reference(self) -> str:
+        return f"{self.system}.{self.dataset}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "system": self.system,
+            "dataset": self.dataset,
+            "label": _localized(self.label),
+            "key": self.key,
+            "column": self.column,
+            "fields": [exported.to_dict() for exported in self.fields],
+            "rows": [dict(row) for row in self.rows],
+        }
+
+
+@dataclass(frozen=True)
 class AccessResult:
     """Everything found for one subject, by system and dataset; `errors` names the systems not read."""
 
@@ -91,6 +126,7 @@ class AccessResult:
     portability: bool
     datasets: tuple[DatasetExport, ...]
     errors: dict[str, str] = field(default_factory=dict)
+    mentions: tuple[MentionExport, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -118,6 +154,7 @@ class AccessResult:
                 system: {dataset.dataset: dataset.to_dict() for dataset in datasets}
                 for system, datasets in self.by_system().items()
             },
+            "mentioned_in": [mention.to_dict() for mention in self.mentions],
         }
 
 
@@ -129,10 +166,15 @@ def execute_access(
     portability: bool = False,
     today: dt.date | None = None,
     progress: Progress | None = None,
+    key: str | bytes | None = None,
 ) -> AccessResult:
-    """The subject's data in every system (read-only). Raises SubjectError for an unknown identity type."""
+    """The subject's data in every system (read-only). Raises SubjectError for an unknown identity type.
+
+    `key` (default `$REGISTRE_PSEUDONYM_KEY`) finds, besides, the rows an
+    erasure kept under a hold with the person's identity pseudonymised.
+    """
     return execute_access_batch(
-        policy, [subject], tenant=tenant, portability=portability, today=today, progress=progress
+        policy, [subject], tenant=tenant, portability=portability, today=today, progress=progress, key=key
     )[subject.reference]
 
 
@@ -144,29 +186,41 @@ def execute_access_batch(
     portability: bool = False,
     today: dt.date | None = None,
     progress: Progress | None = None,
+    key: str | bytes | None = None,
 ) -> dict[str, AccessResult]:
     """`execute_access` for many subjects at once: one statement per dataset, results by subject reference."""
     request = make_request("access", subjects, tenant=tenant, today=today, portability=portability)
     check_subjects(policy_kinds(policy), request.subjects)
     exports: dict[str, list[DatasetExport]] = {subject.reference: [] for subject in request.subjects}
+    mentions: dict[str, list[MentionExport]] = {subject.reference: [] for subject in request.subjects}
     errors: dict[str, str] = {}
     for name in systems_reached(policy, request):
         try:
-            with open_system(policy, name, request, write=False, progress=progress) as work:
+            secret = pseudonym_key(key)
+            with open_system(policy, name, request, write=False, progress=progress, key=secret) as work:
                 for dataset in work.reached:
                     if portability and not is_portable(policy, work.reference(dataset)):
                         continue
                     for ref, export in export_dataset(work, dataset).items():
                         exports[ref].append(export)
+                for link in [] if portability else work.template.mentions:
+                    for ref, mention in export_mention(work, link).items():
+                        mentions[ref].append(mention)
+                for found in [] if portability else work.template.free_text:
+                    mentions[request.subjects[0].reference] += export_free_text(work, found)
         except SourceError as error:
             errors[name] = str(error)
         except sa.exc.SQLAlchemyError as error:
             errors[name] = describe_error(error, policy.systems[name].url)
-    return {ref: _result(request, ref, found, errors) for ref, found in exports.items()}
+    return {ref: _result(request, ref, found, errors, mentions[ref]) for ref, found in exports.items()}
 
 
-def _result(request: Request, ref: str, found: list[DatasetExport], errors: dict[str, str]) -> AccessResult:
-    return AccessResult(ref, request.tenant, request.today, request.portability, tuple(found), dict(errors))
+def _result(
+    request: Request, ref: str, found: list[DatasetExport], errors: dict[str, str], mentions: list[MentionExport]
+) -> AccessResult:
+    return AccessResult(
+        ref, request.tenant, request.today, request.portability, tuple(found), dict(errors), tuple(mentions)
+    )
 
 
 def is_portable(policy: Policy, reference: str) -> bool:
@@ -230,6 +284,76 @@ def _describe(work: SystemWork, name: str) -> tuple[list[str], tuple[ExportedFie
     columns = list(dict.fromkeys([dataset.key, *dataset.fields]))
     fields = tuple(ExportedField(n, spec.category, spec.label) for n, spec in dataset.fields.items())
     return columns, fields, tuple(work.policy.activities_using(reference)), is_portable(work.policy, reference)
+
+
+def mention_statement(work: SystemWork, link: MentionLink) -> sa.Select[Any] | None:
+    """`SELECT [subject_ref,] key, mention column, its fields FROM dataset WHERE <names the subject>`."""
+
+    def build() -> sa.Select[Any] | None:
+        dataset, table = work.dataset(link.dataset), work.table(link.dataset)
+        columns = [table.c[name] for name in disclosed_columns(dataset, link)]
+        if not work.request.batch:
+            condition = mention_condition(work.scope, link)
+            if condition is None:
+                return None
+            return sa.select(*columns).where(condition).order_by(table.c[dataset.key])
+        joined, subject_ref, conditions = mention_attribution(work.scope, link)
+        labelled = subject_ref.label("subject_ref")
+        return (
+            sa.select(labelled, *columns)
+            .select_from(joined)
+            .where(*conditions)
+            .order_by(labelled, table.c[dataset.key])
+        )
+
+    return work.template.statement(("mention", link.dataset, link.column), build)
+
+
+def export_mention(work: SystemWork, link: MentionLink) -> dict[str, MentionExport]:
+    """Run the mention's statement; an export per subject that the dataset names."""
+    statement = mention_statement(work, link)
+    if statement is None:
+        return {}
+    dataset = work.dataset(link.dataset)
+    names = disclosed_columns(dataset, link)
+    fields = tuple(
+        ExportedField(name, dataset.fields[name].category if name in dataset.fields else None,
+                      dataset.fields[name].label if name in dataset.fields else None)
+        for name in names
+    )  # fmt: skip
+    rows: dict[str, list[dict[str, JsonValue]]] = {}
+    single = work.request.subjects[0].reference
+    for row in work.execute(statement, f"read mentions in {link.dataset}").mappings():
+        ref = row["subject_ref"] if work.request.batch else single
+        rows.setdefault(ref, []).append({name: json_value(row[name]) for name in names})
+    return {
+        ref: MentionExport(work.name, link.dataset, dataset.label, dataset.key, link.column, fields, tuple(found))
+        for ref, found in rows.items()
+    }
+
+
+def free_text_statement(work: SystemWork, found: FreeTextField) -> sa.Select[Any]:
+    """`SELECT key, field FROM dataset WHERE lower(field) LIKE :text_1 OR ...` (one subject)."""
+
+    def build() -> sa.Select[Any]:
+        dataset, table = work.dataset(found.dataset), work.table(found.dataset)
+        condition = text_condition(table, found, work.template.searched, work.scope.tenant_condition(found.dataset))
+        key = table.c[dataset.key]
+        return sa.select(key, table.c[found.field]).where(condition).order_by(key)
+
+    return work.template.statement(("free text", found.dataset, found.field), build)
+
+
+def export_free_text(work: SystemWork, found: FreeTextField) -> list[MentionExport]:
+    """The rows whose free text names the subject, as a mention of the field (none: an empty list)."""
+    dataset = work.dataset(found.dataset)
+    result: Any = work.execute(free_text_statement(work, found), f"searched free text of {found.dataset}")
+    rows = tuple({dataset.key: json_value(row[0]), found.field: json_value(row[1])} for row in result)
+    if not rows:
+        return []
+    spec = dataset.fields[found.field]
+    fields = (ExportedField(dataset.key, None), ExportedField(found.field, spec.category, spec.label))
+    return [MentionExport(work.name, found.dataset, dataset.label, dataset.key, found.field, fields, rows)]
 
 
 def json_value(value: object) -> JsonValue:

@@ -1,8 +1,14 @@
 """Erasure (Art. 17): delete or anonymise a subject's rows, except those the law requires to keep.
 
-For each system, in one transaction, and for each dataset that the subject's
-identities reach, children before parents (so that foreign keys hold and
-children are still found through their parents):
+For each system, in one transaction:
+
+0. Cut the subject's mentions on rows that others own (see `mentions`),
+   while the subject's rows still exist to find them by, and redact their
+   written forms in free text (see `freetext`).
+
+Then for each dataset that the subject's identities reach, children before
+parents (so that foreign keys hold and children are still found through
+their parents):
 
 1. Count the held rows and their latest anchor dates (one census statement;
    skipped for one subject when the dataset has no hold).
@@ -21,6 +27,7 @@ not reported again (the first result gave their date).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -30,7 +37,9 @@ import sqlalchemy as sa
 
 from registre.core.engine.anonymisation import AnonymisationError, anonymised_values, pseudonym_key, still_personal
 from registre.core.engine.census import Census, Censuses, Tally, take_census
+from registre.core.engine.freetext import FreeTextField, redaction_statements, text_condition
 from registre.core.engine.holds import HoldRule, held_condition, rule_condition, rule_parameter, until_of
+from registre.core.engine.mentions import cut_statement
 from registre.core.engine.request import RESTRICT_FLAG, Progress, make_request
 from registre.core.engine.subjects import Subject, check_subjects
 from registre.core.engine.systems import SystemWork, open_system, policy_kinds, systems_reached
@@ -79,6 +88,7 @@ class DatasetErasure:
     anonymised: int = 0
     kept: int = 0
     restricted: int = 0
+    cut: int = 0
     holds: tuple[KeptRows, ...] = ()
     per_subject: dict[str, SubjectErasure] = field(default_factory=dict)
 
@@ -104,6 +114,7 @@ class DatasetErasure:
             "anonymised": self.anonymised,
             "kept": self.kept,
             "restricted": self.restricted,
+            "cut": self.cut,
             "until": self.until.isoformat() if self.until else None,
             "holds": [kept.to_dict() for kept in self.holds if kept.rows],
             "per_subject": {ref: counts._asdict() for ref, counts in self.per_subject.items()},
@@ -148,6 +159,11 @@ class ErasureResult:
     def kept(self) -> int:
         return sum(dataset.kept for dataset in self.datasets)
 
+    @property
+    def cut(self) -> int:
+        """Mentions of the subjects cut on rows that others own."""
+        return sum(dataset.cut for dataset in self.datasets)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "action": "erase",
@@ -157,6 +173,7 @@ class ErasureResult:
             "ok": self.ok,
             "erased": self.erased,
             "kept": self.kept,
+            "cut": self.cut,
             "systems": [system.to_dict() for system in self.systems],
         }
 
@@ -186,8 +203,9 @@ def execute_erasure(
         for attempt in range(RETRY_ATTEMPTS):  # a deadlock with a concurrent sweep: rolled back, run again
             try:
                 with open_system(policy, name, request, write=True, progress=progress, key=secret) as work:
-                    datasets = tuple(erase_dataset(work, dataset) for dataset in work.template.order)
-                    outcomes.append(SystemErasure(name, datasets))
+                    cuts = cut_mentions(work)
+                    datasets = [erase_dataset(work, dataset) for dataset in work.template.order]
+                    outcomes.append(SystemErasure(name, with_cuts(work, datasets, cuts)))
             except (SourceError, AnonymisationError) as error:
                 outcomes.append(SystemErasure(name, error=str(error)))
             except sa.exc.SQLAlchemyError as error:
@@ -256,7 +274,9 @@ def _build_steps(work: SystemWork, name: str) -> ErasureSteps:
     return ErasureSteps(name, rules, held, erasable, restrict, delete, anonymise)
 
 
-def referencing_rows(work: SystemWork, name: str, survivors_only: bool = False) -> list[Condition]:
+def referencing_rows(
+    work: SystemWork, name: str, survivors_only: bool = False, seen: frozenset[str] = frozenset()
+) -> list[Condition]:
     """`EXISTS` conditions, one per child dataset: true for rows of `name` that a row of that child references.
 
     With `survivors_only`, only rows that will still exist after the
@@ -270,19 +290,34 @@ def referencing_rows(work: SystemWork, name: str, survivors_only: bool = False) 
         if link.parent != name or link.child == name or link.child not in work.scope.tables:
             continue
         child = work.table(link.child)
-        survives = _survives(work, link.child) if survivors_only else None
+        survives = _survives(work, link.child, seen | {name}) if survivors_only else None
         rows = sa.select(child.c[link.column]).where(child.c[link.column] == table.c[link.target])
         exists.append(sa.exists(rows.where(*([] if survives is None else [survives])).correlate(table)))
+    for mention in work.template.mentions:
+        # Rows naming the subject that keep the link (held, or cut by `keep`) keep the subject's row too.
+        if mention.person != name or mention.target is None:
+            continue
+        naming: Any = work.table(mention.dataset)
+        naming = naming.alias() if mention.dataset == name else naming  # a manager named on a colleague's row
+        held = held_condition(naming, work.rules(mention.dataset), mention.dataset)
+        kept = None if mention.mention.erase == "keep" else held if held is not None else sa.false()
+        rows = sa.select(naming.c[mention.column]).where(naming.c[mention.column] == table.c[mention.target])
+        exists.append(sa.exists(rows.where(*([kept] if survivors_only and kept is not None else [])).correlate(table)))
     return exists
 
 
-def _survives(work: SystemWork, name: str) -> Condition | None:
-    """True for rows of `name` that the erasure keeps; None: all of them are kept."""
+def _survives(work: SystemWork, name: str, seen: frozenset[str]) -> Condition | None:
+    """True for rows of `name` that the erasure keeps; None: all of them are kept.
+
+    Rows of a dataset the request does not reach all stay; on a cycle of
+    references (`seen`), the rows are taken to stay, so the plan predicts an
+    anonymisation rather than a delete that foreign keys would refuse.
+    """
     dataset = work.dataset(name)
-    if not work.scope.included(name) or dataset.erase == "anonymize":
+    if name in seen or name not in work.reached or not work.scope.included(name) or dataset.erase == "anonymize":
         return None
     held = held_condition(work.table(name), work.rules(name), name)
-    deeper = referencing_rows(work, name, survivors_only=True)
+    deeper = referencing_rows(work, name, survivors_only=True, seen=seen)
     kept = [*([] if held is None else [held]), *deeper]
     return sa.or_(*kept) if kept else sa.false()
 
@@ -357,6 +392,53 @@ def erase_dataset(work: SystemWork, name: str) -> DatasetErasure:
         holds=kept_rows(steps, overall),
         per_subject=per_subject,
     )
+
+
+def cut_mentions(work: SystemWork) -> dict[str, int]:
+    """Cut every mention of the subjects (before their rows go, as the conditions read them); rows cut by dataset."""
+    cuts: dict[str, int] = {}
+    for link in work.template.mentions:
+        statement = work.template.statement(
+            ("cut", link.dataset, link.column),
+            lambda link=link: cut_statement(work.scope, work.dataset(link.dataset), link, work.rules(link.dataset)),  # type: ignore[misc]
+        )
+        cuts[link.dataset] = cuts.get(link.dataset, 0) + _run(work, statement, f"cut mentions in {link.dataset}")
+    for found in work.template.free_text:
+        # A row is counted once, however many of the person's written forms it held.
+        redacted = _free_text_hits(work, found)
+        for redaction in redaction_of(work, found):
+            _run(work, redaction, f"redacted free text of {found.dataset}")
+        cuts[found.dataset] = cuts.get(found.dataset, 0) + redacted
+    return cuts
+
+
+def _free_text_hits(work: SystemWork, found: FreeTextField) -> int:
+    table, rules = work.table(found.dataset), work.rules(found.dataset)
+    held = held_condition(table, rules, found.dataset)
+    condition = text_condition(table, found, work.template.searched, work.scope.tenant_condition(found.dataset))
+    counted = sa.select(sa.func.count()).where(condition, *([] if held is None else [sa.not_(held)]))
+    return int(work.execute(counted, f"counted free text of {found.dataset}").scalar_one())
+
+
+def redaction_of(work: SystemWork, found: FreeTextField) -> list[sa.Update]:
+    """The UPDATEs that redact the subject's written forms in one free-text field (see `freetext`)."""
+
+    def build() -> list[sa.Update]:
+        tenant = work.scope.tenant_condition(found.dataset)
+        table, rules = work.table(found.dataset), work.rules(found.dataset)
+        return redaction_statements(table, found, work.template.searched, rules, tenant)
+
+    return work.template.statement(("redact", found.dataset, found.field), build)
+
+
+def with_cuts(work: SystemWork, datasets: list[DatasetErasure], cuts: dict[str, int]) -> tuple[DatasetErasure, ...]:
+    """The datasets' erasures with the mentions cut in each; a dataset only naming the subjects gets its own."""
+    done = {dataset.dataset for dataset in datasets}
+    merged = [dataclasses.replace(dataset, cut=cuts.get(dataset.dataset, 0)) for dataset in datasets]
+    merged += [
+        DatasetErasure(work.name, name, "mention", cut=count) for name, count in cuts.items() if name not in done
+    ]
+    return tuple(merged)
 
 
 def _run(work: SystemWork, statement: sa.Update | sa.Delete | None, description: str) -> int:

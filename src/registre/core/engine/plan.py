@@ -18,15 +18,35 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from registre.core.engine.access import access_statement, is_portable
-from registre.core.engine.anonymisation import AnonymisationError, anonymised_columns, pseudonym_key
+from registre.core.engine.access import access_statement, free_text_statement, is_portable, mention_statement
+from registre.core.engine.anonymisation import AnonymisationError, anonymised_columns, pseudonym_key, still_personal
 from registre.core.engine.census import Census, Censuses, Tally, take_census
-from registre.core.engine.erasure import ErasureSteps, erasable_rows, erasure_steps, held_rows, hold_census, kept_rows
+from registre.core.engine.erasure import (
+    ErasureSteps,
+    KeptRows,
+    erasable_rows,
+    erasure_steps,
+    held_rows,
+    hold_census,
+    kept_rows,
+    redaction_of,
+)
+from registre.core.engine.freetext import FreeTextField, text_condition
+from registre.core.engine.holds import held_condition
+from registre.core.engine.mentions import (
+    MentionLink,
+    cut_statement,
+    cut_values,
+    disclosed_columns,
+    mention_attribution,
+    mention_condition,
+)
+from registre.core.engine.reasons import english_reason, render_reason
 from registre.core.engine.rectification import pending_tally as rectification_tally
 from registre.core.engine.rectification import rectification_statement, rectified_values, validate_changes
 from registre.core.engine.request import Action, Progress, Request, make_request
-from registre.core.engine.restriction import NO_FLAG_NOTE, restriction_statement
 from registre.core.engine.restriction import pending_tally as restriction_tally
+from registre.core.engine.restriction import restriction_statement
 from registre.core.engine.subjects import Subject, check_subjects
 from registre.core.engine.systems import SystemWork, open_system, policy_kinds, require_pseudonym_key, systems_reached
 from registre.core.policy.model import Dataset, Policy
@@ -38,16 +58,35 @@ _PLACEHOLDER_KEY = b"registre-plan-without-key"
 
 @dataclass(frozen=True)
 class Decision:
-    """What happens to some of the subject's rows of a dataset, and why."""
+    """What happens to some of the subject's rows of a dataset, and why: a reason code and its parameters.
+
+    `reason` is the English sentence (for the command line); `explain(lang)`
+    renders it in any language of the catalogs (see `reasons`).
+    """
 
     kind: str
     rows: int
-    reason: str
+    code: str
+    params: Mapping[str, str] = field(default_factory=dict)
     until: dt.date | None = None
+
+    @property
+    def reason(self) -> str:
+        return english_reason(self.code, self.params)
+
+    def explain(self, lang: str) -> str:
+        return render_reason(self.code, self.params, lang)
 
     def to_dict(self) -> dict[str, Any]:
         until = self.until.isoformat() if self.until else None
-        return {"kind": self.kind, "rows": self.rows, "reason": self.reason, "until": until}
+        return {
+            "kind": self.kind,
+            "rows": self.rows,
+            "code": self.code,
+            "params": dict(self.params),
+            "reason": self.reason,
+            "until": until,
+        }
 
 
 @dataclass(frozen=True)
@@ -201,7 +240,10 @@ def _plan_system(
     try:
         with open_system(policy, name, request, write=False, progress=progress, key=key or _PLACEHOLDER_KEY) as work:
             datasets = tuple(
-                PLANNERS[request.action](work, dataset) if dataset in work.reached else _skipped(work, dataset)
+                with_mentions(
+                    work,
+                    PLANNERS[request.action](work, dataset) if dataset in work.reached else _skipped(work, dataset),
+                )
                 for dataset in system.datasets
             )
             notes = [f"reference {link} not followed: it would close a cycle" for link in work.scope.graph.cut]
@@ -212,6 +254,115 @@ def _plan_system(
         return SystemPlan(name, url, (), error=str(error))
     except sa.exc.SQLAlchemyError as error:
         return SystemPlan(name, url, (), error=describe_error(error, system.url))
+
+
+def with_mentions(work: SystemWork, plan: DatasetPlan) -> DatasetPlan:
+    """The dataset's plan with what happens to its rows that name the subject (mentions), if it has any."""
+    links = [link for link in work.template.mentions if link.dataset == plan.dataset]
+    texts = [found for found in work.template.free_text if found.dataset == plan.dataset]
+    if not links and not texts:
+        return plan
+    decisions = [d for d in plan.decisions if plan.rows or d.kind != "skip"]
+    sql = list(plan.sql)
+    per_subject = {ref: dict(counts) for ref, counts in plan.per_subject.items()}
+    for link in links:
+        counted = _count_mentions(work, link)
+        if counted is None:
+            continue
+        overall, by_subject, statement = counted
+        decisions += _mention_decisions(work, link, *overall)
+        sql += [statement] if statement else []
+        for ref, counts in by_subject.items():
+            found = per_subject.setdefault(ref, {"rows": 0})
+            for decision in _mention_decisions(work, link, *counts):
+                found[decision.kind] = found.get(decision.kind, 0) + decision.rows
+    for text in texts:
+        text_decisions, statement = _free_text_decisions(work, text)
+        decisions += text_decisions
+        sql += [statement] if statement else []
+    return dataclasses.replace(plan, decisions=tuple(decisions), sql=tuple(sql), per_subject=per_subject)
+
+
+def _free_text_decisions(work: SystemWork, found: FreeTextField) -> tuple[list[Decision], str]:
+    """Rows whose free text names the subject: disclosed (access), redacted unless held (erasure)."""
+    action, table = work.request.action, work.table(found.dataset)
+    tenant = work.scope.tenant_condition(found.dataset)
+    rules = work.rules(found.dataset) if action == "erase" else []
+    found_held = held_condition(table, rules, found.dataset)
+    held = sa.false() if found_held is None else found_held
+    counts = sa.select(sa.func.count(), sa.func.sum(sa.case((held, 1), else_=0))).where(
+        text_condition(table, found, work.template.searched, tenant)
+    )
+    rows, kept = _three((*work.execute(counts, f"counted free text of {found.dataset}").one(), 0))[:2]
+    field_name = {"field": found.field}
+    if action == "access":
+        return [Decision("disclose", rows, "disclose.free_text", field_name)], work.sql(
+            free_text_statement(work, found)
+        )
+    if action != "erase":
+        return [Decision("skip", rows, "skip.free_text", field_name)], ""
+    decisions = [Decision("redact", rows - kept, "redact.free_text", field_name)] if rows > kept else []
+    if kept:
+        decisions.append(Decision("keep", kept, "keep.free_text_held", field_name))
+    return decisions, "\n".join(work.sql(statement) for statement in redaction_of(work, found))
+
+
+MentionCounts = tuple[int, int, int]
+
+
+def _count_mentions(
+    work: SystemWork, link: MentionLink
+) -> tuple[MentionCounts, dict[str, MentionCounts], str | None] | None:
+    """Rows naming the subjects through `link`: (rows, held, still to cut) overall and per subject, and the SQL."""
+    condition = mention_condition(work.scope, link)
+    if condition is None:
+        return None
+    action, table, dataset = work.request.action, work.table(link.dataset), work.dataset(link.dataset)
+    rules = work.rules(link.dataset) if action == "erase" else []
+    found_held = held_condition(table, rules, link.dataset)
+    held = sa.false() if found_held is None else found_held
+    pending: sa.ColumnElement[bool] = sa.true()
+    statement: sa.ClauseElement | None = mention_statement(work, link) if action == "access" else None
+    if action == "erase":
+        statement = cut_statement(work.scope, dataset, link, rules)
+        values = cut_values(table, dataset, link, sa.bindparam("pseudonym", type_=sa.String()))
+        pending = still_personal(table, values) if values else sa.false()
+    columns = [
+        sa.func.count(),
+        sa.func.sum(sa.case((held, 1), else_=0)),
+        sa.func.sum(sa.case((sa.and_(sa.not_(held), pending), 1), else_=0)),
+    ]
+    described = f"counted mentions in {link.dataset}"
+    overall = _three(work.execute(sa.select(*columns).where(condition), described).one())
+    by_subject: dict[str, MentionCounts] = {}
+    if work.request.batch:
+        joined, subject_ref, conditions = mention_attribution(work.scope, link)
+        grouped = sa.select(subject_ref, *columns).select_from(joined).where(*conditions).group_by(subject_ref)
+        by_subject = {row[0]: _three(row[1:]) for row in work.execute(grouped, described)}
+    return overall, by_subject, None if statement is None else work.sql(statement)
+
+
+def _three(values: Sequence[Any]) -> MentionCounts:
+    rows, kept, to_cut = (int(value or 0) for value in values)
+    return rows, kept, to_cut
+
+
+def _mention_decisions(work: SystemWork, link: MentionLink, rows: int, kept: int, to_cut: int) -> list[Decision]:
+    """What the request's action does with rows naming the subject through `link`."""
+    where = {"column": link.column}
+    action = work.request.action
+    if action == "access":
+        shown = ", ".join(disclosed_columns(work.dataset(link.dataset), link))
+        return [Decision("disclose", rows, "disclose.mention", {**where, "columns": shown})]
+    if action != "erase":
+        return [Decision("skip", rows, "skip.mention", where)]
+    method = {**where, "method": link.mention.erase}
+    decisions = [Decision("cut", to_cut, "cut.mention", method)] if to_cut else []
+    if kept:
+        decisions.append(Decision("keep", kept, "keep.mention_held", where))
+    if rows - kept - to_cut > 0:
+        decisions.append(Decision("skip", rows - kept - to_cut, "skip.mention_cut", where))
+    return decisions
 
 
 def _missing_key(work: SystemWork) -> list[str]:
@@ -225,24 +376,23 @@ def _missing_key(work: SystemWork) -> list[str]:
 def _unreached(policy: Policy, name: str, request: Request) -> SystemPlan:
     system = policy.systems[name]
     datasets = tuple(
-        DatasetPlan(name, dataset_name, 0, (Decision("skip", 0, skip_reason(dataset, request)),))
+        DatasetPlan(name, dataset_name, 0, (Decision("skip", 0, *skip_reason(dataset, request)),))
         for dataset_name, dataset in system.datasets.items()
     )
     return SystemPlan(name, display_url(system.url), datasets)
 
 
 def _skipped(work: SystemWork, name: str) -> DatasetPlan:
-    return DatasetPlan(work.name, name, 0, (Decision("skip", 0, skip_reason(work.dataset(name), work.request)),))
+    return DatasetPlan(work.name, name, 0, (Decision("skip", 0, *skip_reason(work.dataset(name), work.request)),))
 
 
-def skip_reason(dataset: Dataset, request: Request) -> str:
-    """Why a request does not reach a dataset."""
+def skip_reason(dataset: Dataset, request: Request) -> tuple[str, dict[str, str]]:
+    """Why a request does not reach a dataset: a reason code and its parameters."""
     if dataset.tenant is not None and request.tenant is None:
-        return f"processor dataset (tenant column {dataset.tenant}): reached only when the request names the tenant"
+        return "skip.processor_dataset", {"column": dataset.tenant}
     if dataset.tenant is None and request.tenant is not None:
-        return "not a processor dataset: a client's request reaches only its tenant's data"
-    types = ", ".join(sorted(request.identity_types()))
-    return f"no identity of type {types} leads to it"
+        return "skip.not_processor", {}
+    return "skip.no_identity", {"types": ", ".join(sorted(request.identity_types()))}
 
 
 def _dataset_plan(
@@ -265,11 +415,10 @@ def _dataset_plan(
 
 def plan_access(work: SystemWork, name: str) -> DatasetPlan:
     if work.request.portability and not is_portable(work.policy, work.reference(name)):
-        reason = "not portable: no activity processes it on consent or contract (Art. 20(1)(a))"
-        return DatasetPlan(work.name, name, 0, (Decision("skip", 0, reason),))
+        return DatasetPlan(work.name, name, 0, (Decision("skip", 0, "skip.not_portable"),))
 
     def decide(census: Census) -> list[Decision]:
-        return [Decision("export", census.rows, "declared fields and key, with their categories")]
+        return [Decision("export", census.rows, "export.declared")]
 
     return _dataset_plan(work, name, take_census(work, name, "rows", Tally), decide, [access_statement(work, name)])
 
@@ -287,24 +436,35 @@ def plan_erasure(work: SystemWork, name: str) -> DatasetPlan:
 
 def _erasure_decisions(dataset: Dataset, steps: ErasureSteps, census: Census) -> list[Decision]:
     decisions = [
-        Decision("keep", kept.rows, kept.reason(), kept.until) for kept in kept_rows(steps, census) if kept.rows
+        Decision("keep", kept.rows, "keep.hold", _hold_params(kept), kept.until)
+        for kept in kept_rows(steps, census)
+        if kept.rows
     ]
     erasable, referenced = erasable_rows(census), census.count("referenced")
     # A keyed hash keeps a pseudonym: the rows are pseudonymised, not anonymised (Recital 26).
-    done_word = "pseudonymised" if dataset.pseudonymises else "anonymised"
+    word = "pseudonymise" if dataset.pseudonymises else "anonymise"
     if dataset.erase == "delete" and erasable > referenced:
-        decisions.append(Decision("delete", erasable - referenced, "erase: delete"))
+        decisions.append(Decision("delete", erasable - referenced, "delete.erase"))
     if dataset.erase == "delete" and referenced:
-        restricted = " and restricted" if dataset.restrict else ""
-        reason = f"referenced by rows that are kept: {done_word}{restricted} instead of deleted"
-        decisions.append(Decision("anonymise", referenced, reason))
+        code = f"{word}.referenced_restricted" if dataset.restrict else f"{word}.referenced"
+        decisions.append(Decision("anonymise", referenced, code))
     if dataset.erase == "anonymize" and erasable:
         methods = ", ".join(f"{n}: {s.anonymize or 'default'}" for n, s in anonymised_columns(dataset).items())
-        decisions.append(Decision("anonymise", erasable, f"erase: anonymize, {done_word} ({methods})"))
+        decisions.append(Decision("anonymise", erasable, f"{word}.erase", {"methods": methods}))
     done = census.rows - held_rows(census) - erasable
     if done > 0:
-        decisions.append(Decision("skip", done, f"already {done_word}"))
-    return decisions or [Decision("skip", 0, "no row of the subject")]
+        decisions.append(Decision("skip", done, f"skip.already_{word}d"))
+    return decisions or [Decision("skip", 0, "skip.no_row")]
+
+
+def _hold_params(kept: KeptRows) -> dict[str, str]:
+    """The parameters of a `keep.hold` reason: the rule in English, its basis, and the last day held."""
+    rule = kept.rule
+    return {
+        "rule": rule.describe(kept.until),
+        "basis": ", ".join([rule.basis, *([rule.citation] if rule.citation else [])]),
+        "until": kept.until.isoformat() if kept.until else "",
+    }
 
 
 def plan_restriction(work: SystemWork, name: str) -> DatasetPlan:
@@ -312,36 +472,33 @@ def plan_restriction(work: SystemWork, name: str) -> DatasetPlan:
     if statement is None:
         return _dataset_plan(work, name, take_census(work, name, "rows", Tally), _no_flag, [])
     censuses = take_census(work, name, "restrict", lambda: restriction_tally(work, name))
-    kind, state = ("lift", "not restricted") if work.request.lift else ("restrict", "restricted")
+    kind, state = ("lift", "skip.already_lifted") if work.request.lift else ("restrict", "skip.already_restricted")
     column = work.dataset(name).restrict
 
     def decide(census: Census) -> list[Decision]:
         pending = census.count("pending")
-        decisions = [Decision(kind, pending, f"set {column} to {not work.request.lift}")]
-        return decisions + (
-            [Decision("skip", census.rows - pending, f"already {state}")] if census.rows > pending else []
-        )
+        decisions = [Decision(kind, pending, f"{kind}.flag", {"column": str(column)})]
+        return decisions + ([Decision("skip", census.rows - pending, state)] if census.rows > pending else [])
 
     return _dataset_plan(work, name, censuses, decide, [statement])
 
 
 def _no_flag(census: Census) -> list[Decision]:
-    return [Decision("skip", census.rows, NO_FLAG_NOTE)]
+    return [Decision("skip", census.rows, "skip.no_flag")]
 
 
 def plan_rectification(work: SystemWork, name: str) -> DatasetPlan:
     values = rectified_values(work, name)
     if not values:
-        reason = "declares none of the rectified fields as personal"
-        return DatasetPlan(work.name, name, 0, (Decision("skip", 0, reason),))
+        return DatasetPlan(work.name, name, 0, (Decision("skip", 0, "skip.no_rectified_field"),))
     key = "rectify " + " ".join(sorted(work.request.changes))
     censuses = take_census(work, name, key, lambda: rectification_tally(work, name))
 
     def decide(census: Census) -> list[Decision]:
         pending = census.count("pending")
-        decisions = [Decision("rectify", pending, f"set {', '.join(values)}")]
+        decisions = [Decision("rectify", pending, "rectify.values", {"fields": ", ".join(values)})]
         return decisions + (
-            [Decision("skip", census.rows - pending, "already up to date")] if census.rows > pending else []
+            [Decision("skip", census.rows - pending, "skip.up_to_date")] if census.rows > pending else []
         )
 
     return _dataset_plan(work, name, censuses, decide, [rectification_statement(work, name)])

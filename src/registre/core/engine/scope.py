@@ -7,8 +7,11 @@ A row of a dataset belongs to the subject when
 - one of its reference columns points at a row of the subject in the
   referenced dataset (transitively: `invoices.contact_id -> contacts.id`).
 
-Each condition is a SQLAlchemy Core expression over reflected tables: the
-identity values are bound parameters (one subject) or a join to a temporary
+Identity columns are compared in the normal form of their type (see
+`identities`): `lower(trim(email)) IN (:email_1)`, exactly (binary on
+MariaDB/MySQL, after a case-blind prefilter that the column's index serves
+where its collation allows). Each condition is a SQLAlchemy Core expression
+over reflected tables: the identity values are bound parameters (one subject) or a join to a temporary
 table (a batch), and the references become nested `IN (SELECT ...)`
 subqueries. Nothing is looked up row by row in Python.
 
@@ -19,18 +22,42 @@ one reaches only them, filtered on `tenant = :tenant`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 import sqlalchemy as sa
 
+from registre.core.engine.identities import column_expression
 from registre.core.engine.references import SystemGraph
 from registre.core.engine.request import parameter_name
-from registre.core.engine.subjects import Subject, match_values
-from registre.core.policy.model import Dataset
+from registre.core.engine.subjects import DEFAULT_COUNTRY, Subject, match_values
+from registre.core.policy.model import Dataset, Normalisation
+from registre.core.sources.comparison import exact_text, is_mysql, padded_case_blind
 
 Condition = sa.ColumnElement[bool]
+Test = Callable[[sa.ColumnElement[Any]], Condition]
+
+
+def matching(column: sa.ColumnElement[Any], normalisation: str | None, dialect: str, test: Test) -> Condition:
+    """`test` applied to the column in the normal form of `normalisation`, compared exactly on `dialect`.
+
+    On MariaDB/MySQL the comparison is binary; an `exact` identity first
+    tests the column as stored (its index finds a superset of the exact
+    matches in any collation), and a case-folded one does too when the
+    column's collation ignores case and trailing spaces, together with the
+    rare values that start with a space (an index range as well).
+    """
+    kind: Normalisation = normalisation if normalisation in ("email", "phone", "casefold") else "exact"  # type: ignore[assignment]
+    expression = column_expression(column, kind)
+    if not is_mysql(dialect) or not isinstance(column.type, sa.String):
+        return test(expression)
+    exact = test(exact_text(expression))
+    if kind == "exact":
+        return sa.and_(test(column), exact)
+    if kind != "phone" and isinstance(column, sa.Column) and padded_case_blind(column):
+        return sa.and_(sa.or_(test(column), column.like(sa.literal_column("' %'"))), exact)
+    return exact
 
 
 class IdentitySource(Protocol):
@@ -51,30 +78,57 @@ class BoundIdentities:
     gives the values of one request.
     """
 
-    def __init__(self, counts: dict[str, int]) -> None:
+    def __init__(
+        self, counts: dict[str, int], normalisations: Mapping[str, str | None] | None = None, dialect: str = ""
+    ) -> None:
         self.counts = counts
         self.types = frozenset(counts)
+        self.normalisations = dict(normalisations or {})
+        self.dialect = dialect
+        # How many pseudonyms (`pseudonym_<n>`, one per identity of the subject) statements may compare.
+        self.pseudonyms = 0
+
+    def match_pseudonym(self, column: sa.Column[Any]) -> Condition | None:
+        """True for rows whose `column` holds the keyed pseudonym of one of the subject's identities.
+
+        Erasure anonymises a field by `hash` to that pseudonym (cut to the
+        column's length): such a row stays the person's, for a later
+        erasure or access, whichever ran first.
+        """
+        if not self.pseudonyms or not isinstance(column.type, sa.String):
+            return None
+        length = getattr(column.type, "length", None)
+        values: list[sa.ColumnElement[Any]] = []
+        for n in range(1, self.pseudonyms + 1):
+            parameter: sa.ColumnElement[Any] = sa.bindparam(f"pseudonym_{n}", type_=sa.String())
+            values.append(sa.func.substr(parameter, 1, length) if length and length < 64 else parameter)
+        return matching(column, "exact", self.dialect, lambda e: e.in_(values))
 
     def match(self, column: sa.Column[Any], identity_type: str) -> Condition:
         names = _parameter_names(identity_type, self.counts[identity_type])
-        return column.in_([sa.bindparam(name) for name in names])
+        parameters: list[sa.BindParameter[Any]] = [sa.bindparam(name) for name in names]
+        return matching(column, self.normalisations.get(identity_type), self.dialect, lambda e: e.in_(parameters))
 
     @staticmethod
-    def values_of(subjects: Sequence[Subject], kinds: dict[str, str | None]) -> dict[str, list[str]]:
-        """The values to look for, by identity type: each identity's value and its variants, once."""
+    def values_of(
+        subjects: Sequence[Subject], kinds: Mapping[str, str | None], country: str = DEFAULT_COUNTRY
+    ) -> dict[str, list[str]]:
+        """The values to look for, by identity type: each identity's normal form and other written forms, once."""
         values: dict[str, list[str]] = {}
         for subject in subjects:
             for identity in subject.identities:
                 found = values.setdefault(identity.type, [])
-                found.extend(v for v in match_values(identity, kinds.get(identity.type)) if v not in found)
+                found.extend(v for v in match_values(identity, kinds.get(identity.type), country) if v not in found)
         return values
 
     @classmethod
-    def parameters_of(cls, subjects: Sequence[Subject], kinds: dict[str, str | None]) -> dict[str, str]:
+    def parameters_of(
+        cls, subjects: Sequence[Subject], kinds: Mapping[str, str | None], country: str = DEFAULT_COUNTRY
+    ) -> dict[str, str]:
         """The value of each identity parameter for these subjects."""
         return {
             name: value
-            for identity_type, values in cls.values_of(subjects, kinds).items()
+            for identity_type, values in cls.values_of(subjects, kinds, country).items()
             for name, value in zip(_parameter_names(identity_type, len(values)), values, strict=True)
         }
 
@@ -86,13 +140,26 @@ def _parameter_names(identity_type: str, count: int) -> list[str]:
 class BatchIdentities:
     """The identities of a batch of subjects, in a temporary table joined by every statement."""
 
-    def __init__(self, table: sa.Table, types: frozenset[str]) -> None:
+    def __init__(
+        self,
+        table: sa.Table,
+        types: frozenset[str],
+        normalisations: Mapping[str, str | None] | None = None,
+        dialect: str = "",
+    ) -> None:
         self.table = table
         self.types = types
+        self.normalisations = dict(normalisations or {})
+        self.dialect = dialect
 
     def match(self, column: sa.Column[Any], identity_type: str) -> Condition:
         values = sa.select(self.value_for(column)).where(self.table.c.identity_type == identity_type)
-        return column.in_(values)
+        return matching(column, self.normalisations.get(identity_type), self.dialect, lambda e: e.in_(values))
+
+    def equals(self, column: sa.Column[Any], identity_type: str) -> Condition:
+        """True when `column`, normalised, is the value of the identity table's row (a join condition)."""
+        value = self.value_for(column)
+        return matching(column, self.normalisations.get(identity_type), self.dialect, lambda e: e == value)
 
     def value_for(self, column: sa.Column[Any]) -> sa.ColumnElement[Any]:
         """The table's identity value, cast to the type of `column` when that is not text (an integer number)."""
@@ -125,6 +192,18 @@ class SystemScope:
         self.tenant = tenant
         self.graph = SystemGraph(datasets)
         self._conditions: dict[str, Condition | None] = {}
+        self._aliased: SystemScope | None = None
+
+    def aliased(self) -> SystemScope:
+        """The same scope over aliases of every table: its conditions can sit in a statement on any of them.
+
+        An UPDATE of `contacts` that reads the subject's contacts (a manager
+        named on a colleague's row) needs the read on another name.
+        """
+        if self._aliased is None:
+            tables = {name: table.alias() for name, table in self.tables.items()}
+            self._aliased = SystemScope(self.datasets, tables, self.identities, self.tenant)  # type: ignore[arg-type]
+        return self._aliased
 
     def included(self, name: str) -> bool:
         """Whether the request may touch dataset `name` at all (tenant rule)."""
@@ -134,7 +213,9 @@ class SystemScope:
         column = self.datasets[name].tenant
         if self.tenant is None or column is None:
             return None
-        return self.tables[name].c[column] == sa.bindparam("tenant")
+        dialect = str(getattr(self.identities, "dialect", ""))
+        tenant: sa.BindParameter[Any] = sa.bindparam("tenant")
+        return matching(self.tables[name].c[column], "exact", dialect, lambda e: e == tenant)
 
     def condition(self, name: str) -> Condition | None:
         """The condition selecting the subject's rows of dataset `name`; None when none can be reached.
@@ -155,6 +236,11 @@ class SystemScope:
             for identity_type, column in dataset.identity.items()
             if identity_type in self.identities.types
         ]
+        if isinstance(self.identities, BoundIdentities):
+            for column in dataset.identity.values():
+                spec = dataset.fields.get(column)
+                found = self.identities.match_pseudonym(table.c[column]) if spec and spec.anonymize == "hash" else None
+                parts += [] if found is None else [found]
         for link in self.graph.parents_of(name):
             parent_condition = self.condition(link.parent)
             if parent_condition is not None:
@@ -182,7 +268,7 @@ class SystemScope:
         found = []
         for identity_type, column in dataset.identity.items():
             if identity_type in identities.types:
-                joined = table.join(batch, table.c[column] == identities.value_for(table.c[column]))
+                joined = table.join(batch, identities.equals(table.c[column], identity_type))
                 found.append(Owners(joined, batch.c.subject_ref, [batch.c.identity_type == identity_type, *tenant]))
         for link in self.graph.parents_of(name):
             if self.condition(link.parent) is not None:
@@ -221,7 +307,7 @@ class SystemScope:
         batch = identities.table
         found: list[sa.ColumnElement[Any]] = [
             sa.select(sa.func.min(batch.c.pseudonym))
-            .where(batch.c.identity_type == identity_type, identities.value_for(table.c[column]) == table.c[column])
+            .where(batch.c.identity_type == identity_type, identities.equals(table.c[column], identity_type))
             .correlate(table)
             .scalar_subquery()
             for identity_type, column in dataset.identity.items()

@@ -1,31 +1,25 @@
 """Data subjects and the identities by which the policy finds them.
 
 An identity is a type declared in datasets' `identity:` (email, phone,
-customer_number...) and a value. Matching is exact on the value as stored,
-so that every lookup uses the column's index, with two tolerances:
-
-- values are stripped of surrounding spaces;
-- for a column declared `type: email`, the value is also tried in lower
-  case (`Ada@Example.org` finds `ada@example.org`); for `type: phone`, also
-  without spaces, dots, dashes and parentheses (`+33 6 12 34 56 78` finds
-  `+33612345678`). Each variant is one more value of the same `IN` list, so
-  indexes still serve; `lower(column)` would not use a plain index.
+customer_number...) and a value. Values are compared in the normal form of
+their type (`identities`): `Ada@Example.org ` finds `ada@example.org`, and
+`06 12 34 56 78` finds `+33 6 12 34 56 78`.
 
 A person's canonical identity (the base of their pseudonym) is their first
-identity in that normal form: `email:ada@example.org`.
+identity in that normal form: `email:ada@example.org`, `phone:+33612345678`.
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from registre.core.policy.model import Policy
+from registre.core.engine.identities import candidate_values, identity_normalisations, normal_form
+from registre.core.policy.model import Normalisation, Policy
 from registre.core.sources.batches import IDENTITY_TYPE_LENGTH, IDENTITY_VALUE_LENGTH, SUBJECT_REF_LENGTH
 
-_PHONE_SEPARATORS = re.compile(r"[\s.\-()]")
+DEFAULT_COUNTRY = "FR"
 
 
 class SubjectError(ValueError):
@@ -90,14 +84,8 @@ class Subject:
 
 
 def identity_kinds(policy: Policy) -> dict[str, str | None]:
-    """Each declared identity type and the field type of its columns (`email`, `phone`, or None)."""
-    kinds: dict[str, str | None] = {}
-    for _reference, _system, _name, dataset in policy.iter_datasets():
-        for identity_type, column in dataset.identity.items():
-            spec = dataset.fields.get(column)
-            if kinds.get(identity_type) is None:
-                kinds[identity_type] = spec.type if spec is not None else None
-    return kinds
+    """Each identity type of the policy and its normalisation (`email`, `phone`, `casefold` or `exact`)."""
+    return dict(identity_normalisations(policy))
 
 
 def check_subjects(declared: Mapping[str, str | None], subjects: Iterable[Subject]) -> None:
@@ -108,20 +96,21 @@ def check_subjects(declared: Mapping[str, str | None], subjects: Iterable[Subjec
         raise SubjectError(f"unknown identity type {', '.join(unknown)}: the policy declares {known}")
 
 
-def match_values(identity: Identity, kind: str | None) -> tuple[str, ...]:
-    """The values to look for in a column of field type `kind`: the value as given, then its variants."""
-    variants = [identity.value]
-    if kind == "email":
-        variants.append(identity.value.lower())
-    elif kind == "phone":
-        variants.append(_PHONE_SEPARATORS.sub("", identity.value))
-    return tuple(dict.fromkeys(variants))
+def _normalisation(kind: str | None) -> Normalisation:
+    if kind in ("email", "phone", "casefold"):
+        return kind  # type: ignore[return-value]
+    return "exact"
 
 
-def canonical_identity(subject: Subject, kinds: dict[str, str | None]) -> str:
+def match_values(identity: Identity, kind: str | None, country: str = DEFAULT_COUNTRY) -> tuple[str, ...]:
+    """The values to look for with the normalisation `kind`: the normal form first, then other written forms."""
+    return candidate_values(identity.value, _normalisation(kind), country)
+
+
+def canonical_identity(subject: Subject, kinds: Mapping[str, str | None], country: str = DEFAULT_COUNTRY) -> str:
     """`type:value` of the subject's first identity in normal form: the base of their pseudonym."""
     first = subject.identities[0]
-    return f"{first.type}:{match_values(first, kinds.get(first.type))[-1]}"
+    return f"{first.type}:{normal_form(first.value, _normalisation(kinds.get(first.type)), country)}"
 
 
 def unique_references(subjects: Sequence[Subject]) -> None:

@@ -27,11 +27,13 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, CursorResult
 
 from registre.core.engine.anonymisation import AnonymisationError, pseudonym_of, uses_pseudonyms
+from registre.core.engine.freetext import FreeTextField, free_text_fields, searched_values, text_parameters
 from registre.core.engine.holds import HoldRule, hold_parameters, hold_rules
+from registre.core.engine.mentions import MentionLink, reached_mentions
 from registre.core.engine.references import SystemGraph
 from registre.core.engine.request import RESTRICT_FLAG, Progress, Request
 from registre.core.engine.scope import BatchIdentities, BoundIdentities, IdentitySource, SystemScope
-from registre.core.engine.subjects import canonical_identity, identity_kinds, match_values
+from registre.core.engine.subjects import Subject, canonical_identity, identity_kinds, match_values
 from registre.core.policy.model import Dataset, Policy, System
 from registre.core.sources.batches import IdentityRow, create_identity_table, drop_identity_table, read_only_batch
 from registre.core.sources.catalog import SystemCatalog, catalog_for
@@ -61,10 +63,19 @@ def reachable_datasets(datasets: dict[str, Dataset], types: frozenset[str], tena
 
 
 def systems_reached(policy: Policy, request: Request) -> dict[str, list[str]]:
-    """Each system (in declaration order) and its reachable datasets; systems reaching none are left out."""
+    """Each system (in declaration order) and its reachable datasets; systems reaching none are left out.
+
+    A system where the request reaches only mentions (rows naming the person) is listed with no dataset.
+    """
     types = request.identity_types()
     found = {name: _reachable(policy, name, types, request.tenant) for name in policy.systems}
-    return {name: reached for name, reached in found.items() if reached}
+    return {
+        name: reached
+        for name, reached in found.items()
+        if reached
+        or _mentions(policy, name, types, request.tenant)
+        or (not request.batch and free_text_fields(policy.systems[name].datasets, request.tenant))
+    }
 
 
 @dataclass
@@ -78,7 +89,15 @@ class SystemTemplate:
     scope: SystemScope
     reached: list[str]
     hold_rules: dict[str, list[HoldRule]]
+    mentions: list[MentionLink] = field(default_factory=list)
+    free_text: list[FreeTextField] = field(default_factory=list)
+    searched: int = 0
     statements: dict[tuple[Any, ...], Any] = field(default_factory=dict)
+
+    @property
+    def mentioned(self) -> list[str]:
+        """The datasets with rows that may name the person, in declaration order, once each."""
+        return list(dict.fromkeys(link.dataset for link in self.mentions))
 
     @property
     def order(self) -> list[str]:
@@ -159,7 +178,7 @@ def open_system(
     `key` is the secret of pseudonyms (needed to anonymise by hash).
     """
     catalog = catalog_for(policy.systems[name])
-    rows = _identity_rows(policy, request, key, catalog.engine.dialect.name)
+    rows = _identity_rows(policy, request, key)
     if write:
         with write_transaction(catalog.engine, system=name) as connection:
             batch = create_identity_table(connection, rows) if request.batch else None
@@ -189,12 +208,14 @@ def _work(
     key: bytes | None,
 ) -> SystemWork:
     identities: IdentitySource
+    kinds, dialect = policy_kinds(policy), connection.dialect.name
     if batch is not None:
         shape: tuple[Any, ...] = ("batch", request.identity_types(), bool(request.tenant))
-        identities = BatchIdentities(batch, request.identity_types())
+        identities = BatchIdentities(batch, request.identity_types(), kinds, dialect)
     else:
-        shape = _shape(policy, request)
-        identities = BoundIdentities(dict(shape[0]))
+        shape = (*_shape(policy, request), len(request.subjects[0].identities) if key is not None else 0)
+        identities = BoundIdentities(dict(shape[0]), kinds, dialect)
+        identities.pseudonyms = shape[-1]
     template = _cached(
         ("template", id(catalog), name, shape),
         policy,
@@ -203,10 +224,13 @@ def _work(
     return SystemWork(template, request, connection, _parameters(template, request, key), progress)
 
 
-def _shape(policy: Policy, request: Request) -> tuple[tuple[tuple[str, int], ...], bool]:
-    """What the statements of a one-subject request depend on: values per identity type, and the tenant rule."""
-    values = BoundIdentities.values_of(request.subjects, policy_kinds(policy))
-    return tuple(sorted((identity_type, len(found)) for identity_type, found in values.items())), bool(request.tenant)
+def _shape(policy: Policy, request: Request) -> tuple[tuple[tuple[str, int], ...], bool, int]:
+    """What the statements of a one-subject request depend on: values per identity type, the tenant rule,
+    and the number of written forms searched in free text."""
+    kinds, country = policy_kinds(policy), policy.organisation.country
+    values = BoundIdentities.values_of(request.subjects, kinds, country)
+    counts = tuple(sorted((identity_type, len(found)) for identity_type, found in values.items()))
+    return counts, bool(request.tenant), len(searched_values(request.subjects, kinds, country))
 
 
 def _template(
@@ -221,23 +245,37 @@ def _template(
     reached = _reachable(policy, name, request.identity_types(), request.tenant)
     graph = SystemGraph(system.datasets)
     children = {link.child for link in [*graph.links, *graph.cut] if link.parent in reached}
-    needed = {n: d for n, d in system.datasets.items() if n in reached or n in children}
+    mentions = _mentions(policy, name, request.identity_types(), request.tenant)
+    searched = (
+        0
+        if request.batch
+        else len(searched_values(request.subjects, policy_kinds(policy), policy.organisation.country))
+    )
+    texts = free_text_fields(system.datasets, request.tenant) if searched else []
+    naming = {link.dataset for link in mentions} | {found.dataset for found in texts}
+    needed = {n: d for n, d in system.datasets.items() if n in reached or n in children or n in naming}
     tables = catalog.tables(connection, needed)
     scope = SystemScope(dict(system.datasets), tables, identities, request.tenant)
     rules = {n: hold_rules(policy, name, n, dataset) for n, dataset in needed.items()}
-    return SystemTemplate(name, system, policy, catalog, scope, reached, {n: r for n, r in rules.items() if r})
+    held = {n: r for n, r in rules.items() if r}
+    return SystemTemplate(name, system, policy, catalog, scope, reached, held, mentions, texts, searched)
 
 
 def _parameters(template: SystemTemplate, request: Request, key: bytes | None) -> dict[str, Any]:
     """The values of the bound parameters of the template's statements, for this request."""
     parameters: dict[str, Any] = {"tenant": request.tenant, RESTRICT_FLAG: not request.lift}
-    kinds = policy_kinds(template.policy)
+    kinds, country = policy_kinds(template.policy), template.policy.organisation.country
     if key is None and request.action == "erase":
         require_pseudonym_key(template)
     if not request.batch:
-        parameters.update(BoundIdentities.parameters_of(request.subjects, kinds))
+        parameters.update(BoundIdentities.parameters_of(request.subjects, kinds, country))
+        parameters.update(text_parameters(searched_values(request.subjects, kinds, country)))
         if key is not None:
-            parameters["pseudonym"] = pseudonym_of(canonical_identity(request.subjects[0], kinds), key)
+            subject = request.subjects[0]
+            parameters["pseudonym"] = pseudonym_of(canonical_identity(subject, kinds, country), key)
+            for n, identity in enumerate(subject.identities, 1):
+                alone = Subject(subject.reference, (identity,))
+                parameters[f"pseudonym_{n}"] = pseudonym_of(canonical_identity(alone, kinds, country), key)
     if request.action == "erase":
         for name, rules in template.hold_rules.items():
             parameters.update(hold_parameters(template.scope.tables[name], rules, request.today, name))
@@ -257,26 +295,17 @@ def require_pseudonym_key(template: SystemTemplate) -> None:
             )
 
 
-def _identity_rows(policy: Policy, request: Request, key: bytes | None, dialect: str) -> Sequence[IdentityRow]:
-    """Every value to look for, one row per variant, with each subject's pseudonym when a key is given.
-
-    MariaDB and MySQL compare text without case by default: there, variants
-    that differ only by case are one value, written once (else a row would
-    be found twice for the same subject).
-    """
+def _identity_rows(policy: Policy, request: Request, key: bytes | None) -> Sequence[IdentityRow]:
+    """Every value to look for, one row per written form, with each subject's pseudonym when a key is given."""
     if not request.batch:
         return []
-    kinds = policy_kinds(policy)
-    fold = str.casefold if dialect in ("mysql", "mariadb") else str
+    kinds, country = policy_kinds(policy), policy.organisation.country
     rows = []
     for subject in request.subjects:
-        pseudonym = pseudonym_of(canonical_identity(subject, kinds), key) if key is not None else None
+        pseudonym = pseudonym_of(canonical_identity(subject, kinds, country), key) if key is not None else None
         for identity in subject.identities:
-            seen = set()
-            for value in match_values(identity, kinds.get(identity.type)):
-                if fold(value) not in seen:
-                    seen.add(fold(value))
-                    rows.append(IdentityRow(subject.reference, identity.type, value, pseudonym))
+            for value in match_values(identity, kinds.get(identity.type), country):
+                rows.append(IdentityRow(subject.reference, identity.type, value, pseudonym))
     return rows
 
 
@@ -304,13 +333,21 @@ def _cached(key: tuple[Any, ...], policy: Policy, build: Callable[[], Built]) ->
 
 
 def policy_kinds(policy: Policy) -> dict[str, str | None]:
-    """The policy's identity types and their field types (see `subjects.identity_kinds`), computed once."""
+    """The policy's identity types and their normalisations (see `subjects.identity_kinds`), computed once."""
     return _cached(("kinds",), policy, lambda: identity_kinds(policy))
 
 
 def _reachable(policy: Policy, name: str, types: frozenset[str], tenant: str | None) -> list[str]:
     datasets = policy.systems[name].datasets
     return _cached(("reached", name, types, bool(tenant)), policy, lambda: reachable_datasets(datasets, types, tenant))
+
+
+def _mentions(policy: Policy, name: str, types: frozenset[str], tenant: str | None) -> list[MentionLink]:
+    datasets = policy.systems[name].datasets
+    reached = _reachable(policy, name, types, tenant)
+    return _cached(
+        ("mentions", name, types, bool(tenant)), policy, lambda: reached_mentions(datasets, reached, types, tenant)
+    )
 
 
 def forget_templates() -> None:

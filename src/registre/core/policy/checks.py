@@ -15,6 +15,7 @@ from registre.core.policy.composer import PathKey
 from registre.core.policy.diagnostics import Diagnostic, Severity, sort_diagnostics, suggest
 from registre.core.policy.loader import LoadedPolicy, PolicyError, parse_policy
 from registre.core.policy.model import Activity, Address, Contact, Dataset, Policy
+from registre.core.policy.ownership import mention_findings, ownership_findings
 from registre.core.policy.vocabulary import policy_taxonomy
 from registre.core.taxonomy import Taxonomy, load_taxonomy
 
@@ -70,6 +71,14 @@ class _Checker:
         self.check_derogations()
         self.check_clients()
         self.check_disclosures()
+        self.check_ownership()
+
+    def check_ownership(self) -> None:
+        """Mentions well declared (errors); cycles and ambiguous ownership (warnings, see `ownership`)."""
+        for path, message, code in mention_findings(self.policy):
+            self.report(path, message, code)
+        for path, message, code in ownership_findings(self.policy):
+            self.report(path, message, code, "warning")
 
     # Reporting ---------------------------------------------------------------
 

@@ -41,6 +41,9 @@ RULES = frozenset(
         "field",
         "erase",
         "automated-decisions",
+        "mention",
+        "reference-cycle",
+        "ownership",
     }
 )
 

@@ -43,6 +43,8 @@ Role = Literal["controller", "processor"]
 ErasureStrategy = Literal["delete", "anonymize"]
 AnonymizeMethod = Literal["null", "constant", "hash", "year", "month", "redact"]
 FieldType = Literal["string", "email", "phone", "date", "datetime", "integer", "decimal", "boolean"]
+MentionErasure = Literal["nullify", "pseudonymise", "redact", "keep"]
+Normalisation = Literal["email", "phone", "casefold", "exact"]
 
 
 class Model(BaseModel):
@@ -144,6 +146,7 @@ class FieldSpec(Model):
     type: FieldType | None = None
     anonymize: AnonymizeMethod | None = None
     value: str | None = None
+    free_text: bool = False
 
     @model_validator(mode="before")
     @classmethod
@@ -174,6 +177,46 @@ class Hold(Model):
         return self
 
 
+class Mention(Model):
+    """A column that names a person on a row that someone else owns (an account's main contact, a manager).
+
+    The person is found through `person` (`dataset.column` of the same
+    system: the column holds the key of the person's row there) or through
+    `identity` (the column holds an identity value of that type, such as a
+    phone number). `fields` are the other columns of the row about the named
+    person. Access discloses the mention; erasure cuts it by `erase` and
+    leaves the row to its owner.
+    """
+
+    person: str | None = None
+    identity: str | None = None
+    fields: list[str] = Field(default_factory=list)
+    erase: MentionErasure = "nullify"
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_person(cls, value: object) -> object:
+        # `main_contact_id: contacts.id` is short for `main_contact_id: {person: contacts.id}`.
+        return {"person": value} if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _one_way_to_the_person(self) -> Mention:
+        if (self.person is None) == (self.identity is None):
+            raise ValueError("a mention names its person by person: dataset.column or by identity: TYPE (one of them)")
+        return self
+
+    def columns(self, column: str) -> list[str]:
+        """The mention's column and the fields about the person, once each."""
+        return list(dict.fromkeys([column, *self.fields]))
+
+
+class IdentityType(Model):
+    """How values of an identity type are compared: `email`, `phone` (E.164), `casefold` or `exact`."""
+
+    normalise: Normalisation = "exact"
+    label: Localized | None = None
+
+
 class Dataset(Model):
     """A table of a system, and how a data subject is found in it."""
 
@@ -186,6 +229,7 @@ class Dataset(Model):
     tenant: str | None = None
     fields: dict[str, FieldSpec] = Field(default_factory=dict)
     references: dict[str, str] = Field(default_factory=dict)
+    mentions: dict[str, Mention] = Field(default_factory=dict)
     erase: ErasureStrategy = "delete"
     restrict: str | None = None
     holds: list[Hold] = Field(default_factory=list)
@@ -216,7 +260,13 @@ class Dataset(Model):
         columns = {self.key, *self.fields, *self.identity.values(), *self.references}
         columns.update(column for column in (self.tenant, self.restrict) if column)
         columns.update(hold.from_ for hold in self.holds)
+        for column, mention in self.mentions.items():
+            columns.update(mention.columns(column))
         return columns
+
+    def mention_columns(self) -> set[str]:
+        """Every column of the dataset that names or describes a mentioned person."""
+        return {name for column, mention in self.mentions.items() for name in mention.columns(column)}
 
 
 class Backups(Model):
@@ -326,6 +376,7 @@ class Activity(Model):
     # Art. 13(2)(f), 15(1)(h): the logic involved, and the significance and consequences for the person.
     decision_logic: Localized | None = None
     decision_consequences: Localized | None = None
+    marketing: bool = False
 
 
 class SubProcessor(Model):
@@ -414,6 +465,7 @@ class Policy(Model):
     organisation: Organisation
     notices: Notices = Field(default_factory=Notices)
     subjects: dict[Name, CustomSubject] = Field(default_factory=dict)
+    identities: dict[Name, IdentityType] = Field(default_factory=dict)
     categories: dict[str, CustomCategory] = Field(default_factory=dict)
     systems: dict[Name, System] = Field(default_factory=dict)
     activities: dict[Name, Activity] = Field(default_factory=dict)

@@ -22,9 +22,8 @@ from registre.web.clients.models import Client
 from registre.web.requests.objections import (
     consent_activities,
     marketing_activities,
-    narrowed_policy,
+    objection_parts,
     objectionable_activities,
-    split_datasets,
 )
 from registre.web.requests.workflow import Kind
 
@@ -62,15 +61,11 @@ def request_parts(policy: Policy, kind: str, details: dict[str, Any]) -> list[Pa
     if kind == Kind.RESTRICTION:
         return [Part("restrict", policy)]
     if kind in (Kind.OBJECTION, Kind.WITHDRAW_CONSENT):
-        split = split_datasets(policy, objected_activities(policy, kind, details))
-        parts = []
-        if split.erase:
-            key = {"key": settings.REGISTRE_PSEUDONYM_KEY}
-            parts.append(Part("erase", narrowed_policy(policy, split.erase), key, split.erase))
-        if split.restrict:
-            narrowed = narrowed_policy(policy, split.restrict, split.helpers)
-            parts.append(Part("restrict", narrowed, {}, split.restrict))
-        return parts
+        key = {"key": settings.REGISTRE_PSEUDONYM_KEY}
+        return [
+            Part(part.action, part.policy, key if part.action == "erase" else {}, part.datasets)
+            for part in objection_parts(policy, objected_activities(policy, kind, details))
+        ]
     return []
 
 

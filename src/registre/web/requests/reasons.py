@@ -1,8 +1,9 @@
 """The engine's decisions and their reasons, in the reader's language, for the plan shown to staff.
 
-The engine states each reason in English (`plan_request` is a library for
-every interface); the sentences it uses are translated here, by pattern. A
-reason that no pattern knows is shown as the engine wrote it.
+A stored plan's decision carries a reason code and its parameters, which
+the core's catalogs render in the reader's language (`engine.reasons`).
+Plans stored before reasons had codes hold only the English sentence: those
+are translated here, by pattern, or shown as the engine wrote them.
 """
 
 from __future__ import annotations
@@ -11,8 +12,10 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from django.utils.translation import get_language, gettext_lazy, pgettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+
+from registre.core.engine.reasons import DECISION_KINDS, UnknownReason, render_decision_kind, render_reason
 
 DECISIONS = {
     "export": pgettext_lazy("plan decision", "Exported"),
@@ -100,7 +103,23 @@ def explain(decision: dict[str, Any], rows: int) -> str:
     """Why: the engine's reason, translated; for a dataset without the person's rows, just that."""
     if not rows and decision["kind"] != "skip":
         return str(_FIXED["no row of the subject"])
+    if decision.get("code"):
+        try:
+            return render_reason(decision["code"], decision.get("params") or {}, _language())
+        except (UnknownReason, KeyError, ValueError):
+            pass
     return translate_reason(decision["reason"])
+
+
+def _language() -> str:
+    return (get_language() or "en")[:2]
+
+
+def label_decision(kind: str) -> str:
+    """What a decision does, in the reader's language: the console's label, else the core's catalog."""
+    if kind in DECISIONS:
+        return str(DECISIONS[kind])
+    return render_decision_kind(kind, _language()) if kind in DECISION_KINDS else kind
 
 
 def present_plan(plan: dict[str, Any] | None, names: dict[str, str] | None = None) -> list[dict[str, Any]]:
@@ -118,7 +137,7 @@ def present_plan(plan: dict[str, Any] | None, names: dict[str, str] | None = Non
                 {
                     **dataset,
                     "decisions": [
-                        {**d, "label": DECISIONS.get(d["kind"], d["kind"]), "why": explain(d, dataset["rows"])}
+                        {**d, "label": label_decision(d["kind"]), "why": explain(d, dataset["rows"])}
                         for d in dataset["decisions"]
                     ],
                 }
