@@ -53,6 +53,11 @@ class Document:
     diagnostics: list[Diagnostic]
 
 
+# libyaml's parser, when PyYAML was built with it, composes the same nodes with the same marks ten
+# times faster than the pure-Python one.
+_PARSER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 class _Reader:
     def __init__(self, environ: Mapping[str, str]) -> None:
         self.environ = environ
@@ -72,7 +77,7 @@ class _Reader:
             self.problem(Position(display, 1, 1), f"cannot read the policy: {exc}", "io")
             return None
         try:
-            node = yaml.compose(text, Loader=yaml.SafeLoader)
+            node = yaml.compose(text, Loader=_PARSER)
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             where = Position(display, mark.line + 1, mark.column + 1) if mark else Position(display, 1, 1)
