@@ -88,7 +88,30 @@ def test_access_writes_the_bundle_in_the_default_folder(demo, tmp_path, monkeypa
     assert "crm.contacts" in result.stdout
     for lang in ("fr", "en"):
         assert (bundle / f"report-{lang}.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
-        assert (bundle / f"report-{lang}.pdf").read_bytes().startswith(b"%PDF")
+    assert not list(bundle.glob("*.pdf")), "PDFs are printed only when asked"
+
+
+def test_access_prints_the_pdf_reports_when_asked(demo, tmp_path):
+    out = tmp_path / "bundle"
+    result = demo.run("access", "--subject", f"email={email_of(demo)}", "--report", "pdf", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    for lang in ("fr", "en"):
+        assert (out / f"report-{lang}.pdf").read_bytes().startswith(b"%PDF")
+        assert not (out / f"report-{lang}.html").exists()
+
+
+def test_access_writes_both_report_formats_when_both_are_asked(demo, tmp_path):
+    out = tmp_path / "bundle"
+    result = demo.run(
+        "access", "--subject", f"email={email_of(demo)}", "--report", "html", "--report", "pdf", "--out", str(out)
+    )
+    assert result.exit_code == 0, result.output
+    assert {path.name for path in out.glob("report-*")} == {
+        "report-fr.html",
+        "report-fr.pdf",
+        "report-en.html",
+        "report-en.pdf",
+    }
 
 
 def test_access_for_portability_leaves_out_logs_kept_under_a_legal_obligation(demo, tmp_path):

@@ -24,7 +24,6 @@ from rich.table import Table
 
 from registre.cli.console import PolicyOption, err, fail, out, require_policy
 from registre.cli.web import recorded_changes
-from registre.core.documents.access_report import access_report_renderers
 from registre.core.engine import (
     AccessResult,
     Action,
@@ -61,6 +60,11 @@ app = typer.Typer(
 class OutputFormat(StrEnum):
     text = "text"
     json = "json"
+
+
+class ReportFormat(StrEnum):
+    html = "html"
+    pdf = "pdf"
 
 
 SubjectOption = Annotated[
@@ -121,6 +125,10 @@ def access(
     portability: Annotated[
         bool, typer.Option("--portability", help="Only data processed on consent or contract (Art. 20).")
     ] = False,
+    report: Annotated[
+        list[ReportFormat] | None,
+        typer.Option("--report", help="Format of the report, html or pdf (repeatable). Default: html."),
+    ] = None,
     dry_run: DryRunOption = False,
     today: TodayOption = None,
     output_format: FormatOption = OutputFormat.text,
@@ -143,7 +151,8 @@ def access(
     for person in subjects:
         result = merged[person.reference]
         target = base if len(subjects) == 1 else base / person.reference
-        write_access_bundle(result, checked, target, portability=portability, renderers=reports(result, person))
+        renderers = reports(result, person, report or [ReportFormat.html])
+        write_access_bundle(result, checked, target, portability=portability, renderers=renderers)
     print_access(merged, base, output_format)
     if any(not result.ok for result in merged.values()):
         raise typer.Exit(1)
@@ -303,9 +312,15 @@ def handled_errors() -> Iterator[None]:
 # Execution -------------------------------------------------------------------
 
 
-def reports(result: AccessResult, subject: Subject) -> dict[str, Renderer]:
-    """The human-readable answer (Art. 15), HTML and PDF, French and English; none for an incomplete result."""
-    return access_report_renderers(subject=subject) if result.ok else {}
+def reports(result: AccessResult, subject: Subject, formats: Sequence[ReportFormat]) -> dict[str, Renderer]:
+    """The human-readable answer (Art. 15) in `formats`, French and English; none for an incomplete result."""
+    if not result.ok:
+        return {}
+    # The documents (Jinja2, Babel, the templates) are loaded when a report is written, not by every
+    # `registre dsr` command: erase, rectify and restrict write none.
+    from registre.core.documents.access_report import access_report_renderers
+
+    return access_report_renderers(subject=subject, formats=[fmt.value for fmt in dict.fromkeys(formats)])
 
 
 Result = TypeVar("Result")

@@ -138,6 +138,8 @@ TEMPLATES = [
     }
 ]
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Seconds a worker that stopped beating keeps its running jobs; then another worker queues them again.
+REGISTRE_WORKER_LEASE = env_int("REGISTRE_WORKER_LEASE", 60)
 
 # --- Staff accounts ---------------------------------------------------------------------------------------
 PASSWORD_HASHERS = [

@@ -21,7 +21,6 @@ from registre.core.documents.parties import contact_party
 from registre.core.documents.pdf import write_pdf
 from registre.core.documents.transfers import subprocessor_transfer
 from registre.core.documents.vocabulary import country_name, policy_taxonomy, translator
-from registre.core.documents.xlsx import write_table_workbook
 from registre.core.i18n import Lang, get_translations
 from registre.core.policy import Policy, SubProcessor
 from registre.core.policy.model import Contact
@@ -69,6 +68,9 @@ def render_subprocessors(
     if fmt == "csv":
         return write_csv(document.summary.headings, document.summary.rows, lang)
     if fmt == "xlsx":
+        # openpyxl is imported with the first workbook (see `render_register`).
+        from registre.core.documents.xlsx import write_table_workbook
+
         return write_table_workbook(document, document.summary, _XLSX_WIDTHS)
     if fmt == "md":
         return render_template("subprocessors.md.j2", lang, document=document, lines=lines).encode("utf-8")

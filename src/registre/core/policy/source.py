@@ -55,6 +55,10 @@ class Document:
     diagnostics: list[Diagnostic]
 
 
+# libyaml's parser, when PyYAML was built with it, composes the same nodes with the same marks ten
+# times faster than the pure-Python one.
+
+
 class _Reader:
     def __init__(self, environ: Mapping[str, str]) -> None:
         self.environ = environ

@@ -7,6 +7,8 @@ a request, so nothing but a declared dataset can be reached.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
@@ -33,3 +35,28 @@ def reflect_dataset(
         schema=dataset.schema_,
         autoload_with=connection,
     )
+
+
+def reflect_datasets(
+    connection: Connection, schema: str | None, datasets: Mapping[str, Dataset], metadata: sa.MetaData
+) -> dict[str, sa.Table]:
+    """The tables of `datasets` (all in `schema`), by dataset name, reflected together into `metadata`.
+
+    SQLAlchemy reads the columns, keys, indexes... of all the tables with one
+    query per kind, where `reflect_dataset` spends a round per table. Only the
+    named tables are read (views too), and the tables their foreign keys point
+    to are not reflected with them. Raises `sqlalchemy.exc.NoSuchTableError`
+    naming the first table that does not exist.
+    """
+    names = list(dict.fromkeys(dataset.table_name(name) for name, dataset in datasets.items()))
+    try:
+        metadata.reflect(connection, schema=schema, only=names, views=True, resolve_fks=False)
+    except sa.exc.InvalidRequestError:  # a table is missing: find which, with a few more queries
+        inspector = sa.inspect(connection)
+        available = {*inspector.get_table_names(schema), *inspector.get_view_names(schema)}
+        missing = [table for table in names if table not in available]
+        if not missing:
+            raise
+        raise sa.exc.NoSuchTableError(missing[0]) from None
+    prefix = f"{schema}." if schema else ""
+    return {name: metadata.tables[prefix + dataset.table_name(name)] for name, dataset in datasets.items()}

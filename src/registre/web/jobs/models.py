@@ -26,3 +26,30 @@ class JobLogLine(models.Model):
 
     def __str__(self) -> str:
         return self.message
+
+
+class WorkerLease(models.Model):
+    """A running worker, known by its heartbeat: the jobs it claimed are in hand while the heartbeat is fresh.
+
+    A worker killed outright (kill -9, a lost machine) stops beating; once its lease is older than
+    REGISTRE_WORKER_LEASE seconds, another worker takes its running jobs back (see `leases.py`).
+    """
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    hostname = models.CharField(max_length=255)
+    pid = models.PositiveIntegerField()
+    started_at = models.DateTimeField(default=timezone.now)
+    heartbeat_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.hostname}:{self.pid}"
+
+
+class JobLock(models.Model):
+    """A named row that workers update to take turns at one decision (queuing the daily sweep once)."""
+
+    name = models.CharField(max_length=64, primary_key=True)
+    taken_at = models.DateTimeField(null=True)
+
+    def __str__(self) -> str:
+        return self.name

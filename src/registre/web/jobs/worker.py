@@ -2,7 +2,9 @@
 
 Both use django_tasks_db's Worker: it claims one ready row at a time with
 SELECT ... FOR UPDATE SKIP LOCKED (an exclusive transaction on SQLite), so
-any number of workers can share the application database.
+any number of workers can share the application database. Each holds a
+lease renewed by a heartbeat; the heartbeat also takes back the jobs of
+workers that died mid-job (`leases.py`) and keeps the daily sweep queued.
 """
 
 from __future__ import annotations
@@ -13,9 +15,11 @@ import threading
 from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands.db_worker import Worker
 
+from registre.web.jobs.leases import worker_lease
 from registre.web.requests.reminders import ensure_reminders_scheduled
 from registre.web.retention.tasks import ensure_sweep_scheduled
 
+DAILY_CHORES = (ensure_sweep_scheduled, ensure_reminders_scheduled)
 STOP_SIGNALS = [signal.SIGINT, signal.SIGTERM] + ([signal.SIGQUIT] if hasattr(signal, "SIGQUIT") else [])
 
 
@@ -40,14 +44,18 @@ def make_worker(
 
 def run_worker(*, queues: str = "*", interval: float = 1.0, batch: bool = False, max_tasks: int | None = None) -> None:
     """Run jobs in this process until stopped (SIGINT or SIGTERM: the running job finishes first)."""
-    if not batch:  # a long-running worker keeps the daily jobs queued (each run queues the next)
+    # A long-running worker keeps the daily jobs queued (each run queues the next; the heartbeat
+    # queues one again if a job's worker died before it could).
+    chores = () if batch else DAILY_CHORES
+    if not batch:
         ensure_sweep_scheduled()
         ensure_reminders_scheduled()
     worker = make_worker(queues=queues, interval=interval, batch=batch, max_tasks=max_tasks)
     previous = {number: signal.getsignal(number) for number in STOP_SIGNALS}
     worker.configure_signals()
     try:
-        worker.run()
+        with worker_lease(worker.worker_id, chores):
+            worker.run()
     finally:
         for number, handler in previous.items():
             signal.signal(number, handler)
@@ -63,7 +71,8 @@ class WorkerThread(threading.Thread):
     def run(self) -> None:
         ensure_sweep_scheduled()
         ensure_reminders_scheduled()
-        self.worker.run()
+        with worker_lease(self.worker.worker_id, DAILY_CHORES):
+            self.worker.run()
 
     def stop(self, timeout: float = 30.0) -> None:
         """Ask the worker to stop after its current job, and wait for it (at most `timeout` seconds)."""

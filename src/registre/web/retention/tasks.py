@@ -21,7 +21,10 @@ from django_tasks_db.models import DBTaskResult
 
 from registre.core.retention import SweepBatch
 from registre.web.jobs.actions import log_job
+from registre.web.jobs.leases import hold_lock
 from registre.web.retention.actions import compute_forecast, run_sweep
+
+SWEEP_LOCK = "scheduled-sweep"
 
 
 def sweep_time() -> dt.time:
@@ -78,12 +81,15 @@ def waiting_sweeps() -> Any:
 def ensure_sweep_scheduled(now: dt.datetime | None = None) -> bool:
     """Queue the next scheduled sweep unless one is already waiting; True when one was queued.
 
-    The check and the enqueue share one transaction, and the waiting rows are locked
-    (SELECT ... FOR UPDATE where the database has it), so that two workers starting
-    together do not queue two.
+    Workers take turns on the lock `scheduled-sweep` for the check and the enqueue,
+    so that two workers starting in the same instant do not queue two (locking the
+    waiting rows would not do: when there is none, nothing is locked).
     """
+    if waiting_sweeps().exists():  # the usual case, without taking the lock
+        return False
     with transaction.atomic():
-        if list(waiting_sweeps().select_for_update()[:1]):
+        hold_lock(SWEEP_LOCK)
+        if waiting_sweeps().exists():
             return False
         scheduled_sweep.using(run_after=next_sweep_at(now)).enqueue()
         return True

@@ -110,12 +110,16 @@ def write_access_report(
 def access_report_renderers(
     langs: Sequence[Lang] = LANGUAGES,
     *,
+    formats: Sequence[AccessReportFormat] = REPORT_FORMATS,
     portability: bool = False,
     subject: Subject | None = None,
     requester_name: str | None = None,
     received: dt.date | None = None,
 ) -> dict[str, Callable[[AccessResult, Policy], bytes]]:
-    """The reports by file name (`report-fr.html`...), as `write_access_bundle(renderers=...)` takes them."""
+    """The reports by file name (`report-fr.html`...), as `write_access_bundle(renderers=...)` takes them.
+
+    One per language of `langs` and format of `formats` (HTML and PDF by default).
+    """
 
     def renderer(lang: Lang, fmt: AccessReportFormat) -> Callable[[AccessResult, Policy], bytes]:
         def render(result: AccessResult, policy: Policy) -> bytes:
@@ -132,7 +136,7 @@ def access_report_renderers(
 
         return render
 
-    return {f"report-{lang}.{fmt}": renderer(lang, fmt) for lang in langs for fmt in REPORT_FORMATS}
+    return {f"report-{lang}.{fmt}": renderer(lang, fmt) for lang in langs for fmt in formats}
 
 
 def _html(view: AccessReportView) -> str:

@@ -12,7 +12,6 @@ from registre.core.documents.pdf import write_pdf
 from registre.core.documents.register.fiche import layout_register
 from registre.core.documents.register.flat import flatten_register
 from registre.core.documents.register.view import ActivitySheet, RegisterView, build_register
-from registre.core.documents.xlsx import write_register_workbook
 from registre.core.i18n import Lang
 from registre.core.policy import Policy
 from registre.core.policy.model import Client, Role
@@ -46,6 +45,10 @@ def render_register(
         return write_csv(headings, rows, lang)
     document = layout_register(view)
     if fmt == "xlsx":
+        # openpyxl is imported with the first workbook: the commands that import the documents
+        # without writing one (`registre dsr`, the worker) do not load it.
+        from registre.core.documents.xlsx import write_register_workbook
+
         return write_register_workbook(document)
     if fmt == "md":
         return render_template("register.md.j2", lang, document=document).encode("utf-8")

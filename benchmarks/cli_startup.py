@@ -1,0 +1,203 @@
+"""Benchmark: `registre` commands as whole processes, against psql running the same statements.
+
+1. Build the cloud-host demo databases at N subjects in PostgreSQL (databases
+   `registre_cli_bench` for the CRM and `registre_cli_bench_platform`), unless
+   `--reuse` finds them built.
+2. Draw subjects from the CRM: one to read, and a fresh one for every erasure.
+3. Run, alternating, each command as a new process, `--runs` times: `registre
+   --help`; `registre dsr access` of one subject (bundle with the HTML report,
+   no PDF); `registre dsr erase` of one subject; and psql running the
+   hand-written statements of `handwritten_sql.py` (the CRM's tables; the
+   engine also reads the platform's) for the same subjects, with the same holds.
+4. Print the median and the best wall time of each, and the peak RSS of the
+   process (its own, from wait4), against the targets of the issue.
+
+    PYTHONPATH=src .venv/bin/python benchmarks/cli_startup.py --subjects 100000
+
+Times are whole processes: interpreter start, imports, policy loading,
+connection, reflection, statements, output. They depend on the machine and
+its load: run it on an idle machine, and read the psql column as the floor.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import handwritten_sql
+import sqlalchemy as sa
+from engine_benchmark import KEY, draw_emails
+
+from registre.core.demo import DEMO_TODAY, generate_demo_databases
+from registre.core.engine import pseudonym_of
+
+ROOT = Path(__file__).resolve().parent.parent
+POLICY = ROOT / "examples" / "cloud-host" / "registre.yaml"
+TARGETS = {"registre --help": 0.25, "registre dsr access": 0.5, "registre dsr erase": 0.4}
+
+
+@dataclass
+class Series:
+    """The runs of one command: wall times (seconds) and peak RSS (kilobytes)."""
+
+    name: str
+    seconds: list[float] = field(default_factory=list)
+    rss_kb: list[int] = field(default_factory=list)
+
+
+def parse_arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--subjects", type=int, default=100_000, help="contacts in the synthetic CRM")
+    parser.add_argument("--postgres", default="postgresql+psycopg://postgres@127.0.0.1:5432", help="server URL")
+    parser.add_argument("--database", default="registre_cli_bench", help="the CRM's database (created if missing)")
+    parser.add_argument("--runs", type=int, default=9, help="runs of each command (the median is shown)")
+    parser.add_argument("--reuse", action="store_true", help="reuse the databases of a previous run")
+    parser.add_argument("--registre", default=str(Path(sys.executable).with_name("registre")), help="the command")
+    parser.add_argument("--psql", default="psql", help="the psql command")
+    return parser.parse_args()
+
+
+def create_database(server: str, name: str) -> str:
+    admin = sa.create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        exists = connection.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}).first()
+        if not exists:
+            connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return f"{server}/{name}"
+
+
+def built_subjects(url: str) -> int:
+    """Contacts in the CRM at `url`; 0 when it has no contacts table."""
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as connection:
+            return int(connection.execute(sa.text("SELECT count(*) FROM contacts")).scalar_one())
+    except sa.exc.ProgrammingError:
+        return 0
+    finally:
+        engine.dispose()
+
+
+def generate(crm: str, platform: str, subjects: int) -> None:
+    started = time.perf_counter()
+    result = generate_demo_databases(crm, platform, subjects=subjects)
+    print(f"  {result.total_rows:,} rows in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    for url in (crm, platform):
+        engine = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+        with engine.connect() as connection:
+            connection.execute(sa.text("VACUUM ANALYZE"))
+        engine.dispose()
+
+
+def run_process(command: list[str], environment: dict[str, str]) -> tuple[float, int]:
+    """Wall time and peak RSS (KB) of `command` run to completion as a new process; fails on a non-zero exit."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    error = process.stderr.read().decode() if process.stderr else ""
+    if process.returncode != 0:
+        raise SystemExit(f"{' '.join(command[:4])}... exited with {process.returncode}: {error}")
+    return elapsed, usage.ru_maxrss
+
+
+def psql_script(statements: list[str], transaction: bool) -> str:
+    """The statements with psql variables (:'email') in place of bound parameters (:email)."""
+    body = [re.sub(r"(?<!:):([a-z_]+)", r":'\1'", sql) + ";" for sql in statements]
+    return "\n".join(["BEGIN;", *body, "COMMIT;"] if transaction else body) + "\n"
+
+
+def psql_command(arguments: argparse.Namespace, url: str, script: Path, variables: dict[str, object]) -> list[str]:
+    parsed = sa.engine.make_url(url)
+    command = [arguments.psql, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", parsed.host or "127.0.0.1"]
+    command += ["-p", str(parsed.port or 5432), "-U", parsed.username or "postgres", "-d", parsed.database or ""]
+    for name, value in variables.items():
+        command += ["-v", f"{name}={value}"]
+    return [*command, "-f", str(script)]
+
+
+def measure(arguments: argparse.Namespace, crm: str, platform: str, work: Path) -> list[Series]:
+    """Steps 2 and 3 of the module's docstring."""
+    emails = draw_emails(crm, 1 + 2 * arguments.runs)
+    reader, erased_by_registre, erased_by_psql = emails[0], emails[1::2], emails[2::2]
+    environment = {
+        **os.environ,
+        "CRM_DATABASE_URL": crm,
+        "PLATFORM_DATABASE_URL": platform,
+        "REGISTRE_PSEUDONYM_KEY": KEY,
+        "REGISTRE_POLICY": str(POLICY),
+    }
+    access_sql, erase_sql = work / "access.sql", work / "erase.sql"
+    access_sql.write_text(psql_script(list(handwritten_sql.ACCESS.values()), transaction=False))
+    erase_sql.write_text(psql_script(handwritten_sql.ERASE_ONE, transaction=True))
+    holds = handwritten_sql._hold_parameters(DEMO_TODAY)
+    holds["true"] = "t"
+    today = ["--today", DEMO_TODAY.isoformat()]
+    registre = arguments.registre
+    series = {name: Series(name) for name in (*TARGETS, "psql: access", "psql: erase")}
+    for run in range(arguments.runs):
+        commands = {
+            "registre --help": [registre, "--help"],
+            "registre dsr access": [
+                *(registre, "dsr", "access", "--subject", f"email={reader}", *today),
+                *("--out", str(work / f"access-{run}")),
+            ],
+            "psql: access": psql_command(arguments, crm, access_sql, {"email": reader}),
+            "registre dsr erase": [registre, "dsr", "erase", "--subject", f"email={erased_by_registre[run]}", *today],
+            "psql: erase": psql_command(
+                arguments,
+                crm,
+                erase_sql,
+                {
+                    "email": erased_by_psql[run],
+                    "pseudonym": pseudonym_of(f"email:{erased_by_psql[run]}", KEY.encode()),
+                    **holds,
+                },
+            ),
+        }
+        for name, command in commands.items():
+            seconds, rss = run_process(command, environment)
+            series[name].seconds.append(seconds)
+            series[name].rss_kb.append(rss)
+    return list(series.values())
+
+
+def print_table(series: list[Series], arguments: argparse.Namespace, subjects: int) -> None:
+    print(f"\n{subjects:,} subjects on PostgreSQL, {arguments.runs} runs of each, whole processes")
+    print(f"{'command':<22} {'median':>8} {'best':>8} {'target':>8} {'peak RSS':>10}")
+    for one in series:
+        target = TARGETS.get(one.name)
+        verdict = "" if target is None else ("  ok" if statistics.median(one.seconds) <= target else "  over")
+        print(
+            f"{one.name:<22} {statistics.median(one.seconds):>7.3f}s {min(one.seconds):>7.3f}s "
+            f"{f'{target:.2f}s' if target else '':>8} {max(one.rss_kb) / 1024:>8.0f}MB{verdict}"
+        )
+    print(f"load average while measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPU(s)")
+
+
+def main() -> None:
+    arguments = parse_arguments()
+    crm = create_database(arguments.postgres, arguments.database)
+    platform = create_database(arguments.postgres, f"{arguments.database}_platform")
+    subjects = built_subjects(crm)
+    if not (arguments.reuse and subjects):
+        print(f"building the demo databases at {arguments.subjects:,} subjects", file=sys.stderr)
+        generate(crm, platform, arguments.subjects)
+        subjects = built_subjects(crm)
+    with tempfile.TemporaryDirectory(prefix="registre-cli-bench-") as folder:
+        series = measure(arguments, crm, platform, Path(folder))
+    print_table(series, arguments, subjects)
+
+
+if __name__ == "__main__":
+    main()
