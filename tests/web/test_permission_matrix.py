@@ -22,6 +22,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from registre.web.accounts.actions import create_token
+from registre.web.breaches.actions import declare_breach
 from registre.web.clients.actions import ensure_client
 from registre.web.clients.models import Offboarding
 from registre.web.clients.offboarding import client_file, token_digest
@@ -156,6 +157,27 @@ def an_export_link(people: dict[str, User | None]) -> dict[str, Any]:
     return {"token": "t" * 43}
 
 
+def a_breach(people: dict[str, User | None]) -> dict[str, Any]:
+    """A breach on controller data only (no target database is read), declared by the DPO."""
+    breach = declare_breach(
+        people["dpo"],
+        title="Lost laptop",
+        aware_at=timezone.now() - timedelta(hours=48),
+        datasets=["crm.contacts"],
+        natures=["confidentiality"],
+        description="A laptop with an export was lost.",
+    )
+    return {"pk": breach.pk}
+
+
+def a_breach_document(people: dict[str, User | None]) -> dict[str, Any]:
+    return {**a_breach(people), "kind": "record"}
+
+
+BREACH_EDIT = {"title": "Lost laptop", "natures": "confidentiality", "description": "Found again.", "risk": "risk"}
+# Within the 72 hours of the breach above: after its awareness, not in the future.
+BREACH_NOTICE = {"recipient": "authority", "sent_at": f"{timezone.localtime() - timedelta(hours=1):%Y-%m-%dT%H:%M}"}
+A_BREACH = {"reference": "B-2026-0001"}
 CLIENT_EDIT = {"name": "Client", "contact_email": "dpo@client.example", "language": "fr", "deletion_delay_days": "10"}
 
 
@@ -221,6 +243,11 @@ API_MATRIX: dict[str, Route] = {
     "api:webhook_rotate_secret": api("post", **A_WEBHOOK),
     "api:webhook_ping": api("post", **A_WEBHOOK),
     "api:webhook_deliveries": api(**A_WEBHOOK),
+    "api:breach_list": api(),
+    "api:breach_create": api("post"),
+    "api:breach_detail": api(**A_BREACH),
+    "api:breach_notification": api("post", **A_BREACH),
+    "api:breach_notify_clients": api("post", **A_BREACH),
     "opengdpr:api-root": Route(everyone(404)),
     "opengdpr:openapi-json": Route(everyone(200)),
     "opengdpr:openapi-view": Route(everyone(200)),
@@ -264,6 +291,17 @@ MATRIX: dict[str, Route] = {
         staff(MANAGERS, ok=302), method="post", data={"reason": "authority", "reference": "CNIL-1", "tenant": "t-1"}
     ),
     "retention:hold_lift": Route(staff(MANAGERS, ok=302), method="post", kwargs=a_case_hold),
+    # The breach register: read by the DPO, the administrator and auditors; kept by the first two.
+    "breaches:list": Route(staff(READERS)),
+    "breaches:declare": Route(staff(MANAGERS)),
+    "breaches:export": Route(staff(READERS)),
+    "breaches:detail": Route(staff(READERS), kwargs=a_breach),
+    "breaches:edit": Route(staff(MANAGERS, ok=302), method="post", kwargs=a_breach, data=BREACH_EDIT),
+    "breaches:notify": Route(staff(MANAGERS, ok=302), method="post", kwargs=a_breach, data=BREACH_NOTICE),
+    "breaches:notify_clients": Route(staff(MANAGERS, ok=302), method="post", kwargs=a_breach),
+    "breaches:count_clients": Route(staff(MANAGERS, ok=302), method="post", kwargs=a_breach),
+    "breaches:close": Route(staff(MANAGERS, ok=302), method="post", kwargs=a_breach),
+    "breaches:document": Route(staff(READERS), kwargs=a_breach_document),
     "clients:list": Route(staff(ROLES)),
     "clients:create": Route(
         staff(MANAGERS, ok=302),

@@ -105,6 +105,8 @@ class Notices(Model):
     subprocessor_objection_days: int = Field(15, ge=0)
     purpose_change_notice_days: int = Field(30, ge=0)
     response_days: int = Field(30, ge=1)
+    # The DPA's delay, in hours, to notify a client of a breach (Art. 33(2)); None: "without undue delay".
+    breach_client_hours: int | None = Field(None, ge=0)
 
 
 class FieldSpec(Model):

@@ -84,6 +84,8 @@ ACTIONS: dict[str, Action] = {
         Action("retention.view", EVERY_ROLE, _("See retention sweeps, their forecast and the case holds")),
         Action("retention.sweep", MANAGERS, _("Run a retention sweep now, or compute its forecast")),
         Action("retention.hold", MANAGERS, _("Place and lift case holds")),
+        Action("breaches.view", READERS, _("Read the breach register and its documents")),
+        Action("breaches.manage", MANAGERS, _("Declare breaches, assess them and record their notifications")),
     ]
 }
 

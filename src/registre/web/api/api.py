@@ -48,6 +48,7 @@ from registre.web.api.schemas import (
     WebhookPatch,
     WebhookSecret,
 )
+from registre.web.breaches.api import router as breaches_router
 from registre.web.clients.models import Client
 from registre.web.portal.actions import portal_url
 from registre.web.requests import actions
@@ -81,6 +82,8 @@ def address_limited(run: Callable[..., HttpResponseBase]) -> Callable[..., HttpR
 
 
 api.add_decorator(address_limited, mode="view")
+# The registers of accountability, each in its app's api.py.
+api.add_router("/v1/breaches", breaches_router)
 INTAKE, STAFF, HOOKS = ["Intake"], ["Requests (staff)"], ["Webhooks"]
 SUMMARY_FIELDS = ("reference", "kind", "state", "channel", "received_at", "due_on", "urgency")
 # The workflow's steps (requests.workflow.STEPS) that the API takes, by the path that takes them.
