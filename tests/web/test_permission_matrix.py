@@ -22,6 +22,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from registre.web.accounts.actions import create_token
+from registre.web.authority.actions import record_request as record_authority_request
 from registre.web.breaches.actions import declare_breach
 from registre.web.clients.actions import ensure_client
 from registre.web.clients.models import Offboarding
@@ -174,6 +175,20 @@ def a_breach_document(people: dict[str, User | None]) -> dict[str, Any]:
     return {**a_breach(people), "kind": "record"}
 
 
+def an_authority_request(people: dict[str, User | None]) -> dict[str, Any]:
+    """A compelled request about a person (no client: telling the person is the only notice)."""
+    found = record_authority_request(
+        people["dpo"],
+        authority="Tribunal judiciaire",
+        legal_basis="CPP art. 60-1",
+        data_requested="Connection logs",
+        compelled=True,
+        email="ada@example.org",
+    )
+    return {"pk": found.pk}
+
+
+AUTHORITY_FORM = {"authority": "DGFiP", "legal_basis": "LPF art. L81", "data_requested": "Invoices", "compelled": "on"}
 BREACH_EDIT = {"title": "Lost laptop", "natures": "confidentiality", "description": "Found again.", "risk": "risk"}
 # Within the 72 hours of the breach above: after its awareness, not in the future.
 BREACH_NOTICE = {"recipient": "authority", "sent_at": f"{timezone.localtime() - timedelta(hours=1):%Y-%m-%dT%H:%M}"}
@@ -302,6 +317,17 @@ MATRIX: dict[str, Route] = {
     "breaches:count_clients": Route(staff(MANAGERS, ok=302), method="post", kwargs=a_breach),
     "breaches:close": Route(staff(MANAGERS, ok=302), method="post", kwargs=a_breach),
     "breaches:document": Route(staff(READERS), kwargs=a_breach_document),
+    # Authority requests: read like the breach register; each step comes back to the request's page.
+    "authority:list": Route(staff(READERS)),
+    "authority:create": Route(staff(MANAGERS, ok=302), method="post", data=AUTHORITY_FORM),
+    "authority:detail": Route(staff(READERS), kwargs=an_authority_request),
+    **{
+        f"authority:{step}": Route(staff(MANAGERS, ok=302), method="post", kwargs=an_authority_request)
+        for step in ("plan", "disclose", "tell_client", "person_told", "hold")
+    },
+    "authority:refuse": Route(
+        staff(MANAGERS, ok=302), method="post", kwargs=an_authority_request, data={"reason": "Not compelled."}
+    ),
     "clients:list": Route(staff(ROLES)),
     "clients:create": Route(
         staff(MANAGERS, ok=302),

@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "registre.web.requests",
     "registre.web.retention",
     "registre.web.breaches",
+    "registre.web.authority",
     "registre.web.portal",
     "registre.web.api",
 ]

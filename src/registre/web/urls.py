@@ -22,6 +22,7 @@ urlpatterns = [
     path("console/clients/", include("registre.web.clients.urls")),
     path("console/retention/", include("registre.web.retention.urls")),
     path("console/breaches/", include("registre.web.breaches.urls")),
+    path("console/authority-requests/", include("registre.web.authority.urls")),
     path("privacy/", include("registre.web.portal.urls")),
     path("api/", api.urls),
     path("opengdpr/", opengdpr_api.urls),

@@ -86,6 +86,8 @@ ACTIONS: dict[str, Action] = {
         Action("retention.hold", MANAGERS, _("Place and lift case holds")),
         Action("breaches.view", READERS, _("Read the breach register and its documents")),
         Action("breaches.manage", MANAGERS, _("Declare breaches, assess them and record their notifications")),
+        Action("authority.view", READERS, _("Read the register of authority requests")),
+        Action("authority.manage", MANAGERS, _("Record authority requests, their disclosures and notices")),
     ]
 }
 

@@ -18,6 +18,7 @@ NAVIGATION = [
     ("clients:list", _("Clients"), "clients.view"),
     ("retention:overview", _("Retention"), "retention.view"),
     ("breaches:list", _("Breaches"), "breaches.view"),
+    ("authority:list", _("Authority requests"), "authority.view"),
     ("audit:list", _("Audit log"), "audit.view"),
     ("jobs:list", _("Jobs"), "jobs.view"),
     ("accounts:staff", _("Staff"), "staff.view"),
