@@ -22,6 +22,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from registre.web.accounts.actions import create_token
+from registre.web.authorised.actions import designate as designate_person
 from registre.web.authority.actions import record_request as record_authority_request
 from registre.web.breaches.actions import declare_breach
 from registre.web.clients.actions import ensure_client
@@ -188,6 +189,20 @@ def an_authority_request(people: dict[str, User | None]) -> dict[str, Any]:
     return {"pk": found.pk}
 
 
+def an_authorised_person(people: dict[str, User | None]) -> dict[str, Any]:
+    """A designated person without a console account (ending their mission logs no one out of the matrix)."""
+    person = designate_person(
+        people["dpo"], full_name="I. M.", job_title="Support", designated_on=date(2026, 1, 5), activities=[], systems=[]
+    )
+    return {"pk": person.pk}
+
+
+DESIGNATION_FORM = {
+    "full_name": "I. M.",
+    "job_title": "Support",
+    "designated_on": "2026-01-05",
+    "activities": "support",
+}
 AUTHORITY_FORM = {"authority": "DGFiP", "legal_basis": "LPF art. L81", "data_requested": "Invoices", "compelled": "on"}
 BREACH_EDIT = {"title": "Lost laptop", "natures": "confidentiality", "description": "Found again.", "risk": "risk"}
 # Within the 72 hours of the breach above: after its awareness, not in the future.
@@ -328,6 +343,17 @@ MATRIX: dict[str, Route] = {
     "authority:refuse": Route(
         staff(MANAGERS, ok=302), method="post", kwargs=an_authority_request, data={"reason": "Not compelled."}
     ),
+    # Authorised staff: read like the other registers; every record comes back to the person's page.
+    "authorised:list": Route(staff(READERS)),
+    "authorised:create": Route(staff(MANAGERS, ok=302), method="post", data=DESIGNATION_FORM),
+    "authorised:detail": Route(staff(READERS), kwargs=an_authorised_person),
+    "authorised:designation": Route(staff(READERS), kwargs=an_authorised_person),
+    **{
+        f"authorised:{step}": Route(
+            staff(MANAGERS, ok=302), method="post", kwargs=an_authorised_person, data={"on": "2026-02-01"}
+        )
+        for step in ("signed", "undertaking", "trained", "end")
+    },
     "clients:list": Route(staff(ROLES)),
     "clients:create": Route(
         staff(MANAGERS, ok=302),

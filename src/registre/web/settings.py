@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "registre.web.retention",
     "registre.web.breaches",
     "registre.web.authority",
+    "registre.web.authorised",
     "registre.web.portal",
     "registre.web.api",
 ]

@@ -23,6 +23,7 @@ urlpatterns = [
     path("console/retention/", include("registre.web.retention.urls")),
     path("console/breaches/", include("registre.web.breaches.urls")),
     path("console/authority-requests/", include("registre.web.authority.urls")),
+    path("console/authorised-staff/", include("registre.web.authorised.urls")),
     path("privacy/", include("registre.web.portal.urls")),
     path("api/", api.urls),
     path("opengdpr/", opengdpr_api.urls),

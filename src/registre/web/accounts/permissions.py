@@ -88,6 +88,8 @@ ACTIONS: dict[str, Action] = {
         Action("breaches.manage", MANAGERS, _("Declare breaches, assess them and record their notifications")),
         Action("authority.view", READERS, _("Read the register of authority requests")),
         Action("authority.manage", MANAGERS, _("Record authority requests, their disclosures and notices")),
+        Action("authorised.view", READERS, _("Read the register of authorised staff")),
+        Action("authorised.manage", MANAGERS, _("Designate staff, record their training, end their mission")),
     ]
 }
 

@@ -19,6 +19,7 @@ NAVIGATION = [
     ("retention:overview", _("Retention"), "retention.view"),
     ("breaches:list", _("Breaches"), "breaches.view"),
     ("authority:list", _("Authority requests"), "authority.view"),
+    ("authorised:list", _("Authorised staff"), "authorised.view"),
     ("audit:list", _("Audit log"), "audit.view"),
     ("jobs:list", _("Jobs"), "jobs.view"),
     ("accounts:staff", _("Staff"), "staff.view"),

@@ -13,6 +13,7 @@ import threading
 from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands.db_worker import Worker
 
+from registre.web.authorised.tasks import ensure_reminders_scheduled
 from registre.web.breaches.tasks import ensure_clocks_scheduled
 from registre.web.retention.tasks import ensure_sweep_scheduled
 
@@ -43,6 +44,7 @@ def run_worker(*, queues: str = "*", interval: float = 1.0, batch: bool = False,
     if not batch:  # a long-running worker keeps the daily sweep queued (each run queues the next)
         ensure_sweep_scheduled()
         ensure_clocks_scheduled()
+        ensure_reminders_scheduled()
     worker = make_worker(queues=queues, interval=interval, batch=batch, max_tasks=max_tasks)
     previous = {number: signal.getsignal(number) for number in STOP_SIGNALS}
     worker.configure_signals()
@@ -63,6 +65,7 @@ class WorkerThread(threading.Thread):
     def run(self) -> None:
         ensure_sweep_scheduled()
         ensure_clocks_scheduled()
+        ensure_reminders_scheduled()
         self.worker.run()
 
     def stop(self, timeout: float = 30.0) -> None:
