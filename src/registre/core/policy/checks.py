@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from registre.core.policy.diagnostics import Diagnostic, Severity, sort_diagnostics, suggest
+from registre.core.policy.dpia import assess_dpia
 from registre.core.policy.loader import LoadedPolicy, PolicyError, parse_policy
 from registre.core.policy.model import Activity, Dataset, Policy
 from registre.core.policy.source import PathKey
@@ -65,6 +66,22 @@ class _Checker:
         self.check_processors()
         self.check_transfers()
         self.check_activity_references_are_unique()
+        self.check_dpias()
+
+    def check_dpias(self) -> None:
+        """Art. 35: an activity meeting two EDPB criteria needs a DPIA, recorded under `dpia:` and reviewed."""
+        for key in self.policy.activities:
+            found = assess_dpia(self.policy, key, self.today)
+            criteria = ", ".join(found.criteria)
+            if found.status == "required":
+                message = (
+                    f"activity '{key}' meets {len(found.criteria)} criteria of the EDPB ({criteria}): a DPIA is "
+                    "required (Art. 35); record it as dpia: {done: DATE, review: DATE}"
+                )
+                self.report(("activities", key), message, "dpia", "warning")
+            elif found.status == "review_due" and found.review is not None:
+                message = f"the DPIA of activity '{key}' was due for review on {found.review.isoformat()}"
+                self.report(("activities", key, "dpia", "review"), message, "dpia", "warning")
 
     # Reporting ---------------------------------------------------------------
 

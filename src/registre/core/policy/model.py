@@ -227,6 +227,28 @@ class Measure(Model):
         return {"type": value} if isinstance(value, str) else value
 
 
+DpiaCriterion = Literal[
+    "evaluation",
+    "automated_decisions",
+    "monitoring",
+    "sensitive",
+    "large_scale",
+    "combined",
+    "vulnerable",
+    "innovative",
+    "rights_prevention",
+]
+
+
+class Dpia(Model):
+    """The impact assessment of an activity (Art. 35): criteria declared, when it was done and is reviewed."""
+
+    criteria: list[DpiaCriterion] = Field(default_factory=list)
+    done: dt.date | None = None
+    review: dt.date | None = None
+    consultation: dt.date | None = None  # prior consultation of the supervisory authority (Art. 36)
+
+
 class Activity(Model):
     """A processing activity: one entry of the register."""
 
@@ -251,7 +273,7 @@ class Activity(Model):
     processors: list[str] = Field(default_factory=list)
     retention: Retention | None = None
     security: list[Measure] = Field(default_factory=list)
-    dpia: bool = False
+    dpia: bool | Dpia = False
     automated_decisions: bool = False
 
 
