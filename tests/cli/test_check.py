@@ -56,3 +56,44 @@ def test_a_missing_policy_file_is_a_clear_error(registre, tmp_path):
     result = registre("check", "--policy", tmp_path / "nope.yaml")
     assert result.exit_code == 1
     assert "no policy at" in result.stderr
+
+
+DPIA_POLICY = """\
+registre: 1
+organisation:
+  name: Exemple RH SAS
+  contacts: {requests: {email: privacy@exemple.fr}}
+systems:
+  hr:
+    url: sqlite:///hr.sqlite
+    location: FR
+    datasets:
+      staff:
+        subject: employees
+        identity: {email: email}
+        fields:
+          email: {category: contact.email, required: true}
+          sick_leave: {category: special.health}
+activities:
+  hr-management:
+    name: Gestion du personnel
+    purpose: Gestion administrative du personnel
+    legal_basis: legal_obligation
+    legal_obligation: fr.commerce.L123-22
+    special_condition: employment_social_security
+    datasets: [hr.staff]
+    retention: {keep: P5Y, after: the end of employment}
+    security: [access_control]
+"""
+
+
+def test_a_required_dpia_fails_the_strict_check_until_it_is_recorded(registre, tmp_path):
+    path = tmp_path / "registre.yaml"
+    path.write_text(DPIA_POLICY, encoding="utf-8")
+    assert registre("check", "--policy", path).exit_code == 0
+    strict = registre("check", "--strict", "--policy", path)
+    assert strict.exit_code == 1
+    assert "a DPIA is required (Art. 35)" in strict.stderr and "sensitive, vulnerable" in strict.stderr
+    path.write_text(DPIA_POLICY + "    dpia: {done: 2026-03-01, review: 2099-03-01, consultation: 2026-04-02}\n")
+    recorded = registre("check", "--strict", "--policy", path)
+    assert recorded.exit_code == 0, recorded.stderr

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import io
 
+import pytest
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
-from registre.web.catalog import LOCALE, compiled_catalog
+from registre.web.catalog import LOCALE, compiled_catalog, po_files
 
 PO = LOCALE / "fr" / "LC_MESSAGES" / "django.po"
 
@@ -19,13 +20,22 @@ def translations(mo: bytes) -> dict[object, object]:
     return {(message.context, frozen(message.id)): frozen(message.string) for message in catalog if message.id}
 
 
-def test_the_compiled_catalog_is_up_to_date_with_the_po_file():
-    committed = translations(PO.with_suffix(".mo").read_bytes())
-    assert committed == translations(compiled_catalog(PO)), "run: python -m registre.web.catalog"
+CATALOGS = po_files()
 
 
-def test_every_message_has_a_french_translation():
-    with PO.open("rb") as source:
+def test_the_shared_catalog_and_the_apps_own_are_found():
+    assert CATALOGS[0] == PO and len(CATALOGS) >= 2
+
+
+@pytest.mark.parametrize("po", CATALOGS, ids=lambda path: path.parent.parent.parent.parent.name)
+def test_the_compiled_catalog_is_up_to_date_with_the_po_file(po):
+    committed = translations(po.with_suffix(".mo").read_bytes())
+    assert committed == translations(compiled_catalog(po)), "run: python -m registre.web.catalog"
+
+
+@pytest.mark.parametrize("po", CATALOGS, ids=lambda path: path.parent.parent.parent.parent.name)
+def test_every_message_has_a_french_translation(po):
+    with po.open("rb") as source:
         catalog = read_po(source)
     strings = lambda message: message.string if isinstance(message.string, tuple) else (message.string,)  # noqa: E731
     untranslated = [message.id for message in catalog if message.id and not all(strings(message))]

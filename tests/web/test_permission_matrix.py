@@ -22,6 +22,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from registre.web.accounts.actions import create_token
+from registre.web.authorised.actions import designate as designate_person
+from registre.web.authority.actions import record_request as record_authority_request
+from registre.web.breaches.actions import declare_breach
 from registre.web.clients.actions import ensure_client
 from registre.web.clients.models import Offboarding
 from registre.web.clients.offboarding import client_file, token_digest
@@ -178,6 +181,55 @@ def a_letter_to_preview(people: dict[str, User | None]) -> dict[str, Any]:
     return {"reference": a_closed_request().reference, "kind": "refusal"}
 
 
+def a_breach(people: dict[str, User | None]) -> dict[str, Any]:
+    """A breach on controller data only (no target database is read), declared by the DPO."""
+    breach = declare_breach(
+        people["dpo"],
+        title="Lost laptop",
+        aware_at=timezone.now() - timedelta(hours=48),
+        datasets=["crm.contacts"],
+        natures=["confidentiality"],
+        description="A laptop with an export was lost.",
+    )
+    return {"pk": breach.pk}
+
+
+def a_breach_document(people: dict[str, User | None]) -> dict[str, Any]:
+    return {**a_breach(people), "kind": "record"}
+
+
+def an_authority_request(people: dict[str, User | None]) -> dict[str, Any]:
+    """A compelled request about a person (no client: telling the person is the only notice)."""
+    found = record_authority_request(
+        people["dpo"],
+        authority="Tribunal judiciaire",
+        legal_basis="CPP art. 60-1",
+        data_requested="Connection logs",
+        compelled=True,
+        email="ada@example.org",
+    )
+    return {"pk": found.pk}
+
+
+def an_authorised_person(people: dict[str, User | None]) -> dict[str, Any]:
+    """A designated person without a console account (ending their mission logs no one out of the matrix)."""
+    person = designate_person(
+        people["dpo"], full_name="I. M.", job_title="Support", designated_on=date(2026, 1, 5), activities=[], systems=[]
+    )
+    return {"pk": person.pk}
+
+
+DESIGNATION_FORM = {
+    "full_name": "I. M.",
+    "job_title": "Support",
+    "designated_on": "2026-01-05",
+    "activities": "support",
+}
+AUTHORITY_FORM = {"authority": "DGFiP", "legal_basis": "LPF art. L81", "data_requested": "Invoices", "compelled": "on"}
+BREACH_EDIT = {"title": "Lost laptop", "natures": "confidentiality", "description": "Found again.", "risk": "risk"}
+# Within the 72 hours of the breach above: after its awareness, not in the future.
+BREACH_NOTICE = {"recipient": "authority", "sent_at": f"{timezone.localtime() - timedelta(hours=1):%Y-%m-%dT%H:%M}"}
+A_BREACH = {"reference": "B-2026-0001"}
 CLIENT_EDIT = {"name": "Client", "contact_email": "dpo@client.example", "language": "fr", "deletion_delay_days": "10"}
 
 
@@ -243,6 +295,11 @@ API_MATRIX: dict[str, Route] = {
     "api:webhook_rotate_secret": api("post", **A_WEBHOOK),
     "api:webhook_ping": api("post", **A_WEBHOOK),
     "api:webhook_deliveries": api(**A_WEBHOOK),
+    "api:breach_list": api(),
+    "api:breach_create": api("post"),
+    "api:breach_detail": api(**A_BREACH),
+    "api:breach_notification": api("post", **A_BREACH),
+    "api:breach_notify_clients": api("post", **A_BREACH),
     "opengdpr:api-root": Route(everyone(404)),
     "opengdpr:openapi-json": Route(everyone(200)),
     "opengdpr:openapi-view": Route(everyone(200)),
@@ -307,6 +364,39 @@ MATRIX: dict[str, Route] = {
         kwargs=a_scan,
         data={"finding": "crm.contacts.c9", "decision": "accepted"},
     ),
+    # The breach register: read by the DPO, the administrator and auditors; kept by the first two.
+    "breaches:list": Route(staff(READERS)),
+    "breaches:declare": Route(staff(MANAGERS)),
+    "breaches:export": Route(staff(READERS)),
+    "breaches:detail": Route(staff(READERS), kwargs=a_breach),
+    "breaches:edit": Route(staff(MANAGERS, ok=302), method="post", kwargs=a_breach, data=BREACH_EDIT),
+    "breaches:notify": Route(staff(MANAGERS, ok=302), method="post", kwargs=a_breach, data=BREACH_NOTICE),
+    "breaches:notify_clients": Route(staff(MANAGERS, ok=302), method="post", kwargs=a_breach),
+    "breaches:count_clients": Route(staff(MANAGERS, ok=302), method="post", kwargs=a_breach),
+    "breaches:close": Route(staff(MANAGERS, ok=302), method="post", kwargs=a_breach),
+    "breaches:document": Route(staff(READERS), kwargs=a_breach_document),
+    # Authority requests: read like the breach register; each step comes back to the request's page.
+    "authority:list": Route(staff(READERS)),
+    "authority:create": Route(staff(MANAGERS, ok=302), method="post", data=AUTHORITY_FORM),
+    "authority:detail": Route(staff(READERS), kwargs=an_authority_request),
+    **{
+        f"authority:{step}": Route(staff(MANAGERS, ok=302), method="post", kwargs=an_authority_request)
+        for step in ("plan", "disclose", "tell_client", "person_told", "hold")
+    },
+    "authority:refuse": Route(
+        staff(MANAGERS, ok=302), method="post", kwargs=an_authority_request, data={"reason": "Not compelled."}
+    ),
+    # Authorised staff: read like the other registers; every record comes back to the person's page.
+    "authorised:list": Route(staff(READERS)),
+    "authorised:create": Route(staff(MANAGERS, ok=302), method="post", data=DESIGNATION_FORM),
+    "authorised:detail": Route(staff(READERS), kwargs=an_authorised_person),
+    "authorised:designation": Route(staff(READERS), kwargs=an_authorised_person),
+    **{
+        f"authorised:{step}": Route(
+            staff(MANAGERS, ok=302), method="post", kwargs=an_authorised_person, data={"on": "2026-02-01"}
+        )
+        for step in ("signed", "undertaking", "trained", "end")
+    },
     "clients:list": Route(staff(ROLES)),
     "clients:create": Route(
         staff(MANAGERS, ok=302),

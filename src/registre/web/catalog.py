@@ -1,4 +1,4 @@
-"""The web layer's French catalog: `locale/fr/LC_MESSAGES/django.po`, and its compiled `django.mo`.
+"""The web layer's French catalogs: `locale/fr/LC_MESSAGES/django.po`, an app's own `<app>/locale/...`, compiled.
 
 Django reads only compiled catalogs, and its `compilemessages` needs GNU
 gettext, which a fresh machine may lack; Babel (a dependency already) compiles
@@ -17,7 +17,13 @@ from pathlib import Path
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-LOCALE = Path(__file__).resolve().parent / "locale"
+WEB = Path(__file__).resolve().parent
+LOCALE = WEB / "locale"
+
+
+def po_files() -> list[Path]:
+    """The shared catalog, then those an app keeps in its own `locale/` (Django reads both)."""
+    return sorted(LOCALE.glob("*/LC_MESSAGES/*.po")) + sorted(WEB.glob("*/locale/*/LC_MESSAGES/*.po"))
 
 
 def compiled_catalog(po_path: Path) -> bytes:
@@ -32,7 +38,7 @@ def compiled_catalog(po_path: Path) -> bytes:
 def compile_catalogs() -> list[Path]:
     """Write the `.mo` beside every `.po` of the web layer; the files written."""
     written = []
-    for po_path in sorted(LOCALE.glob("*/LC_MESSAGES/*.po")):
+    for po_path in po_files():
         mo_path = po_path.with_suffix(".mo")
         mo_path.write_bytes(compiled_catalog(po_path))
         written.append(mo_path)

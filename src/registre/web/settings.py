@@ -104,6 +104,9 @@ INSTALLED_APPS = [
     "registre.web.requests",
     "registre.web.retention",
     "registre.web.discovery",
+    "registre.web.breaches",
+    "registre.web.authority",
+    "registre.web.authorised",
     "registre.web.portal",
     "registre.web.api",
 ]

@@ -11,6 +11,7 @@ For each operation of /api/openapi.json and /opengdpr/openapi.json, the walk:
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 from registre.web.accounts.actions import create_token
 from registre.web.api.actions import file_request
 from registre.web.api.webhooks import create_webhook, ping_webhook
+from registre.web.breaches.actions import declare_breach
 from registre.web.requests import actions
 from registre.web.requests.models import DataRequest
 from registre.web.requests.tasks import perform_execution
@@ -50,7 +52,8 @@ class World:
 
     def __post_init__(self) -> None:
         actions_ = ["requests.view", "requests.handle", "requests.approve_erasure", "requests.create"]
-        self.token_row, self.token = create_token(self.dpo, "walk", [*actions_, "webhooks.manage"])
+        every = [*actions_, "webhooks.manage", "breaches.view", "breaches.manage"]
+        self.token_row, self.token = create_token(self.dpo, "walk", every)
 
     def email(self, sample: int = 1) -> str:
         return str(self.workspace.sample(sample)["email"])
@@ -82,6 +85,10 @@ class World:
         perform_execution(request.pk)
         return request
 
+    def breach(self) -> str:
+        aware_at = dt.datetime.fromisoformat(BREACH["aware_at"])
+        return declare_breach(self.dpo, **{**BREACH, "aware_at": aware_at}).reference
+
     def webhook(self) -> str:
         hook, _secret = create_webhook(self.dpo, url="https://ops.example.com/registre")
         ping_webhook(hook, self.dpo)
@@ -111,6 +118,15 @@ class World:
         return f"Bearer {self.token}"
 
 
+BREACH: dict[str, Any] = {
+    "title": "Misdirected export",
+    "aware_at": "2026-01-05T10:00:00+00:00",
+    "datasets": ["crm.contacts"],
+    "natures": ["confidentiality"],
+    "description": "An export was sent to the wrong customer.",
+}
+
+
 def request_call(state: Callable[[World], DataRequest], body: Any = None) -> Callable[[World], Call]:
     return lambda world: Call(path={"request_id": state(world).reference}, body=body)
 
@@ -134,6 +150,14 @@ EXAMPLES: dict[str, Callable[[World], Call]] = {
     ),
     "api:request_instruction": request_call(World.forwarded, {"instruction": "Please erase.", "given_by": "Their DPO"}),
     "api:token": lambda w: Call(),
+    "api:breach_list": lambda w: (w.breach(), Call())[1],
+    "api:breach_create": lambda w: Call(body=BREACH),
+    "api:breach_detail": lambda w: Call(path={"reference": w.breach()}),
+    "api:breach_notification": lambda w: Call(
+        path={"reference": w.breach()},
+        body={"recipient": "authority", "sent_at": "2026-01-06T09:00:00+00:00", "reference": "CNIL-1"},
+    ),
+    "api:breach_notify_clients": lambda w: Call(path={"reference": w.breach()}, body={}),
     "api:webhook_list": lambda w: (w.webhook(), Call())[1],
     "api:webhook_create": lambda w: Call(body={"url": "https://ops.example.com/registre", "description": "ops"}),
     "api:webhook_detail": lambda w: Call(path={"webhook_id": w.webhook()}),

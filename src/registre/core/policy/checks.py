@@ -13,6 +13,7 @@ from pathlib import Path
 
 from registre.core.policy.composer import PathKey
 from registre.core.policy.diagnostics import Diagnostic, Severity, sort_diagnostics, suggest
+from registre.core.policy.dpia import assess_dpia
 from registre.core.policy.loader import LoadedPolicy, PolicyError, parse_policy
 from registre.core.policy.model import Activity, Address, Contact, Dataset, Policy
 from registre.core.policy.ownership import mention_findings, ownership_findings
@@ -72,6 +73,7 @@ class _Checker:
         self.check_clients()
         self.check_disclosures()
         self.check_ownership()
+        self.check_dpias()
 
     def check_ownership(self) -> None:
         """Mentions well declared (errors); cycles and ambiguous ownership (warnings, see `ownership`)."""
@@ -79,6 +81,21 @@ class _Checker:
             self.report(path, message, code)
         for path, message, code in ownership_findings(self.policy):
             self.report(path, message, code, "warning")
+
+    def check_dpias(self) -> None:
+        """Art. 35: an activity meeting two EDPB criteria needs a DPIA, recorded under `dpia:` and reviewed."""
+        for key in self.policy.activities:
+            found = assess_dpia(self.policy, key, self.today)
+            criteria = ", ".join(found.criteria)
+            if found.status == "required":
+                message = (
+                    f"activity '{key}' meets {len(found.criteria)} criteria of the EDPB ({criteria}): a DPIA is "
+                    "required (Art. 35); record it as dpia: {done: DATE, review: DATE}"
+                )
+                self.report(("activities", key), message, "dpia", "warning")
+            elif found.status == "review_due" and found.review is not None:
+                message = f"the DPIA of activity '{key}' was due for review on {found.review.isoformat()}"
+                self.report(("activities", key, "dpia", "review"), message, "dpia", "warning")
 
     # Reporting ---------------------------------------------------------------
 

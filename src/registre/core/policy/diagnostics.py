@@ -44,6 +44,7 @@ RULES = frozenset(
         "mention",
         "reference-cycle",
         "ownership",
+        "dpia",
     }
 )
 

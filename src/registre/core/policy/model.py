@@ -135,6 +135,8 @@ class Notices(Model):
     subprocessor_objection_days: Days = 15
     purpose_change_notice_days: Days = 30
     response_days: Annotated[int, Field(ge=1, le=3650)] = 30
+    # The DPA's delay, in hours, to notify a client of a breach (Art. 33(2)); None: "without undue delay".
+    breach_client_hours: int | None = Field(None, ge=0)
 
 
 class FieldSpec(Model):
@@ -347,6 +349,28 @@ class Measure(Model):
         return {"type": value} if isinstance(value, str) else value
 
 
+DpiaCriterion = Literal[
+    "evaluation",
+    "automated_decisions",
+    "monitoring",
+    "sensitive",
+    "large_scale",
+    "combined",
+    "vulnerable",
+    "innovative",
+    "rights_prevention",
+]
+
+
+class Dpia(Model):
+    """The impact assessment of an activity (Art. 35): criteria declared, when it was done and is reviewed."""
+
+    criteria: list[DpiaCriterion] = Field(default_factory=list)
+    done: dt.date | None = None
+    review: dt.date | None = None
+    consultation: dt.date | None = None  # prior consultation of the supervisory authority (Art. 36)
+
+
 class Activity(Model):
     """A processing activity: one entry of the register."""
 
@@ -371,7 +395,7 @@ class Activity(Model):
     processors: list[str] = Field(default_factory=list)
     retention: Retention | None = None
     security: list[Measure] = Field(default_factory=list)
-    dpia: bool = False
+    dpia: bool | Dpia = False
     automated_decisions: bool = False
     # Art. 13(2)(f), 15(1)(h): the logic involved, and the significance and consequences for the person.
     decision_logic: Localized | None = None

@@ -87,6 +87,12 @@ ACTIONS: dict[str, Action] = {
         Action("discovery.view", READERS, _("See the scans for undeclared personal data and their findings")),
         Action("discovery.run", MANAGERS, _("Scan the databases for personal data")),
         Action("discovery.decide", MANAGERS, _("Accept or dismiss the findings of a scan")),
+        Action("breaches.view", READERS, _("Read the breach register and its documents")),
+        Action("breaches.manage", MANAGERS, _("Declare breaches, assess them and record their notifications")),
+        Action("authority.view", READERS, _("Read the register of authority requests")),
+        Action("authority.manage", MANAGERS, _("Record authority requests, their disclosures and notices")),
+        Action("authorised.view", READERS, _("Read the register of authorised staff")),
+        Action("authorised.manage", MANAGERS, _("Designate staff, record their training, end their mission")),
     ]
 }
 

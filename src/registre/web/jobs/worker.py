@@ -15,11 +15,19 @@ import threading
 from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands.db_worker import Worker
 
+from registre.web.authorised.tasks import ensure_reminders_scheduled as ensure_training_reminders_scheduled
+from registre.web.breaches.tasks import ensure_clocks_scheduled
 from registre.web.jobs.leases import worker_lease
 from registre.web.requests.reminders import ensure_reminders_scheduled
 from registre.web.retention.tasks import ensure_sweep_scheduled
 
-DAILY_CHORES = (ensure_sweep_scheduled, ensure_reminders_scheduled)
+# The daily jobs: each run queues the next; a worker queues any that is missing when it starts.
+DAILY_CHORES = (
+    ensure_sweep_scheduled,
+    ensure_reminders_scheduled,
+    ensure_clocks_scheduled,
+    ensure_training_reminders_scheduled,
+)
 STOP_SIGNALS = [signal.SIGINT, signal.SIGTERM] + ([signal.SIGQUIT] if hasattr(signal, "SIGQUIT") else [])
 
 
@@ -47,9 +55,8 @@ def run_worker(*, queues: str = "*", interval: float = 1.0, batch: bool = False,
     # A long-running worker keeps the daily jobs queued (each run queues the next; the heartbeat
     # queues one again if a job's worker died before it could).
     chores = () if batch else DAILY_CHORES
-    if not batch:
-        ensure_sweep_scheduled()
-        ensure_reminders_scheduled()
+    for chore in chores:
+        chore()
     worker = make_worker(queues=queues, interval=interval, batch=batch, max_tasks=max_tasks)
     previous = {number: signal.getsignal(number) for number in STOP_SIGNALS}
     worker.configure_signals()
@@ -69,8 +76,8 @@ class WorkerThread(threading.Thread):
         self.worker = make_worker(interval=interval)
 
     def run(self) -> None:
-        ensure_sweep_scheduled()
-        ensure_reminders_scheduled()
+        for chore in DAILY_CHORES:
+            chore()
         with worker_lease(self.worker.worker_id, DAILY_CHORES):
             self.worker.run()
 
