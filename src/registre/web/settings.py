@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "registre.web.clients",
     "registre.web.requests",
     "registre.web.retention",
+    "registre.web.consent",
     "registre.web.portal",
     "registre.web.api",
 ]

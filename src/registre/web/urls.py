@@ -22,6 +22,7 @@ urlpatterns = [
     path("console/clients/", include("registre.web.clients.urls")),
     path("console/retention/", include("registre.web.retention.urls")),
     path("privacy/", include("registre.web.portal.urls")),
+    path("", include("registre.web.consent.urls")),
     path("api/", api.urls),
     path("opengdpr/", opengdpr_api.urls),
 ]

@@ -39,6 +39,7 @@ RULES = frozenset(
         "duplicate-reference",
         "field",
         "erase",
+        "consent",
     }
 )
 

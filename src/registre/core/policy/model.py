@@ -225,6 +225,21 @@ class Measure(Model):
         return {"type": value} if isinstance(value, str) else value
 
 
+class Wording(Model):
+    """One version of the text shown to a person asked to consent, or told they may opt out."""
+
+    version: str = Field(min_length=1, max_length=40)
+    text: Localized
+    since: dt.date | None = None
+
+
+class ConsentTerms(Model):
+    """How an activity records consents or opt-outs: the versioned wording, and when consent is asked again."""
+
+    wording: list[Wording] = Field(default_factory=list)
+    renewal: DurationField | None = None
+
+
 class Activity(Model):
     """A processing activity: one entry of the register."""
 
@@ -251,6 +266,8 @@ class Activity(Model):
     security: list[Measure] = Field(default_factory=list)
     dpia: bool = False
     automated_decisions: bool = False
+    consent: ConsentTerms | None = None
+    sale_or_sharing: bool = False
 
 
 class SubProcessor(Model):

@@ -84,6 +84,11 @@ ACTIONS: dict[str, Action] = {
         Action("retention.view", EVERY_ROLE, _("See retention sweeps, their forecast and the case holds")),
         Action("retention.sweep", MANAGERS, _("Run a retention sweep now, or compute its forecast")),
         Action("retention.hold", MANAGERS, _("Place and lift case holds")),
+        Action("consent.view", EVERY_ROLE, _("See the consent ledger and a person's consents")),
+        Action("consent.record", frozenset({ADMINISTRATOR, DPO, AGENT}), _("Record consents and objections")),
+        Action("consent.export", READERS, _("Export a person's proof of consent")),
+        Action("consent.suppressions", MANAGERS, _("Read the suppression list (the company's mailers)")),
+        Action("consent.links", MANAGERS, _("Issue unsubscribe links for mailings")),
     ]
 }
 

@@ -17,6 +17,7 @@ NAVIGATION = [
     ("requests:inbox", _("Requests"), "requests.view"),
     ("clients:list", _("Clients"), "clients.view"),
     ("retention:overview", _("Retention"), "retention.view"),
+    ("consent:ledger", _("Consent"), "consent.view"),
     ("audit:list", _("Audit log"), "audit.view"),
     ("jobs:list", _("Jobs"), "jobs.view"),
     ("accounts:staff", _("Staff"), "staff.view"),
