@@ -29,6 +29,7 @@ from registre.web.clients.actions import ensure_client
 from registre.web.clients.models import Offboarding
 from registre.web.clients.offboarding import client_file, token_digest
 from registre.web.discovery.models import ScanRun
+from registre.web.consent.links import issue_token
 from registre.web.jobs.tasks import verify_audit_chain
 from registre.web.portal.actions import issue_challenge
 from registre.web.requests import actions as requests
@@ -230,6 +231,10 @@ BREACH_EDIT = {"title": "Lost laptop", "natures": "confidentiality", "descriptio
 # Within the 72 hours of the breach above: after its awareness, not in the future.
 BREACH_NOTICE = {"recipient": "authority", "sent_at": f"{timezone.localtime() - timedelta(hours=1):%Y-%m-%dT%H:%M}"}
 A_BREACH = {"reference": "B-2026-0001"}
+def an_unsubscribe_link(people: dict[str, User | None]) -> dict[str, Any]:
+    return {"token": issue_token("ada@example.org", "prospecting")}
+
+
 CLIENT_EDIT = {"name": "Client", "contact_email": "dpo@client.example", "language": "fr", "deletion_delay_days": "10"}
 
 
@@ -300,6 +305,10 @@ API_MATRIX: dict[str, Route] = {
     "api:breach_detail": api(**A_BREACH),
     "api:breach_notification": api("post", **A_BREACH),
     "api:breach_notify_clients": api("post", **A_BREACH),
+    "api:consent_suppressions": api(),
+    "api:consent_record": api("post"),
+    "api:consent_standing": api("post"),
+    "api:consent_links": api("post"),
     "opengdpr:api-root": Route(everyone(404)),
     "opengdpr:openapi-json": Route(everyone(200)),
     "opengdpr:openapi-view": Route(everyone(200)),
@@ -412,6 +421,17 @@ MATRIX: dict[str, Route] = {
     "clients:client_record": Route(staff(ROLES), kwargs=a_client),
     # The client's contact has no account: the export's secret link is enough, for anyone, until it expires.
     "clients:export": Route(everyone(200), kwargs=an_export_link),
+    "consent:ledger": Route(staff(ROLES)),
+    "consent:person": Route(staff(ROLES), method="post", data={"email": "ada@example.org"}),
+    "consent:record": Route(
+        staff(HANDLERS, ok=302),
+        method="post",
+        data={"email": "ada@example.org", "purpose": "prospecting", "state": "given", "lang": "fr"},
+    ),
+    "consent:proof": Route(staff(READERS), method="post", data={"email": "ada@example.org"}),
+    # The unsubscribe link and the privacy signal are public: the link's secret is the only proof needed.
+    "consent:unsubscribe": Route(everyone(200), kwargs=an_unsubscribe_link),
+    "consent:gpc": Route(everyone(200)),
     # The privacy portal is public: the same for everyone, staff or not.
     "portal:home": Route(everyone(200)),
     "portal:form": Route(everyone(200), kwargs=lambda people: {"kind": "access"}),

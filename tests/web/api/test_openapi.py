@@ -52,7 +52,8 @@ class World:
 
     def __post_init__(self) -> None:
         actions_ = ["requests.view", "requests.handle", "requests.approve_erasure", "requests.create"]
-        every = [*actions_, "webhooks.manage", "breaches.view", "breaches.manage"]
+        consent = ["consent.view", "consent.record", "consent.suppressions", "consent.links"]
+        every = [*actions_, "webhooks.manage", "breaches.view", "breaches.manage", *consent]
         self.token_row, self.token = create_token(self.dpo, "walk", every)
 
     def email(self, sample: int = 1) -> str:
@@ -166,6 +167,14 @@ EXAMPLES: dict[str, Callable[[World], Call]] = {
     "api:webhook_rotate_secret": lambda w: Call(path={"webhook_id": w.webhook()}),
     "api:webhook_ping": lambda w: Call(path={"webhook_id": w.webhook()}),
     "api:webhook_deliveries": lambda w: Call(path={"webhook_id": w.webhook()}),
+    "api:consent_suppressions": lambda w: Call(query={"since": "2026-01-01T00:00:00+00:00", "limit": 10}),
+    "api:consent_record": lambda w: Call(
+        body={"email": w.email(), "purpose": "prospecting", "state": "given", "method": "form", "lang": "en"}
+    ),
+    "api:consent_standing": lambda w: Call(body={"email": w.email()}),
+    "api:consent_links": lambda w: Call(
+        body={"recipients": [{"email": w.email(), "purpose": "prospecting", "lang": "en"}]}
+    ),
     # /opengdpr/v1/
     "opengdpr:discovery": lambda w: Call(),
     "opengdpr:request_submit": lambda w: Call(body=w.opengdpr_submission()),

@@ -257,8 +257,31 @@ class _Checker:
         self.check_special_categories(key, activity)
         self.check_retention(key, activity)
         self.check_role(key, activity)
+        self.check_consent_terms(key, activity)
         if not activity.data_subjects and not self.policy.activity_subjects(activity):
             self.report(path, f"activity '{key}' names no data subjects (data_subjects: [...])", "data-subjects")
+
+    def check_consent_terms(self, key: str, activity: Activity) -> None:
+        """Art. 7(1): a consent is proven with the exact text the person saw, so each version is kept and named once."""
+        path: PathKey = ("activities", key)
+        terms = activity.consent
+        if activity.legal_basis == "consent" and activity.role == "controller" and (terms is None or not terms.wording):
+            message = f"activity '{key}' is based on consent but declares no wording (consent: {{wording: [...]}})"
+            self.report(path, message, "consent", "warning")
+        if terms is None:
+            return
+        seen: set[str] = set()
+        for index, wording in enumerate(terms.wording):
+            if wording.version in seen:
+                message = f"wording version '{wording.version}' is declared twice in activity '{key}'"
+                self.report((*path, "consent", "wording", index, "version"), message, "consent")
+            seen.add(wording.version)
+        if activity.legal_basis not in ("consent", "legitimate_interest"):
+            message = f"activity '{key}' declares consent terms but its legal basis is {activity.legal_basis}"
+            self.report((*path, "consent"), message, "consent", "warning")
+        if activity.sale_or_sharing and activity.role != "controller":
+            message = f"activity '{key}' is a processor activity: sale or sharing is its client's decision"
+            self.report((*path, "sale_or_sharing"), message, "consent", "warning")
 
     def check_activity_dataset(self, reference: str, path: PathKey) -> None:
         system_name, _, dataset_name = reference.partition(".")

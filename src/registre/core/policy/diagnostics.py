@@ -45,6 +45,7 @@ RULES = frozenset(
         "reference-cycle",
         "ownership",
         "dpia",
+        "consent",
     }
 )
 

@@ -371,6 +371,21 @@ class Dpia(Model):
     consultation: dt.date | None = None  # prior consultation of the supervisory authority (Art. 36)
 
 
+class Wording(Model):
+    """One version of the text shown to a person asked to consent, or told they may opt out."""
+
+    version: str = Field(min_length=1, max_length=40)
+    text: Localized
+    since: dt.date | None = None
+
+
+class ConsentTerms(Model):
+    """How an activity records consents or opt-outs: the versioned wording, and when consent is asked again."""
+
+    wording: list[Wording] = Field(default_factory=list)
+    renewal: DurationField | None = None
+
+
 class Activity(Model):
     """A processing activity: one entry of the register."""
 
@@ -401,6 +416,8 @@ class Activity(Model):
     decision_logic: Localized | None = None
     decision_consequences: Localized | None = None
     marketing: bool = False
+    consent: ConsentTerms | None = None
+    sale_or_sharing: bool = False
 
 
 class SubProcessor(Model):

@@ -93,6 +93,11 @@ ACTIONS: dict[str, Action] = {
         Action("authority.manage", MANAGERS, _("Record authority requests, their disclosures and notices")),
         Action("authorised.view", READERS, _("Read the register of authorised staff")),
         Action("authorised.manage", MANAGERS, _("Designate staff, record their training, end their mission")),
+        Action("consent.view", EVERY_ROLE, _("See the consent ledger and a person's consents")),
+        Action("consent.record", frozenset({ADMINISTRATOR, DPO, AGENT}), _("Record consents and objections")),
+        Action("consent.export", READERS, _("Export a person's proof of consent")),
+        Action("consent.suppressions", MANAGERS, _("Read the suppression list (the company's mailers)")),
+        Action("consent.links", MANAGERS, _("Issue unsubscribe links for mailings")),
     ]
 }
 

@@ -50,6 +50,7 @@ from registre.web.api.schemas import (
 )
 from registre.web.breaches.api import router as breaches_router
 from registre.web.clients.models import Client
+from registre.web.consent.api import router as consent_router
 from registre.web.portal.actions import portal_url
 from registre.web.requests import actions
 from registre.web.requests.models import DataRequest
@@ -519,3 +520,8 @@ def webhook_ping(request: HttpRequest, webhook_id: str) -> Status[Delivery]:
 def webhook_deliveries(request: HttpRequest, webhook_id: str) -> list[Delivery]:
     """The webhook's 50 latest deliveries, newest first."""
     return list(_webhook(request, webhook_id).deliveries.all()[:50])
+
+
+# --- The consent ledger (web/consent/api.py) -------------------------------------------------------------------
+
+api.add_router("/v1/", consent_router)

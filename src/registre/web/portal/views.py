@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from registre.web.api.ratelimit import hit
+from registre.web.consent.actions import record_gpc
 from registre.web.policy import current_policy
 from registre.web.portal.actions import (
     ChallengeError,
@@ -112,6 +113,7 @@ def request_form(request: HttpRequest, kind: str) -> HttpResponse:
             )
         except TooManyChallenges as refused:
             return slow_down(request, refused.retry_after)
+        record_gpc(request, email, (get_language() or "fr")[:2])
         return redirect("portal:verify", challenge.public_id)
     context = {"form": form, "kind": Kind(kind), "explanation": KIND_EXPLANATIONS[Kind(kind)]}
     return render(request, "portal/form.html", context, status=400 if form.errors else 200)

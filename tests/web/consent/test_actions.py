@@ -1,0 +1,224 @@
+"""Recording in the ledger through `consent/actions.py`, on the demo workspace: what the console and the API call."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.test import RequestFactory
+from django.utils import timezone
+from tests.web.consent.conftest import subscriber, with_sale_or_sharing
+
+from registre.core.consent import ConsentError
+from registre.web.audit.actions import verify_chain
+from registre.web.audit.models import AuditEntry
+from registre.web.consent import actions
+from registre.web.consent.models import ConsentEvent
+from registre.web.vault.keys import lookup_hash
+
+pytestmark = pytest.mark.django_db
+
+
+def given(email, purpose="prospecting", actor="system", **options):
+    options.setdefault("method", "form")
+    return actions.record_consent(actor, email=email, purpose=purpose, state="given", **options)
+
+
+def test_an_event_keeps_the_wording_shown_in_the_persons_language(workspace):
+    event = given("ada@example.org", lang="fr")
+    assert (event.wording_version, event.basis, event.state) == ("2026-01", "opt_out", "given")
+    assert event.wording_text.startswith("Recevoir la lettre d'information")
+    assert event.subject_ref == lookup_hash("email:ada@example.org")
+
+
+def test_each_event_is_an_audit_entry_without_the_address(workspace):
+    event = given("ada@example.org")
+    entry = AuditEntry.objects.get(action="consent.given")
+    assert entry.subject_ref == event.subject_ref
+    assert entry.details["purpose"] == "prospecting" and entry.details["event"] == event.pk
+    assert "ada@example.org" not in str(entry.details)
+    assert verify_chain() == []
+
+
+def test_the_address_is_encrypted_in_the_ledger(workspace):
+    event = given("ada@example.org")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT email FROM consent_consentevent WHERE id = %s", [event.pk])
+        stored = cursor.fetchone()[0]
+    assert "ada" not in stored
+
+
+def test_an_unknown_purpose_is_refused_and_nothing_is_recorded(workspace):
+    with pytest.raises(ConsentError) as raised:
+        given("ada@example.org", purpose="billing")
+    assert raised.value.code == "unknown-purpose"
+    assert not ConsentEvent.objects.exists() and not AuditEntry.objects.filter(action__startswith="consent").exists()
+
+
+def test_a_malformed_address_is_refused(workspace):
+    with pytest.raises(ConsentError) as raised:
+        given("not an address")
+    assert raised.value.code == "invalid-email"
+
+
+def test_staff_need_the_right_to_record(workspace, auditor, agent):
+    with pytest.raises(PermissionDenied):
+        given("ada@example.org", actor=auditor)
+    assert given("ada@example.org", actor=agent).recorded_by_name == "agent"
+
+
+def test_an_opt_out_is_executed_on_the_target_database_like_an_objection(workspace):
+    email = subscriber(workspace)
+    rows = workspace.query("SELECT count(*) FROM newsletter WHERE lower(email) = lower(:e)", e=email)[0][0]
+    event = actions.record_consent("system", email=email, purpose="prospecting", state="withdrawn", method="api")
+    assert workspace.query("SELECT count(*) FROM newsletter WHERE lower(email) = lower(:e)", e=email)[0][0] == 0
+    assert event.execution["ok"] is True
+    assert [part["datasets"] for part in event.execution["parts"]] == [["crm.newsletter"], ["crm.contacts"]]
+    assert AuditEntry.objects.get(action="consent.withdrawn").counts["crm.newsletter"] == rows
+
+
+def test_giving_consent_again_changes_nothing_in_the_target_database(workspace):
+    email = subscriber(workspace)
+    before = workspace.query("SELECT count(*) FROM newsletter")[0][0]
+    event = given(email)
+    assert event.execution is None
+    assert workspace.query("SELECT count(*) FROM newsletter")[0][0] == before
+
+
+def test_the_state_of_a_person_is_their_last_event_per_purpose(workspace):
+    given("ada@example.org")
+    actions.record_consent("system", email="ada@example.org", purpose="call-quality", state="withdrawn", method="form")
+    given("ada@example.org", purpose="call-quality")
+    actions.record_consent("system", email="ada@example.org", purpose="prospecting", state="withdrawn", method="form")
+    last = actions.last_events(lookup_hash("email:ada@example.org"))
+    expected = {
+        purpose: state
+        for purpose, state in ConsentEvent.objects.filter(subject_ref=lookup_hash("email:ada@example.org"))
+        .order_by("id")
+        .values_list("purpose", "state")
+    }
+    assert {purpose: event.state for purpose, event in last.items()} == expected
+    assert expected == {"prospecting": "withdrawn", "call-quality": "given"}
+    standing = {item.purpose: item for item in actions.person_standing("ada@example.org")}
+    assert standing["prospecting"].allowed is False and standing["call-quality"].allowed is True
+
+
+def test_the_state_is_read_in_one_query(workspace, django_assert_num_queries):
+    given("ada@example.org")
+    given("bob@example.org")
+    with django_assert_num_queries(1):
+        actions.last_events(lookup_hash("email:ada@example.org"))
+
+
+def test_a_consent_older_than_the_renewal_period_is_flagged(workspace):
+    text = workspace.policy.read_text(encoding="utf-8")
+    text = text.replace("    consent:\n", "    consent:\n      renewal: P1Y\n")
+    text = text.replace(
+        'legal_basis: legitimate_interest\n    legitimate_interest: {fr: "Promouvoir',
+        'legal_basis: consent\n    legitimate_interest: {fr: "Promouvoir',
+    )
+    workspace.policy.write_text(text, encoding="utf-8")
+    given("ada@example.org", wording_version="2026-01", at=timezone.now() - dt.timedelta(days=400))
+    given("bob@example.org", wording_version="2026-01", at=timezone.now() - dt.timedelta(days=300))
+    old, recent = (
+        {item.purpose: item for item in actions.person_standing(email)}["prospecting"]
+        for email in ("ada@example.org", "bob@example.org")
+    )
+    assert (old.basis, old.expired, old.allowed) == ("consent", True, False)
+    assert (recent.expired, recent.allowed) == (False, True)
+
+
+def test_the_proof_of_consent_holds_every_event_with_its_wording_and_evidence(workspace, dpo):
+    given("ada@example.org", evidence={"ip_hash": "h" * 64})
+    actions.record_consent("system", email="ada@example.org", purpose="call-quality", state="withdrawn", method="form")
+    given("someone.else@example.org")
+    proof = actions.proof_of_consent(dpo, "ada@example.org")
+    assert [(e["purpose"], e["state"]) for e in proof["events"]] == [
+        ("prospecting", "given"),
+        ("call-quality", "withdrawn"),
+    ]
+    assert proof["events"][0]["wording_text"].startswith("Recevoir") and proof["events"][0]["evidence"]["ip_hash"]
+    assert AuditEntry.objects.filter(action="consent.proof_exported").count() == 1
+
+
+def test_the_proof_needs_the_right_to_export(workspace, agent):
+    with pytest.raises(PermissionDenied):
+        actions.proof_of_consent(agent, "ada@example.org")
+
+
+def test_the_suppression_list_holds_the_withdrawals_still_in_force(workspace):
+    actions.record_consent("system", email="a@example.org", purpose="call-quality", state="withdrawn", method="form")
+    actions.record_consent("system", email="b@example.org", purpose="call-quality", state="withdrawn", method="form")
+    given("b@example.org", purpose="call-quality")
+    assert [event.email for event in actions.suppressions()] == ["a@example.org"]
+
+
+def test_the_suppression_list_starts_from_a_date_and_pages_by_id(workspace):
+    old = timezone.now() - dt.timedelta(days=10)
+    actions.record_consent(
+        "system", email="a@example.org", purpose="call-quality", state="withdrawn", method="form", at=old
+    )
+    for name in ("b", "c", "d"):
+        actions.record_consent(
+            "system", email=f"{name}@example.org", purpose="call-quality", state="withdrawn", method="form"
+        )
+    since = timezone.now() - dt.timedelta(days=1)
+    first = list(actions.suppressions(since, limit=2))
+    rest = list(actions.suppressions(since, after=first[-1].pk, limit=2))
+    assert [e.email for e in first + rest] == ["b@example.org", "c@example.org", "d@example.org"]
+
+
+def test_a_gpc_request_objects_once_to_the_sale_or_sharing_purposes(workspace):
+    with_sale_or_sharing(workspace)
+    request = RequestFactory().post("/privacy/request/access/", headers={"Sec-GPC": "1"})
+    assert [event.method for event in actions.record_gpc(request, "ada@example.org")] == ["gpc"]
+    assert actions.record_gpc(request, "ada@example.org") == []
+
+
+def test_without_the_signal_or_a_declared_sale_nothing_is_recorded(workspace):
+    signalled = RequestFactory().post("/privacy/", headers={"Sec-GPC": "1"})
+    assert actions.record_gpc(signalled, "ada@example.org") == []
+    with_sale_or_sharing(workspace)
+    assert actions.record_gpc(RequestFactory().post("/privacy/"), "ada@example.org") == []
+
+
+def imported(email, state="withdrawn", purpose="call-quality", days_ago=30):
+    return actions.Imported(email, purpose, state, timezone.now() - dt.timedelta(days=days_ago))
+
+
+def test_an_import_appends_in_batches_with_one_audit_entry_each(workspace):
+    events = [imported(f"p{number}@example.org") for number in range(5)]
+    assert actions.import_events("system", events, batch=2) == 5
+    assert ConsentEvent.objects.filter(method="import").count() == 5
+    entries = list(AuditEntry.objects.filter(action="consent.imported").order_by("sequence"))
+    assert [entry.counts for entry in entries] == [{"call-quality.withdrawn": 2}] * 2 + [{"call-quality.withdrawn": 1}]
+    assert verify_chain() == []
+
+
+def test_an_import_executes_nothing_on_the_target_database(workspace):
+    email = subscriber(workspace)
+    before = workspace.query("SELECT count(*) FROM newsletter")[0][0]
+    actions.import_events("system", [imported(email, purpose="prospecting")])
+    assert workspace.query("SELECT count(*) FROM newsletter")[0][0] == before
+    assert ConsentEvent.objects.get().execution is None
+
+
+def test_an_import_stops_at_a_refused_event_keeping_the_batches_before(workspace):
+    events = [imported("a@example.org"), imported("b@example.org"), imported("c@example.org", purpose="billing")]
+    with pytest.raises(ConsentError):
+        actions.import_events("system", events, batch=2)
+    assert sorted(ConsentEvent.objects.values_list("email", flat=True)) == ["a@example.org", "b@example.org"]
+
+
+def test_an_imported_history_gives_the_state_of_its_last_event(workspace):
+    history = [imported("a@example.org", "withdrawn", days_ago=20), imported("a@example.org", "given", days_ago=10)]
+    actions.import_events("system", history)
+    standing = {item.purpose: item for item in actions.person_standing("a@example.org")}["call-quality"]
+    assert (standing.state, standing.allowed) == ("given", True)
+
+
+def test_staff_import_only_with_the_right_to_record(workspace, auditor):
+    with pytest.raises(PermissionDenied):
+        actions.import_events(auditor, [imported("a@example.org")])
