@@ -28,8 +28,8 @@ from registre.web.breaches.actions import declare_breach
 from registre.web.clients.actions import ensure_client
 from registre.web.clients.models import Offboarding
 from registre.web.clients.offboarding import client_file, token_digest
-from registre.web.discovery.models import ScanRun
 from registre.web.consent.links import issue_token
+from registre.web.discovery.models import ScanRun
 from registre.web.jobs.tasks import verify_audit_chain
 from registre.web.portal.actions import issue_challenge
 from registre.web.requests import actions as requests
@@ -231,6 +231,8 @@ BREACH_EDIT = {"title": "Lost laptop", "natures": "confidentiality", "descriptio
 # Within the 72 hours of the breach above: after its awareness, not in the future.
 BREACH_NOTICE = {"recipient": "authority", "sent_at": f"{timezone.localtime() - timedelta(hours=1):%Y-%m-%dT%H:%M}"}
 A_BREACH = {"reference": "B-2026-0001"}
+
+
 def an_unsubscribe_link(people: dict[str, User | None]) -> dict[str, Any]:
     return {"token": issue_token("ada@example.org", "prospecting")}
 

@@ -11,9 +11,9 @@ from rich.table import Table
 
 from registre.cli.console import LangOption, Language, PolicyOption, err, out, require_policy
 from registre.core.discovery.scan import load_last_scan
+from registre.core.engine.indexes import IdentityIndex, identity_indexes
 from registre.core.policy import resolve_policy_path
 from registre.core.retention.indexes import missing_anchor_indexes
-from registre.core.engine.indexes import IdentityIndex, identity_indexes
 from registre.core.sources.datamap import DataMap, MappedDataset, build_data_map
 from registre.core.sources.drift import SystemDrift, inspect_drift
 

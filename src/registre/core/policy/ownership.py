@@ -20,8 +20,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from registre.core.policy.composer import PathKey
 from registre.core.policy.model import Dataset, Policy
-from registre.core.policy.source import PathKey
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from registre.web.vault.fields import EncryptedTextField
 
@@ -33,8 +34,8 @@ class ConsentEvent(models.Model):
     """A consent given or withdrawn (or an objection, or its withdrawal) by one person for one purpose."""
 
     class State(models.TextChoices):
-        GIVEN = "given", _("Given")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
+        GIVEN = "given", pgettext_lazy("consent", "Given")
+        WITHDRAWN = "withdrawn", pgettext_lazy("consent", "Withdrawn")
 
     class Method(models.TextChoices):
         FORM = "form", _("Web form")
