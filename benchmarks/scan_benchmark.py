@@ -137,7 +137,11 @@ def run_registre_texts(texts, passes: int) -> tuple[list[list[tuple[int, int, st
     return [[(span.start, span.end, span.kind) for span in spans] for spans in found], seconds
 
 
-def run_presidio(venv: Path, database: Path, texts, rows: int) -> dict[str, object]:
+def run_presidio(venv: Path, database: Path, texts, rows: int, again: bool) -> dict[str, object]:
+    """Presidio's predictions and times; kept beside the corpus, since a run takes most of an hour."""
+    kept = database.with_suffix(f".presidio-{rows}.json")
+    if kept.exists() and not again:
+        return json.loads(kept.read_text())
     if not (venv / "bin/python").exists():
         subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
         subprocess.run([str(venv / "bin/pip"), "install", "--quiet", "presidio-analyzer"], check=True)
@@ -158,6 +162,7 @@ def run_presidio(venv: Path, database: Path, texts, rows: int) -> dict[str, obje
     )
     output = json.loads(result.stdout)
     output["peak_mb"] = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
+    kept.write_text(json.dumps(output))
     return output
 
 
@@ -167,7 +172,7 @@ def print_table(title: str, ours: dict, theirs: dict | None) -> None:
     for kind in sorted(set(ours) | set(theirs or {})):
         mine = ours.get(kind)
         other = (theirs or {}).get(kind)
-        cell = lambda v: f"{v[0]:.3f} / {v[1]:.3f} / {v[2]:.3f}" if v else "-"  # noqa: E731
+        cell = lambda v: f"{v[0]:.3f} / {v[1]:.3f} / {v[2]:.3f}" if v and v[1] else "- / 0.000 / -"  # noqa: E731
         support = (mine or other)[3]
         print(f"{kind:<16}{support:>8}  {cell(mine):>22}  {cell(other) if theirs is not None else 'not run':>22}")
 
@@ -182,6 +187,7 @@ def main() -> None:
     parser.add_argument("--passes", type=int, default=5, help="passes over the texts for the throughput")
     parser.add_argument("--presidio", action="store_true", help="also run Presidio (regex-only) as the reference")
     parser.add_argument("--presidio-venv", type=Path, default=WORK / "presidio-venv")
+    parser.add_argument("--presidio-again", action="store_true", help="run Presidio again instead of its kept result")
     args = parser.parse_args()
     WORK.mkdir(parents=True, exist_ok=True)
     database = WORK / f"corpus-{args.tables}x{args.columns}x{args.rows}.sqlite"
@@ -196,7 +202,9 @@ def main() -> None:
     megabytes = sum(len(text.encode()) for text, _ in texts) / 1e6
     spans = score_spans(texts, found)
 
-    presidio = run_presidio(args.presidio_venv, database, texts, args.sample) if args.presidio else None
+    presidio = (
+        run_presidio(args.presidio_venv, database, texts, args.sample, args.presidio_again) if args.presidio else None
+    )
     their_detection = their_typed = their_spans = None
     if presidio:
         their_columns = {(t, c): PRESIDIO_KINDS.get(k) if k else None for t, c, k in presidio["columns"]}
