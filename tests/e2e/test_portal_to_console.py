@@ -294,3 +294,33 @@ def test_screenshots_of_the_daily_screens(browser, server):
         open_request(console, server, reference_of(status))
         console.screenshot(path=str(target / f"request-plan-{lang}.png"), full_page=True)
     assert len(list(target.glob("*.png"))) >= 8
+
+
+def test_a_withdrawn_request_and_a_sweep_run_from_the_french_console(browser, server):
+    """Withdrawn on the portal: the steps passed, then "Retirée"; a real sweep from the console, charted and audited."""
+    target = Path(os.environ.get("REGISTRE_SCREENSHOTS") or server.folder / "screenshots")
+    target.mkdir(parents=True, exist_ok=True)
+    status = person_asks(browser, server, "access", server.samples[4]["email"], "fr")
+    with status.expect_navigation():
+        status.click("button[name=cancel]")
+    stages = status.locator("ol.progress li")
+    assert stages.last.get_attribute("class") == "stage-stopped" and "Retirée" in stages.last.inner_text()
+    assert "Réponse envoyée" not in status.inner_text("ol.progress")
+    status.screenshot(path=str(target / "portal-withdrawn-fr.png"), full_page=True)
+
+    console = staff_logs_in(browser, server, "dpo", "fr")
+    console.goto(f"{server.url}/console/retention/")
+    console.uncheck("input[name=dry_run]")
+    with console.expect_navigation():
+        console.click("form[action$='/run/'] button[type=submit]")
+    deadline = time.monotonic() + 120
+    while not console.locator("svg.chart rect").count() or "En cours" in console.inner_text("section.card >> nth=0"):
+        assert time.monotonic() < deadline, "the sweep did not finish"
+        time.sleep(0.5)
+        console.reload()
+    heights = [console.locator("svg.chart rect").nth(n).get_attribute("height") for n in range(2)]
+    assert all(height and "," not in height for height in heights)
+    assert "Terminé" in console.inner_text("section.card >> nth=0")
+    console.screenshot(path=str(target / "retention-fr.png"), full_page=True)
+    console.goto(f"{server.url}/console/audit/")
+    assert "retention.data_changed" in console.content()

@@ -41,3 +41,16 @@ def test_every_message_has_a_french_translation(po):
     untranslated = [message.id for message in catalog if message.id and not all(strings(message))]
     fuzzy = [message.id for message in catalog if message.id and message.fuzzy]
     assert not untranslated and not fuzzy
+
+
+def test_french_translations_use_the_typographic_apostrophe():
+    with PO.open("rb") as source:
+        catalog = read_po(source)
+    straight = [
+        message.id
+        for message in catalog
+        if message.id
+        for text in (message.string if isinstance(message.string, tuple) else (message.string,))
+        if "'" in (text or "")
+    ]
+    assert straight == [], "write ’ in French, not '"

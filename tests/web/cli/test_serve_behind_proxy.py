@@ -9,16 +9,21 @@ client a request stands for with `X-Test-Peer`, which the proxy takes off.
 from __future__ import annotations
 
 import http.client
+import re
 import subprocess
 import sys
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from tests.web.cli.test_serve import LAUNCHER, environment, free_port, wait_until_up  # type: ignore[import-not-found]
 
+PASSWORDS: dict[str, str] = {}
+CLI = "from registre.cli.main import app; app()"
+HOST = "privacy.example.test"
 HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade", "proxy-connection"}
 
 
@@ -76,6 +81,15 @@ def proxied(tmp_path_factory) -> Iterator[str]:
     proxy = None
     try:
         wait_until_up(f"http://127.0.0.1:{port}/health/", process)
+        created = subprocess.run(
+            [sys.executable, "-c", CLI, "staff", "create", "--email", "agent@proxy.test", "--role", "agent"],
+            env=environ,
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        PASSWORDS["agent@proxy.test"] = re.search(r"password: (\S+)", created.stdout)[1]
         proxy, address = start_proxy(port)
         yield address
     finally:
@@ -104,3 +118,34 @@ def test_hsts_is_sent_when_the_proxy_terminated_tls(proxied):
     response = call(proxied, "/health/", "203.0.113.7")
     assert response.status == 200
     assert response.getheader("Strict-Transport-Security", "").startswith("max-age=")
+
+
+def log_in(address: str, peer: str, password: str) -> int:
+    """Sign in as the agent through the proxy, as client `peer`: 302 when it worked, 200 (the form again) if not."""
+    connection = http.client.HTTPConnection(address, timeout=30)
+    connection.request("GET", "/console/login/", headers={"Host": HOST, "X-Test-Peer": peer})
+    page = connection.getresponse()
+    html = page.read().decode()
+    cookie = re.search(r"csrftoken=([^;]+)", page.getheader("Set-Cookie") or "")[1]
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)[1]
+    body = urlencode({"csrfmiddlewaretoken": token, "username": "agent@proxy.test", "password": password})
+    headers = {
+        "Host": HOST,
+        "X-Test-Peer": peer,
+        "Cookie": f"csrftoken={cookie}",
+        "Content-Type": "application/x-www-form-urlencoded",
+        "Origin": f"https://{HOST}",
+        "Referer": f"https://{HOST}/console/login/",
+    }
+    connection.request("POST", "/console/login/", body=body, headers=headers)
+    answer = connection.getresponse()
+    answer.read()
+    connection.close()
+    return answer.status
+
+
+def test_failed_logins_lock_only_the_client_that_made_them(proxied):
+    password = PASSWORDS["agent@proxy.test"]
+    assert [log_in(proxied, "203.0.113.50", "wrong") for _ in range(5)] == [200] * 5
+    assert log_in(proxied, "203.0.113.50", password) == 200  # locked: the form again
+    assert log_in(proxied, "198.51.100.60", password) == 302  # another client signs in

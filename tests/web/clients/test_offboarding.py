@@ -75,7 +75,7 @@ def test_ending_a_contract_exports_then_deletes_only_that_tenant_with_a_certific
     offboarding.refresh_from_db()
     assert offboarding.export_downloads == 1 and offboarding.export_rows > 0
     page = browser.get(reverse("clients:detail", args=[client.pk]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "Deletion scheduled for 2026-12-10" in page
+    assert "Deletion scheduled for 10 December 2026" in page
 
     # The link works until it expires (14 days); the worker then deletes the file.
     clock.set(dt.date(2026, 12, 6))
@@ -115,7 +115,7 @@ def test_ending_a_contract_exports_then_deletes_only_that_tenant_with_a_certific
     # The console shows it done, with the certificate to download (the same PDF, decrypted).
     browser = client_for(dpo)  # a new session: the clock has moved past the first one's expiry
     page = browser.get(reverse("clients:detail", args=[client.pk]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "Data deleted on 2026-12-10" in page and reverse("clients:certificate", args=[client.pk]) in page
+    assert "Data deleted on 10 December 2026" in page and reverse("clients:certificate", args=[client.pk]) in page
     stored = browser.get(reverse("clients:certificate", args=[client.pk]))
     assert b"".join(stored.streaming_content) == pdf
 
@@ -140,3 +140,21 @@ def test_a_case_hold_on_the_tenant_stops_the_deletion(workspace, demo_clients, d
     assert offboarding.deleted_at is None and not offboarding.certificate_stored_as
     assert "CASE-7" in offboarding.error
     assert AuditEntry.objects.filter(action="client.deletion_stopped").exists()
+
+
+def test_the_export_email_writes_its_dates_in_words_in_the_clients_language(workspace, demo_clients, clock):
+    from registre.web.clients.offboarding import send_export_link
+
+    client = demo_clients[0]
+    client.language = "fr"
+    client.save()
+    offboarding = Offboarding.objects.create(
+        client=client,
+        contract_end=dt.date(2026, 11, 30),
+        deletion_due=dt.date(2026, 12, 10),
+        export_expires_at=dt.datetime(2026, 12, 14, 9, tzinfo=dt.UTC),
+    )
+    send_export_link(offboarding, "t" * 43)
+    body = mail.outbox[-1].body
+    assert "30 novembre 2026" in body and "10 décembre 2026" in body and "14 décembre 2026" in body
+    assert "2026-11-30" not in body and "2026-12-10" not in body

@@ -216,3 +216,12 @@ def test_the_directive_page_shows_the_text_and_records_the_reading(workspace, ag
     )
     assert client_for(auditor).get(reverse("requests:directive", args=[request.reference])).status_code == 403
     assert "Delete everything." not in page(client_for(auditor), request.reference)
+
+
+def test_the_request_page_names_the_language_in_french(workspace, agent, client_for):
+    request = new_request(workspace, lang="en")
+    page = client_for(agent).get(
+        reverse("requests:detail", args=[request.reference]), headers={"accept-language": "fr"}
+    )
+    text = page.content.decode()
+    assert "<dd>anglais</dd>" in text and "English" not in text.split("<dt>Langue</dt>", 1)[1][:40]

@@ -26,6 +26,7 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from registre.core.documents import certificate_summary, render_deletion_certificate
@@ -93,10 +94,10 @@ def send_export_link(offboarding: Offboarding, token: str) -> None:
             "dataset) until %(expires)s at this address:\n\n%(url)s\n\nIt will be deleted from our systems "
             "on %(due)s, and we will send you the deletion certificate.\n"
         ) % {
-            "end": offboarding.contract_end,
-            "expires": expires,
+            "end": date_format(offboarding.contract_end, "DATE_FORMAT"),
+            "expires": date_format(expires, "DATE_FORMAT"),
             "url": export_url(token),
-            "due": offboarding.deletion_due,
+            "due": date_format(offboarding.deletion_due, "DATE_FORMAT"),
         }
     EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [client.contact_email]).send()
 
