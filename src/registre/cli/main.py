@@ -22,9 +22,11 @@ from registre.cli import (
     staff,
     worker,
 )
+from registre.cli.errors import ErrorBoundary
 
 app = typer.Typer(
     name="registre",
+    cls=ErrorBoundary,
     help="Registre: one privacy policy drives the register, notices, rights requests and retention.",
     no_args_is_help=True,
     add_completion=False,

@@ -18,7 +18,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from registre.core.policy.model import Dataset, System
 from registre.core.sources.connection import SourceError, create_engine_for, normalise_url
-from registre.core.sources.reflection import qualified_name, reflect_dataset
+from registre.core.sources.reflection import check_declared_columns, qualified_name, reflect_dataset
 
 _catalogs: dict[str, SystemCatalog] = {}
 _by_declared_url: dict[str, SystemCatalog] = {}  # the URL as declared, to skip parsing it on every request
@@ -44,7 +44,10 @@ class SystemCatalog:
                 key = (dataset.schema_, dataset.table_name(name))
                 if key not in self._tables:
                     self._tables[key] = self._reflect(connection, name, dataset)
-            return {name: self._tables[(d.schema_, d.table_name(name))] for name, d in datasets.items()}
+            found = {name: self._tables[(d.schema_, d.table_name(name))] for name, d in datasets.items()}
+        for name, dataset in datasets.items():
+            check_declared_columns(name, dataset, found[name])
+        return found
 
     def _reflect(self, connection: Connection, name: str, dataset: Dataset) -> sa.Table:
         try:

@@ -58,7 +58,7 @@ def display_url(url: str | URL) -> str:
     """The URL as it may be shown or logged: its password hidden, or a placeholder if unparsable."""
     try:
         return make_url(url).render_as_string(hide_password=True)
-    except sa.exc.ArgumentError:
+    except (sa.exc.ArgumentError, ValueError):
         return "<invalid URL>"
 
 
