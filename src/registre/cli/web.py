@@ -113,12 +113,34 @@ def run_worker(*, queues: str, interval: float, batch: bool, max_tasks: int | No
 
 
 @on_application_database
-def verify_audit() -> list[str]:
-    """The problems of the audit chain, as sentences; empty when intact."""
+def verify_audit(anchors: Path | None = None) -> list[str]:
+    """The problems of the audit chain, and of each anchor of the file `anchors`, as sentences; empty when intact."""
     setup_django()
     from registre.web.audit.actions import verify_chain
+    from registre.web.audit.anchors import read_anchors, verify_anchor
 
-    return [str(problem) for problem in verify_chain()]
+    problems = [str(problem) for problem in verify_chain()]
+    try:
+        published = read_anchors(anchors) if anchors is not None else []
+    except ValueError as error:
+        raise CommandError(str(error)) from None
+    for anchor in published:
+        problems.extend(verify_anchor(anchor))
+    return problems
+
+
+@on_application_database
+def anchor_audit(output: Path | None, emails: list[str]) -> str:
+    """Make an anchor of the audit log, append it to `output` and mail it to `emails`; its JSON line."""
+    setup_django()
+    from registre.web.audit.anchors import append_anchor, email_anchor, make_anchor
+
+    anchor = make_anchor()
+    if output is not None:
+        append_anchor(anchor, output)
+    if emails:
+        email_anchor(anchor, emails)
+    return anchor.to_json()
 
 
 @on_application_database

@@ -57,6 +57,9 @@ REGISTRE_FILES_DIR = Path(env_str("REGISTRE_FILES_DIR", str(DATA_DIR / "files"))
 REGISTRE_EXPORT_DAYS = env_int("REGISTRE_EXPORT_DAYS", 14)
 # The daily retention sweep, HH:MM in TIME_ZONE (see registre.web.retention.tasks).
 REGISTRE_SWEEP_TIME = env_str("REGISTRE_SWEEP_TIME", "03:00")
+# Where the daily job publishes the audit log's signed head: a file outside the database, and e-mail (the DPO).
+REGISTRE_AUDIT_ANCHOR_FILE = env_str("REGISTRE_AUDIT_ANCHOR_FILE", "")
+REGISTRE_AUDIT_ANCHOR_EMAIL = env_list("REGISTRE_AUDIT_ANCHOR_EMAIL", [])
 # The activities of direct marketing, whose objection is honoured at once; empty: found by the rule in docs/web.md.
 REGISTRE_MARKETING_ACTIVITIES = env_list("REGISTRE_MARKETING_ACTIVITIES", [])
 
