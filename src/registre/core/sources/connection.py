@@ -44,7 +44,7 @@ def normalise_url(url: str | URL) -> URL:
     """
     try:
         parsed = make_url(url)
-    except sa.exc.ArgumentError:
+    except (sa.exc.ArgumentError, ValueError):
         raise SourceError("the URL is not a valid SQLAlchemy URL (dialect+driver://user@host/database)") from None
     backend = "postgresql" if parsed.drivername == "postgres" else parsed.get_backend_name()
     if "+" not in parsed.drivername and backend in _DEFAULT_DRIVERS:
