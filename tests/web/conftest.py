@@ -10,6 +10,7 @@ pytest-django creates and drops a private test database there).
 
 from __future__ import annotations
 
+import importlib
 import os
 import socket
 import tempfile
@@ -54,6 +55,8 @@ from typer import Typer  # noqa: E402
 from typer.testing import CliRunner  # noqa: E402
 
 from registre.cli import audit, keys, serve, staff, worker  # noqa: E402
+
+SQLITE_TRIGGERS = importlib.import_module("registre.web.audit.migrations.0003_sqlite_append_only_triggers")
 
 ROLES = ("administrator", "dpo", "agent", "auditor")
 # The named users of the permission matrix: anonymous, outsider (logged in, no role), one per role.
@@ -106,13 +109,17 @@ def tamper() -> Callable[..., None]:
     """Run raw SQL on the audit table as someone with full database access would (past PostgreSQL's trigger)."""
 
     def run(sql: str, params: list[object] | None = None, using: str = "default") -> None:
-        postgresql = connections[using].vendor == "postgresql"
+        vendor = connections[using].vendor
         with connections[using].cursor() as cursor:
-            if postgresql:
+            if vendor == "postgresql":
                 cursor.execute("ALTER TABLE audit_auditentry DISABLE TRIGGER USER")
+            for statement in SQLITE_TRIGGERS.SQLITE_DROP if vendor == "sqlite" else ():
+                cursor.execute(statement)
             cursor.execute(sql, params or [])
-            if postgresql:
+            if vendor == "postgresql":
                 cursor.execute("ALTER TABLE audit_auditentry ENABLE TRIGGER USER")
+            for statement in SQLITE_TRIGGERS.SQLITE_TRIGGERS if vendor == "sqlite" else ():
+                cursor.execute(statement)
 
     return run
 

@@ -1,4 +1,4 @@
-"""`registre audit verify|export`: check the hash chain of the audit log, export it as CSV."""
+"""`registre audit verify|export|anchor`: check the hash chain of the audit log, export it, publish its head."""
 
 from __future__ import annotations
 
@@ -14,9 +14,16 @@ app = typer.Typer(help="The audit log: verify its hash chain, export it.", no_ar
 
 
 @app.command("verify")
-def verify() -> None:
+def verify(
+    anchor: Annotated[
+        Path | None,
+        typer.Option("--anchor", help="A file of anchors (registre audit anchor): the log must still hold each."),
+    ] = None,
+) -> None:
     """Check every entry of the audit log; print each modified, inserted or deleted entry and exit 1."""
-    problems = web.verify_audit()
+    if anchor is not None and not anchor.is_file():
+        fail(f"no anchor file at {anchor}", 2)
+    problems = web.verify_audit(anchor)
     if problems:
         for problem in problems:
             err.print(f"[bold red]tampered:[/] {problem}")
@@ -34,3 +41,21 @@ def export(
     output.parent.mkdir(parents=True, exist_ok=True)
     count = web.export_audit(output)
     err.print(f"wrote {count} entries to {output}")
+
+
+@app.command("anchor")
+def anchor(
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Append the anchor to this file (keep it off the database's storage)."),
+    ] = None,
+    email: Annotated[
+        list[str] | None, typer.Option("--email", help="Also e-mail it to this address, the DPO's (repeatable).")
+    ] = None,
+) -> None:
+    """Publish the head of the audit log (sequence and hash, signed with the instance key) outside the database."""
+    line = web.anchor_audit(output, email or [])
+    if output is None:
+        out.print(line, markup=False)
+    else:
+        err.print(f"appended the anchor to {output}")

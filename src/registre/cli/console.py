@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import socket
+import datetime as dt
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -39,6 +40,41 @@ OutputOption = Annotated[
     Path | None,
     typer.Option("--output", "-o", help="Where to write the document ('-' for standard output).", show_default=False),
 ]
+
+
+AllowFutureOption = Annotated[
+    bool,
+    typer.Option(
+        "--allow-future-date",
+        help="Accept a day after today: rows are then erased as if that day had come.",
+    ),
+]
+# Days a date may run ahead of the local clock (another time zone's today) without --allow-future-date.
+FUTURE_TOLERANCE = dt.timedelta(days=1)
+EARLIEST_DAY, LATEST_DAY = dt.date(1900, 1, 1), dt.date(2999, 12, 31)
+
+
+def parse_day(text: str | None, option: str) -> dt.date:
+    """The date given to `option` (today when None); a usage error (exit 2) if it is not a plausible day."""
+    if text is None:
+        return dt.date.today()
+    try:
+        day = dt.date.fromisoformat(text.strip())
+    except ValueError:
+        fail(f"{option} takes a date as YYYY-MM-DD, not {text[:40]!r}", 2)
+    if not EARLIEST_DAY <= day <= LATEST_DAY:
+        fail(f"{option} {day.isoformat()} is out of range: give a day between {EARLIEST_DAY} and {LATEST_DAY}", 2)
+    return day
+
+
+def refuse_future_day(day: dt.date, option: str, allowed: bool) -> None:
+    """Stop (exit 2) before a destructive command runs as of a day after today, unless it is explicitly allowed."""
+    if day > dt.date.today() + FUTURE_TOLERANCE and not allowed:
+        fail(
+            f"{option} {day.isoformat()} is in the future: rows would be deleted or anonymised as if "
+            f"{day.isoformat()} had come; add --allow-future-date if that is what you want",
+            2,
+        )
 
 
 def fail(message: str, code: int = 1) -> NoReturn:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 from typing import Annotated
@@ -16,6 +17,7 @@ from registre.cli.demo_server import serve_demo
 from registre.core.demo import GenerationReport, generate_demo_databases
 from registre.core.documents import render_notice, render_register, render_subprocessors
 from registre.core.policy import Policy, check_policy
+from registre.core.sources.connection import SourceError, normalise_url
 
 EXAMPLE = Path(registre.__file__).resolve().parents[2] / "examples" / "cloud-host"
 # (file name, renderer arguments): every document of the workspace, in each language.
@@ -47,12 +49,21 @@ def demo(
     ] = False,
     host: Annotated[str, typer.Option("--host", help="With --serve: the address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=1, max=65535, help="With --serve: the port.")] = 8000,
+    url: Annotated[
+        str | None,
+        typer.Option(
+            "--url",
+            help="A database for both demo systems (postgresql://..., mysql://...) instead of SQLite files.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
-    """Build the demo workspace: the example policy, its databases (SQLite) and its documents."""
+    """Build the demo workspace: the example policy, its databases (SQLite, or --url) and its documents."""
     if serve:
         require_free_port(host, port)  # before minutes of work, not after
+    environ = demo_environment(url)
     policy_path = copy_example(directory)
-    loaded = check_policy(policy_path, {})
+    loaded = check_policy(policy_path, environ)
     if loaded.errors or loaded.policy is None:
         print_diagnostics(loaded.diagnostics)
         fail("the example policy does not pass its checks")
@@ -60,8 +71,26 @@ def demo(
     report = generate_with_progress(policy, subjects, tenants, seed)
     written = render_documents(policy, directory / "documents")
     print_summary(directory, policy_path, report.rows, written, report.sample_contacts)
+    if url is not None:
+        os.environ.update(environ)  # for --serve, in this process
+        out.print(
+            "\nThe policy reads its databases from the environment: before other commands, run\n"
+            f"  export CRM_DATABASE_URL='{url}' PLATFORM_DATABASE_URL='{url}'",
+            markup=False,
+        )
     if serve:
         serve_demo(directory, report, host=host, port=port)
+
+
+def demo_environment(url: str | None) -> dict[str, str]:
+    """The variables that point the example policy's two systems at `url` (none: SQLite in the workspace)."""
+    if url is None:
+        return {}
+    try:
+        normalise_url(url)
+    except SourceError as error:
+        fail(f"--url: {error}", 2)
+    return {"CRM_DATABASE_URL": url, "PLATFORM_DATABASE_URL": url}
 
 
 def copy_example(directory: Path) -> Path:
@@ -81,9 +110,10 @@ def generate_with_progress(policy: Policy, subjects: int, tenants: int, seed: in
         def advance(done: int, total: int) -> None:
             progress.update(task, completed=done, total=total)
 
+        crm, platform = policy.systems["crm"].url, policy.systems["platform"].url
         return generate_demo_databases(
-            policy.systems["crm"].url,
-            policy.systems["platform"].url,
+            crm,
+            None if platform == crm else platform,  # one database holds both systems' tables
             subjects=subjects,
             tenants=tenants,
             seed=seed,

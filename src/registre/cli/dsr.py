@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import json
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -22,7 +23,16 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from registre.cli.console import PolicyOption, err, fail, out, require_policy
+from registre.cli.console import (
+    AllowFutureOption,
+    PolicyOption,
+    err,
+    fail,
+    out,
+    parse_day,
+    refuse_future_day,
+    require_policy,
+)
 from registre.cli.web import recorded_changes
 from registre.core.engine import (
     AccessResult,
@@ -103,11 +113,14 @@ def plan(
     """Show what a request would do, per system and dataset, with its SQL; change nothing."""
     if action not in ("access", "erase", "rectify", "restrict"):
         fail(f"unknown action '{action}': use access, erase, rectify or restrict", 2)
+    tenant = check_tenant(tenant)
     checked = require_policy(policy)
     subjects = read_subjects(checked, subject, batch)
     fields = parse_changes(changes) if action == "rectify" else {}
     options = {"changes": fields, "lift": lift, "portability": portability}
-    print_planned(checked, cast(Action, action), subjects, tenant, parse_day(today), output_format, **options)
+    print_planned(
+        checked, cast(Action, action), subjects, tenant, parse_day(today, "--today"), output_format, **options
+    )
 
 
 @app.command("access")
@@ -134,9 +147,10 @@ def access(
     output_format: FormatOption = OutputFormat.text,
 ) -> None:
     """Export the subject's data: data.json, one CSV per dataset, and the report in French and English."""
+    tenant = check_tenant(tenant)
     checked = require_policy(policy)
     subjects = read_subjects(checked, subject, batch)
-    day = parse_day(today)
+    day = parse_day(today, "--today")
     if dry_run:
         print_planned(checked, "access", subjects, tenant, day, output_format, portability=portability)
         return
@@ -166,15 +180,18 @@ def erase(
     tenant: TenantOption = None,
     dry_run: DryRunOption = False,
     today: TodayOption = None,
+    allow_future_date: AllowFutureOption = False,
     output_format: FormatOption = OutputFormat.text,
 ) -> None:
     """Erase the subject's data, except rows kept under a legal hold (restricted, with their date)."""
+    tenant = check_tenant(tenant)
     checked = require_policy(policy)
     subjects = read_subjects(checked, subject, batch)
-    day = parse_day(today)
+    day = parse_day(today, "--today")
     if dry_run:
         print_planned(checked, "erase", subjects, tenant, day, output_format)
         return
+    refuse_future_day(day, "--today", allow_future_date)
     with recorded_changes("request.data_changed", command="dsr erase"):
         results = run_in_batches(
             subjects,
@@ -198,6 +215,7 @@ def rectify(
     output_format: FormatOption = OutputFormat.text,
 ) -> None:
     """Set new values for declared personal fields, checked against their declaration."""
+    tenant = check_tenant(tenant)
     checked = require_policy(policy)
     subjects = read_subjects(checked, subject, batch)
     fields = parse_changes(changes)
@@ -223,6 +241,7 @@ def restrict(
     output_format: FormatOption = OutputFormat.text,
 ) -> None:
     """Flag the subject's rows as restricted (Art. 18), or lift the flag."""
+    tenant = check_tenant(tenant)
     checked = require_policy(policy)
     subjects = read_subjects(checked, subject, batch)
     if dry_run:
@@ -253,12 +272,17 @@ def read_batch(path: Path) -> list[Subject]:
     """Subjects from a CSV file whose header is `subject` then identity types."""
     if not path.is_file():
         fail(f"no batch file at {path}", 2)
-    with path.open(encoding="utf-8-sig", newline="") as file:
-        reader = csv.reader(file)
-        header = [name.strip() for name in next(reader, [])]
-        if not header or header[0] != "subject" or len(header) < 2:
-            fail(f"{path}: the first line must be 'subject' then identity types (subject,email,phone)", 2)
-        subjects = [_batch_subject(path, number, header, row) for number, row in enumerate(reader, 2) if any(row)]
+    content = path.read_bytes()
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = content.count(b"\n", 0, error.start) + 1
+        fail(f"{path}:{line}: byte 0x{content[error.start]:02x} is not UTF-8: save the file as UTF-8", 2)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = [name.strip() for name in next(reader, [])]
+    if not header or header[0] != "subject" or len(header) < 2:
+        fail(f"{path}: the first line must be 'subject' then identity types (subject,email,phone)", 2)
+    subjects = [_batch_subject(path, number, header, row) for number, row in enumerate(reader, 2) if any(row)]
     if not subjects:
         fail(f"{path}: no subject", 2)
     return subjects
@@ -291,13 +315,11 @@ def parse_changes(changes: list[str] | None) -> dict[str, object]:
     return parsed
 
 
-def parse_day(text: str | None) -> dt.date:
-    if text is None:
-        return dt.date.today()
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        fail(f"--today takes a date as YYYY-MM-DD, not {text!r}", 2)
+def check_tenant(tenant: str | None) -> str | None:
+    """The tenant of the command; an empty or blank one is a usage error, never "no tenant"."""
+    if tenant is not None and not tenant.strip():
+        fail("--tenant is empty: give the client's tenant, or leave --tenant out for the company's own data", 2)
+    return tenant
 
 
 @contextmanager

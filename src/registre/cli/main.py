@@ -20,6 +20,8 @@ import typer.main
 from typer import _click
 from typer.core import TyperCommand, TyperGroup
 
+from registre.cli.errors import ErrorBoundary
+
 from registre import __version__
 
 
@@ -155,8 +157,8 @@ class LazyCommands(MutableMapping[str, _click.Command]):
         return TyperCommand(name, help=self.lazy[name].summary)
 
 
-class LazyGroup(TyperGroup):
-    """A Typer group whose commands come from `COMMANDS`, loaded when invoked."""
+class LazyGroup(ErrorBoundary):
+    """A Typer group whose commands come from `COMMANDS`, loaded when invoked; known faults print one line."""
 
     def __init__(self, **attrs: Any) -> None:
         super().__init__(**attrs)

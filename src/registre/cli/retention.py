@@ -17,7 +17,16 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from registre.cli.console import PolicyOption, err, fail, out, require_policy
+from registre.cli.console import (
+    AllowFutureOption,
+    PolicyOption,
+    err,
+    fail,
+    out,
+    parse_day,
+    refuse_future_day,
+    require_policy,
+)
 from registre.cli.web import recorded_changes
 from registre.core.engine import SubjectError
 from registre.core.policy import Policy
@@ -82,6 +91,7 @@ def run(
         int, typer.Option("--batch-size", min=1, help="Rows per batch; each batch is committed.")
     ] = DEFAULT_BATCH_SIZE,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+    allow_future_date: AllowFutureOption = False,
     output_format: FormatOption = OutputFormat.text,
 ) -> None:
     """Delete or anonymise every row due, in batches committed one by one; a re-run finishes an interrupted sweep.
@@ -90,6 +100,8 @@ def run(
     """
     checked = require_policy(policy)
     day = parse_as_of(as_of)
+    if not dry_run:
+        refuse_future_day(day, "--as-of", allow_future_date)
     due = None
     if dry_run or not yes:
         found = planned(checked, day, system)
@@ -101,7 +113,10 @@ def run(
         if not due:
             out.print(f"Nothing is due as of {day}.")
             raise typer.Exit(0 if found.ok else 1)
-        question = f"Delete {found.total('delete'):,} rows and anonymise {found.total('anonymise'):,} as of {day}?"
+        future = " (a day in the future)" if day > dt.date.today() else ""
+        question = (
+            f"Delete {found.total('delete'):,} rows and anonymise {found.total('anonymise'):,} as of {day}{future}?"
+        )
         typer.confirm(question, abort=True, err=True)
     with recorded_changes("retention.data_changed", command="retention run", as_of=day.isoformat()):
         result = sweep(checked, day, system, batch_size, due)
@@ -111,12 +126,7 @@ def run(
 
 
 def parse_as_of(text: str | None) -> dt.date:
-    if text is None:
-        return dt.date.today()
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        fail(f"--as-of takes a date as YYYY-MM-DD, not {text!r}", 2)
+    return parse_day(text, "--as-of")
 
 
 def planned(policy: Policy, day: dt.date, systems: list[str] | None) -> RetentionPlan:
@@ -161,7 +171,8 @@ def print_run(result: RetentionRun, output_format: OutputFormat) -> None:
         return
     title = "Dry run" if result.dry_run else f"Swept in {result.seconds:.1f} s"
     table = Table(title=f"{title} as of {result.as_of}", title_justify="left")
-    for column in ("dataset", "deleted", "anonymised", "batches"):
+    done = ("would delete", "would anonymise") if result.dry_run else ("deleted", "anonymised")
+    for column in ("dataset", *done, "batches"):
         table.add_column(column, justify="left" if column == "dataset" else "right")
     for dataset in result.datasets:
         if dataset.deleted or dataset.anonymised:

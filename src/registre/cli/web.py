@@ -8,29 +8,84 @@ commands (check, ropa...) must not pay for Django at all.
 
 from __future__ import annotations
 
+import functools
 import getpass
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
+
+from registre.cli.errors import CommandError, first_line
+from registre.core.sources.connection import display_url
 
 from registre.core.sources.trail import trail_in_force
 
 SETTINGS_MODULE = "registre.web.settings"
+DATABASE_SETTING = "REGISTRE_DATABASE_URL"
+_NOT_MIGRATED = ("no such table", "does not exist", "doesn't exist")
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 def setup_django(policy: Path | None = None) -> None:
-    """Configure and start Django (idempotent). `policy` overrides REGISTRE_POLICY for this process."""
+    """Configure and start Django (idempotent). `policy` overrides REGISTRE_POLICY for this process.
+
+    Raises CommandError when a setting cannot be used (an application database URL that is not one).
+    """
     if policy is not None:
         os.environ["REGISTRE_POLICY"] = str(policy)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS_MODULE)
     import django
 
-    django.setup()
+    try:
+        django.setup()
+    except (ValueError, KeyError, ImportError) as error:
+        raise CommandError(
+            f"{DATABASE_SETTING}={_database_url()} cannot be used ({first_line(error)}): give a URL such as "
+            "sqlite:///path/registre.sqlite, postgresql://user@host/registre or mysql://user@host/registre"
+        ) from None
 
 
+def on_application_database(function: Callable[P, R]) -> Callable[P, R]:
+    """Run `function`; the application database down, misconfigured or not migrated raises CommandError."""
+
+    @functools.wraps(function)
+    def guarded(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return function(*args, **kwargs)
+        except CommandError:
+            raise
+        except Exception as error:
+            problem = _database_problem(error)
+            if problem is None:
+                raise
+            raise CommandError(problem) from None
+
+    return guarded
+
+
+def _database_problem(error: Exception) -> str | None:
+    """One line for a fault of the application database, or None for any other error."""
+    if not any(cls.__module__.startswith("django.db") for cls in type(error).__mro__):
+        return None
+    from django.db import OperationalError, ProgrammingError
+
+    message = first_line(error)
+    where = f"{DATABASE_SETTING}={_database_url()}"
+    if isinstance(error, OperationalError | ProgrammingError) and any(s in message for s in _NOT_MIGRATED):
+        return f"the application database ({where}) has no Registre tables yet ({message}): run registre migrate"
+    return f"cannot use the application database ({where}): {message}; check {DATABASE_SETTING} and the server"
+
+
+def _database_url() -> str:
+    url = os.environ.get(DATABASE_SETTING)
+    return display_url(url) if url else "not set, so .registre/registre.sqlite"
+
+
+@on_application_database
 def migrate(verbosity: int = 0) -> None:
     """Create or update the application database's tables."""
     setup_django()
@@ -53,6 +108,7 @@ def serve(host: str, port: int, *, threads: int, with_worker: bool, on_ready: Ca
     serve_http(host, port, threads=threads, with_worker=with_worker, on_ready=on_ready)
 
 
+@on_application_database
 def run_worker(*, queues: str, interval: float, batch: bool, max_tasks: int | None) -> None:
     setup_django()
     from registre.web.jobs.worker import run_worker as run
@@ -60,14 +116,38 @@ def run_worker(*, queues: str, interval: float, batch: bool, max_tasks: int | No
     run(queues=queues, interval=interval, batch=batch, max_tasks=max_tasks)
 
 
-def verify_audit() -> list[str]:
-    """The problems of the audit chain, as sentences; empty when intact."""
+@on_application_database
+def verify_audit(anchors: Path | None = None) -> list[str]:
+    """The problems of the audit chain, and of each anchor of the file `anchors`, as sentences; empty when intact."""
     setup_django()
     from registre.web.audit.actions import verify_chain
+    from registre.web.audit.anchors import read_anchors, verify_anchor
 
-    return [str(problem) for problem in verify_chain()]
+    problems = [str(problem) for problem in verify_chain()]
+    try:
+        published = read_anchors(anchors) if anchors is not None else []
+    except ValueError as error:
+        raise CommandError(str(error)) from None
+    for anchor in published:
+        problems.extend(verify_anchor(anchor))
+    return problems
 
 
+@on_application_database
+def anchor_audit(output: Path | None, emails: list[str]) -> str:
+    """Make an anchor of the audit log, append it to `output` and mail it to `emails`; its JSON line."""
+    setup_django()
+    from registre.web.audit.anchors import append_anchor, email_anchor, make_anchor
+
+    anchor = make_anchor()
+    if output is not None:
+        append_anchor(anchor, output)
+    if emails:
+        email_anchor(anchor, emails)
+    return anchor.to_json()
+
+
+@on_application_database
 def audit_size() -> int:
     setup_django()
     from registre.web.audit.models import AuditEntry
@@ -75,6 +155,7 @@ def audit_size() -> int:
     return AuditEntry.objects.count()
 
 
+@on_application_database
 def export_audit(path: Path) -> int:
     """Write the whole audit log to `path` as CSV; the number of entries."""
     setup_django()
@@ -91,6 +172,7 @@ def generate_key() -> str:
     return new_key()
 
 
+@on_application_database
 def rotate_keys(batch_size: int, progress: Callable[[str, int], None]) -> dict[str, int]:
     setup_django()
     from registre.web.vault.rotation import rotate_encrypted_fields
@@ -98,6 +180,7 @@ def rotate_keys(batch_size: int, progress: Callable[[str, int], None]) -> dict[s
     return rotate_encrypted_fields(batch_size, progress)
 
 
+@on_application_database
 def ensure_clients(clients: list[tuple[str, str, str]]) -> None:
     """A client for each (name, tenant, contact email) that has none yet (the demo's tenants)."""
     setup_django()
@@ -107,6 +190,7 @@ def ensure_clients(clients: list[tuple[str, str, str]]) -> None:
         ensure_client(name, tenant, contact_email)
 
 
+@on_application_database
 def offboard_client(client_id: int, *, contract_end: date | None, now: bool) -> dict[str, Any]:
     """End a client's contract (see `registre.web.clients.actions.end_contract`); with `now`, do it all here.
 
@@ -133,6 +217,7 @@ def offboard_client(client_id: int, *, contract_end: date | None, now: bool) -> 
     }
 
 
+@on_application_database
 def create_staff(
     email: str, role: str, *, username: str | None, activities: list[str], clients: list[str]
 ) -> tuple[str, str]:

@@ -59,6 +59,9 @@ REGISTRE_EXPORT_DAYS = env_int("REGISTRE_EXPORT_DAYS", 14)
 REGISTRE_SWEEP_TIME = env_str("REGISTRE_SWEEP_TIME", "03:00")
 # The daily deadline reminders, HH:MM in TIME_ZONE (see registre.web.requests.reminders).
 REGISTRE_REMINDER_TIME = env_str("REGISTRE_REMINDER_TIME", "08:00")
+# Where the daily job publishes the audit log's signed head: a file outside the database, and e-mail (the DPO).
+REGISTRE_AUDIT_ANCHOR_FILE = env_str("REGISTRE_AUDIT_ANCHOR_FILE", "")
+REGISTRE_AUDIT_ANCHOR_EMAIL = env_list("REGISTRE_AUDIT_ANCHOR_EMAIL", [])
 # The activities of direct marketing, whose objection is honoured at once; empty: found by the rule in docs/web.md.
 REGISTRE_MARKETING_ACTIVITIES = env_list("REGISTRE_MARKETING_ACTIVITIES", [])
 

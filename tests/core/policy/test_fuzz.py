@@ -1,7 +1,7 @@
 """Mutated policies: `check` answers each one with `file:line:col` messages, never a traceback.
 
 The suite runs 1,000 mutations (a few seconds); `REGISTRE_FUZZ_EXAMPLES=100000` runs longer.
-Inputs up to 10 MB are checked in a child process whose peak memory and time are measured.
+Inputs up to 10 MB are checked each in a child process whose peak memory and processor time are measured.
 """
 
 from __future__ import annotations
@@ -211,16 +211,17 @@ def big_inputs(folder: Path) -> list[Path]:
 def test_a_ten_megabyte_policy_is_checked_in_bounded_memory_and_time(tmp_path):
     paths = big_inputs(tmp_path)
     assert all(path.stat().st_size <= TEN_MB for path in paths)
-    completed = subprocess.run(
-        [sys.executable, "-c", PROBE, *map(str, paths)], capture_output=True, text=True, timeout=300, check=False
-    )
-    assert completed.returncode == 0, completed.stderr[-2000:]
-    report = json.loads(completed.stdout)
-    assert report["peak_mb"] < 300, report
-    # Processor time, not wall time: the machine running the suite may be busy with other work.
-    for result in report["results"]:
+    for path in paths:  # one process each: its peak memory is that input's
+        completed = subprocess.run(
+            [sys.executable, "-c", PROBE, str(path)], capture_output=True, text=True, timeout=300, check=False
+        )
+        assert completed.returncode == 0, completed.stderr[-2000:]
+        report = json.loads(completed.stdout)
+        assert report["peak_mb"] < 300, report
+        # Processor time, not wall time: the machine running the suite may be busy with other work.
+        result = report["results"][0]
         assert result["seconds"] < 10, result
-        assert result["errors"] > 0 or result["file"].endswith("long-text.yaml"), result
+        assert result["errors"] > 0 or path.name == "long-text.yaml", result
 
 
 @pytest.mark.parametrize("name", ["small", "example"])

@@ -77,4 +77,7 @@ def make_request(
     if not group:
         raise SubjectError("a request needs at least one data subject")
     unique_references(group)
-    return Request(action, group, tenant or None, today or dt.date.today(), dict(changes or {}), lift, portability)
+    if tenant is not None and not tenant.strip():
+        # An empty tenant must never mean "no tenant": that would reach the company's own data instead.
+        raise SubjectError("the tenant is empty: name the client's tenant, or give none")
+    return Request(action, group, tenant, today or dt.date.today(), dict(changes or {}), lift, portability)

@@ -338,7 +338,9 @@ def policy_kinds(policy: Policy) -> dict[str, str | None]:
 
 
 def _reachable(policy: Policy, name: str, types: frozenset[str], tenant: str | None) -> list[str]:
-    datasets = policy.systems[name].datasets
+    # A processor activity's dataset without a tenant column mixes the clients' data: never touched.
+    unsafe = untenanted_processor_datasets(policy, name)
+    datasets = {key: dataset for key, dataset in policy.systems[name].datasets.items() if key not in unsafe}
     return _cached(("reached", name, types, bool(tenant)), policy, lambda: reachable_datasets(datasets, types, tenant))
 
 
@@ -348,6 +350,17 @@ def _mentions(policy: Policy, name: str, types: frozenset[str], tenant: str | No
     return _cached(
         ("mentions", name, types, bool(tenant)), policy, lambda: reached_mentions(datasets, reached, types, tenant)
     )
+def untenanted_processor_datasets(policy: Policy, system: str) -> set[str]:
+    """The datasets of `system` that a processor activity lists but that have no tenant column."""
+    return {
+        reference.partition(".")[2]
+        for activity in policy.activities.values()
+        if activity.role == "processor"
+        for reference in activity.datasets
+        if reference.partition(".")[0] == system
+        and (dataset := policy.dataset(reference)) is not None
+        and dataset.tenant is None
+    }
 
 
 def forget_templates() -> None:

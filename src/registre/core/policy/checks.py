@@ -444,10 +444,9 @@ class _Checker:
                 if dataset is not None and dataset.tenant is None:
                     self.report(
                         ("activities", key, "datasets", index),
-                        f"{reference} holds data for clients but has no tenant column: "
-                        "a client's data could not be exported or deleted on its own",
+                        f"{reference} holds data for clients but has no tenant column (tenant:): "
+                        "a client's data could not be exported or deleted on its own, and requests never touch it",
                         "tenant",
-                        "warning",
                     )
         elif not activity.security:
             self.report(

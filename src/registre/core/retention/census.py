@@ -195,7 +195,7 @@ def _figures(system: SystemRules, name: str, row: Any) -> DatasetFigures:
         skipped=count("skipped"),
         due_within={days: count(f"within_{days}") for days in WINDOWS} if system.sweepable(name) else {},
         rules=tuple(rules),
-        pending_anchor=row.get("pending"),
+        pending_anchor=_anchor_day(row.get("pending")),
     )
 
 
@@ -203,3 +203,13 @@ def _day(value: Any) -> dt.date | None:
     if isinstance(value, dt.datetime):
         return value.date()
     return value if isinstance(value, dt.date) else None
+
+
+def _anchor_day(value: Any) -> dt.date | None:
+    """A date from an anchor column; text that is not an ISO date (a text column holding garbage) is none."""
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip()[:10])
+        except ValueError:
+            return None
+    return _day(value)

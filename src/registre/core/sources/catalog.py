@@ -20,7 +20,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from registre.core.policy.model import Dataset, System
 from registre.core.sources.connection import SourceError, create_engine_for, normalise_url
-from registre.core.sources.reflection import qualified_name, reflect_datasets
+from registre.core.sources.reflection import check_declared_columns, qualified_name, reflect_datasets
 
 _catalogs: dict[str, SystemCatalog] = {}
 _by_declared_url: dict[str, SystemCatalog] = {}  # the URL as declared, to skip parsing it on every request
@@ -48,7 +48,10 @@ class SystemCatalog:
                     missing.setdefault(dataset.schema_, {})[name] = dataset
             for schema, group in missing.items():
                 self._reflect(connection, schema, group)
-            return {name: self._tables[(d.schema_, d.table_name(name))] for name, d in datasets.items()}
+            found = {name: self._tables[(d.schema_, d.table_name(name))] for name, d in datasets.items()}
+        for name, dataset in datasets.items():
+            check_declared_columns(name, dataset, found[name])
+        return found
 
     def _reflect(self, connection: Connection, schema: str | None, datasets: Mapping[str, Dataset]) -> None:
         """Reflect the tables of `datasets`, all in `schema`, with one round of catalog queries."""

@@ -47,7 +47,7 @@ def normalise_url(url: str | URL) -> URL:
     """
     try:
         parsed = make_url(url)
-    except sa.exc.ArgumentError:
+    except (sa.exc.ArgumentError, ValueError):
         raise SourceError("the URL is not a valid SQLAlchemy URL (dialect+driver://user@host/database)") from None
     backend = "postgresql" if parsed.drivername == "postgres" else parsed.get_backend_name()
     if "+" not in parsed.drivername and backend in _DEFAULT_DRIVERS:
@@ -61,7 +61,7 @@ def display_url(url: str | URL) -> str:
     """The URL as it may be shown or logged: its password hidden, or a placeholder if unparsable."""
     try:
         return make_url(url).render_as_string(hide_password=True)
-    except sa.exc.ArgumentError:
+    except (sa.exc.ArgumentError, ValueError):
         return "<invalid URL>"
 
 

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from registre.core.policy.model import Dataset
+from registre.core.sources.connection import SourceError
 
 
 def qualified_name(table: str, schema: str | None) -> str:
@@ -60,3 +61,12 @@ def reflect_datasets(
         raise sa.exc.NoSuchTableError(missing[0]) from None
     prefix = f"{schema}." if schema else ""
     return {name: metadata.tables[prefix + dataset.table_name(name)] for name, dataset in datasets.items()}
+def check_declared_columns(name: str, dataset: Dataset, table: sa.Table) -> None:
+    """Raise SourceError naming the policy's fields that the table no longer has (a dropped or renamed column)."""
+    missing = sorted(column for column in dataset.declared_columns() if column not in table.c)
+    if missing:
+        where = qualified_name(dataset.table_name(name), dataset.schema_)
+        raise SourceError(
+            f"dataset {name}: the policy declares {', '.join(missing)}, which table {where} no longer has; "
+            "update the policy (`registre map --live` shows every difference)"
+        )

@@ -7,6 +7,7 @@ problems = verify_chain()          # [] when the log is intact
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from collections.abc import Iterator, Mapping
@@ -14,7 +15,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, transaction
+from django.db.models import TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from registre.web.audit.models import GENESIS, AuditChainHead, AuditEntry
 from registre.web.vault.keys import lookup_hash
@@ -151,8 +155,35 @@ def _locked_head(using: str) -> AuditChainHead:
     return heads.select_for_update().get(pk=1)
 
 
-def _entries(using: str) -> Iterator[AuditEntry]:
-    return AuditEntry.objects.using(using).order_by("sequence").iterator(chunk_size=2000)
+def _entries(using: str, chunk: int = 2000) -> Iterator[AuditEntry]:
+    """The entries in order, by chunks; a chunk with a time the database cannot give back is read as text."""
+    entries = AuditEntry.objects.using(using).order_by("sequence")
+    last = 0
+    while True:
+        page = entries.filter(sequence__gt=last)[:chunk]
+        try:
+            found = list(page)
+        except (ValueError, TypeError, OverflowError):
+            found = _with_raw_times(page)
+        yield from found
+        if len(found) < chunk:
+            return
+        last = found[-1].sequence
+
+
+def _with_raw_times(page: Any) -> list[AuditEntry]:
+    """The entries of `page` with `created_at` as stored: a datetime when it reads as one, else its text."""
+    found = list(page.defer("created_at").annotate(stored_time=Cast("created_at", TextField())))
+    for entry in found:
+        text = entry.stored_time
+        try:
+            moment = parse_datetime(text) if text else None
+        except ValueError:
+            moment = None
+        if moment is not None and moment.tzinfo is None:  # stored in UTC without an offset (SQLite)
+            moment = moment.replace(tzinfo=dt.UTC)
+        entry.created_at = moment or text  # canonical() of a text time no longer matches the hash: "modified"
+    return found
 
 
 def _gap(last_sequence: int, sequence: int) -> ChainProblem:

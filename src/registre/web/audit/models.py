@@ -4,13 +4,15 @@ Entry n holds the hash of entry n-1 (`previous_hash`) and its own `hash`:
 SHA-256 over the canonical JSON of its fields and `previous_hash`. Changing,
 removing or inserting an entry breaks the chain where it happened, which
 `actions.verify_chain` reports. The ORM refuses to update or delete an entry,
-and on SQLite and PostgreSQL a trigger refuses it in the database too.
+and on SQLite and PostgreSQL a trigger refuses it in the database too
+(migrations 0002 and 0003).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from datetime import datetime
 from typing import Any
 
 from django.db import models
@@ -68,7 +70,12 @@ class AuditEntry(models.Model):
         """The bytes that `hash` covers: every field but `hash`, as sorted compact JSON."""
         content = {
             "sequence": self.sequence,
-            "created_at": self.created_at.isoformat(timespec="microseconds"),
+            # A time emptied or garbled in the database gives a hash that no longer matches: "modified".
+            "created_at": (
+                self.created_at.isoformat(timespec="microseconds")
+                if isinstance(self.created_at, datetime)
+                else str(self.created_at)
+            ),
             "actor_kind": self.actor_kind,
             "actor_id": self.actor_id,
             "actor_name": self.actor_name,

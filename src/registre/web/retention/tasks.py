@@ -20,6 +20,7 @@ from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from registre.core.retention import SweepBatch
+from registre.web.audit.anchors import publish_daily_anchor
 from registre.web.jobs.actions import log_job
 from registre.web.jobs.leases import hold_lock
 from registre.web.retention.actions import compute_forecast, run_sweep
@@ -45,6 +46,9 @@ def scheduled_sweep(context: TaskContext) -> dict[str, Any]:
     try:
         run = run_sweep("system", progress=lambda batch: log_batch(context, batch))
         log_job(context, f"deleted {run.deleted} row(s), anonymised {run.anonymised}")
+        anchor = publish_daily_anchor()
+        if anchor is not None:
+            log_job(context, f"audit log anchored at entry {anchor.sequence}")
         return {"run": run.pk, "status": run.status}
     finally:
         ensure_sweep_scheduled()
