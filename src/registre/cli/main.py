@@ -16,6 +16,7 @@ from registre.cli import (
     diff,
     documents,
     dsr,
+    holds,
     keys,
     retention,
     serve,
@@ -47,6 +48,7 @@ app.add_typer(clients.app, name="clients")
 app.add_typer(audit.app, name="audit")
 app.add_typer(keys.app, name="keys")
 app.add_typer(staff.app, name="staff")
+app.add_typer(holds.app, name="holds")
 
 
 def _show_version(value: bool) -> None:
