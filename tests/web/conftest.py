@@ -53,7 +53,7 @@ from django_tasks_db.management.commands import db_worker  # noqa: E402
 from typer import Typer  # noqa: E402
 from typer.testing import CliRunner  # noqa: E402
 
-from registre.cli import audit, holds, keys, retention, serve, staff, worker  # noqa: E402
+from registre.cli import audit, dsr, holds, keys, retention, serve, staff, worker  # noqa: E402
 
 ROLES = ("administrator", "dpo", "agent", "auditor")
 # The named users of the permission matrix: anonymous, outsider (logged in, no role), one per role.
@@ -186,6 +186,7 @@ def cli_app() -> Typer:
     app.add_typer(staff.app, name="staff")
     app.add_typer(holds.app, name="holds")
     app.add_typer(retention.app, name="retention")
+    app.add_typer(dsr.app, name="dsr")
     return app
 
 

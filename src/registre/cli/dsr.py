@@ -23,6 +23,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from registre.cli.console import PolicyOption, err, fail, out, require_policy
+from registre.cli.holds import case_holds_in_force
 from registre.core.documents.access_report import access_report_renderers
 from registre.core.engine import (
     AccessResult,
@@ -45,6 +46,7 @@ from registre.core.engine import (
 )
 from registre.core.engine.bundle import Renderer
 from registre.core.policy import Policy
+from registre.core.retention.case_holds import covering_hold
 
 BATCH_SIZE = 10_000
 ROLLED_BACK = " (nothing was changed in this system)"
@@ -160,17 +162,37 @@ def erase(
 ) -> None:
     """Erase the subject's data, except rows kept under a legal hold (restricted, with their date)."""
     checked = require_policy(policy)
-    subjects = read_subjects(checked, subject, batch)
+    subjects, held = without_held_subjects(read_subjects(checked, subject, batch), tenant)
     day = parse_day(today)
     if dry_run:
-        print_planned(checked, "erase", subjects, tenant, day, output_format)
+        if subjects:
+            print_planned(checked, "erase", subjects, tenant, day, output_format)
         return
     results = run_in_batches(
         subjects, lambda group, progress: execute_erasure(checked, group, tenant=tenant, today=day, progress=progress)
     )
     print_erasure(results, output_format)
-    if any(not result.ok for result in results):
+    if held or any(not result.ok for result in results):
         raise typer.Exit(1)
+
+
+def without_held_subjects(subjects: list[Subject], tenant: str | None) -> tuple[list[Subject], list[Subject]]:
+    """The subjects no case hold covers, and those it does (named on standard error; Art. 17(3)(e))."""
+    holds = case_holds_in_force()
+    free, held = [], []
+    for found in subjects:
+        hold = covering_hold(holds, [found], tenant)
+        if hold is None:
+            free.append(found)
+            continue
+        held.append(found)
+        err.print(
+            f"kept: subject {found.reference} is under case hold {hold.key} ({hold.reference}): erasure is not owed "
+            f"while it lasts (Art. 17(3)(e)); `registre holds lift {hold.key}` ends it",
+            markup=False,
+            highlight=False,
+        )
+    return free, held
 
 
 @app.command("rectify")

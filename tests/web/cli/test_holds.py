@@ -92,3 +92,35 @@ def test_retention_plan_respects_the_holds_in_force_when_the_application_databas
     assert len(held["case_holds"]) == 100 and free["case_holds"] == []
     held_rows = sum(found["held_case"] for system in held["systems"] for found in system["datasets"])
     assert held_rows > 0 and held["due"] == free["due"] - held_rows
+
+
+def test_dsr_erase_keeps_a_subject_a_hold_covers_by_any_identity(registre_web, monkeypatch, tmp_path):
+    from registre.core.demo import generate_demo_databases
+    from registre.core.sources.catalog import close_catalogs
+
+    crm, platform = f"sqlite:///{tmp_path / 'crm.sqlite'}", f"sqlite:///{tmp_path / 'platform.sqlite'}"
+    generate_demo_databases(crm, platform, subjects=40, tenants=1)
+    close_catalogs()
+    monkeypatch.setenv("CRM_DATABASE_URL", crm)
+    monkeypatch.setenv("PLATFORM_DATABASE_URL", platform)
+    monkeypatch.setenv("REGISTRE_PSEUDONYM_KEY", "test-key")
+    engine = sa.create_engine(crm)
+    with engine.connect() as connection:
+        email, phone = connection.execute(sa.text("SELECT email, phone FROM contacts WHERE phone IS NOT NULL")).first()
+    # The hold names the phone second; the erasure asks by email: the same person.
+    place_hold(
+        "system", reason="litigation", reference="RG-9", identities=[Identity("phone", "+0"), Identity("email", email)]
+    )
+    policy = ROOT / "examples" / "cloud-host" / "registre.yaml"
+    monkeypatch.setenv("REGISTRE_DATABASE_URL", "the test database")
+    result = registre_web("dsr", "erase", "--policy", policy, "--subject", f"email={email}")
+    close_catalogs()
+    assert result.exit_code == 1
+    assert "under case hold" in result.stderr and "RG-9" in result.stderr
+    with engine.connect() as connection:
+        left = connection.execute(
+            sa.text("SELECT COUNT(*) FROM contacts WHERE email = :email"), {"email": email}
+        ).scalar()
+    engine.dispose()
+    assert left == 1, "nothing erased"
+    assert phone
