@@ -34,6 +34,7 @@ from registre.cli.console import (
     require_policy,
 )
 from registre.cli.web import recorded_changes
+from registre.cli.holds import case_holds_in_force
 from registre.core.engine import (
     AccessResult,
     Action,
@@ -55,6 +56,7 @@ from registre.core.engine import (
 )
 from registre.core.engine.bundle import Renderer
 from registre.core.policy import Policy
+from registre.core.retention.case_holds import covering_hold
 
 BATCH_SIZE = 10_000
 ROLLED_BACK = " (nothing was changed in this system)"
@@ -186,10 +188,11 @@ def erase(
     """Erase the subject's data, except rows kept under a legal hold (restricted, with their date)."""
     tenant = check_tenant(tenant)
     checked = require_policy(policy)
-    subjects = read_subjects(checked, subject, batch)
+    subjects, held = without_held_subjects(read_subjects(checked, subject, batch), tenant)
     day = parse_day(today, "--today")
     if dry_run:
-        print_planned(checked, "erase", subjects, tenant, day, output_format)
+        if subjects:
+            print_planned(checked, "erase", subjects, tenant, day, output_format)
         return
     refuse_future_day(day, "--today", allow_future_date)
     with recorded_changes("request.data_changed", command="dsr erase"):
@@ -198,8 +201,27 @@ def erase(
             lambda group, progress: execute_erasure(checked, group, tenant=tenant, today=day, progress=progress),
         )
     print_erasure(results, output_format)
-    if any(not result.ok for result in results):
+    if held or any(not result.ok for result in results):
         raise typer.Exit(1)
+
+
+def without_held_subjects(subjects: list[Subject], tenant: str | None) -> tuple[list[Subject], list[Subject]]:
+    """The subjects no case hold covers, and those it does (named on standard error; Art. 17(3)(e))."""
+    holds = case_holds_in_force()
+    free, held = [], []
+    for found in subjects:
+        hold = covering_hold(holds, [found], tenant)
+        if hold is None:
+            free.append(found)
+            continue
+        held.append(found)
+        err.print(
+            f"kept: subject {found.reference} is under case hold {hold.key} ({hold.reference}): erasure is not owed "
+            f"while it lasts (Art. 17(3)(e)); `registre holds lift {hold.key}` ends it",
+            markup=False,
+            highlight=False,
+        )
+    return free, held
 
 
 @app.command("rectify")

@@ -120,6 +120,9 @@ COMMANDS = {
         "registre.cli.keys", "app", "Encryption keys: generate one, rotate stored values to the first key."
     ),
     "staff": LazyCommand("registre.cli.staff", "app", "Staff of the console."),
+    "holds": LazyCommand(
+        "registre.cli.holds", "app", "Case holds: rows kept for a litigation or an authority, until lifted."
+    ),
 }
 
 

@@ -4,6 +4,8 @@
 the rules that decide; it changes nothing. `run` shows what is due, asks
 for confirmation (unless `--yes`), then sweeps in batches with a progress
 bar and ends with a summary table; `--dry-run` prints the counts only.
+Both respect the case holds in force in the application database when
+`REGISTRE_DATABASE_URL` is set (`registre holds`).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from registre.cli.console import (
     require_policy,
 )
 from registre.cli.web import recorded_changes
+from registre.cli.holds import case_holds_in_force
 from registre.core.engine import SubjectError
 from registre.core.policy import Policy
 from registre.core.retention import (
@@ -132,7 +135,7 @@ def parse_as_of(text: str | None) -> dt.date:
 def planned(policy: Policy, day: dt.date, systems: list[str] | None) -> RetentionPlan:
     """The plan, or exit 2 for an unknown system."""
     try:
-        return plan_retention(policy, as_of=day, systems=systems)
+        return plan_retention(policy, as_of=day, systems=systems, case_holds=case_holds_in_force())
     except (ValueError, SubjectError) as error:
         fail(str(error), 2)
 
@@ -148,7 +151,10 @@ def sweep(policy: Policy, day: dt.date, systems: list[str] | None, batch_size: i
             bar.advance(task, batch.deleted + batch.anonymised)
 
         try:
-            return run_retention(policy, as_of=day, batch_size=batch_size, systems=systems, progress=advance)
+            holds = case_holds_in_force()
+            return run_retention(
+                policy, as_of=day, batch_size=batch_size, systems=systems, progress=advance, case_holds=holds
+            )
         except (ValueError, SubjectError) as error:
             fail(str(error), 2)
 

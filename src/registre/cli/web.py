@@ -252,3 +252,56 @@ def _login() -> str:
         return getpass.getuser()
     except (KeyError, OSError):  # no login name for this uid (a container)
         return str(os.getuid())
+def active_case_holds() -> list[Any]:
+    """The case holds in force in the application database, as the core takes them (`CaseHold`)."""
+    setup_django()
+    from registre.web.retention.actions import active_case_holds as active
+
+    return list(active())
+
+
+def list_case_holds(*, lifted: bool) -> list[dict[str, Any]]:
+    """The case holds (in force, or all with `lifted`), newest first, without their identity values."""
+    setup_django()
+    from registre.web.retention.models import CaseHold
+
+    holds = CaseHold.objects.all() if lifted else CaseHold.objects.filter(lifted_at__isnull=True)
+    return [
+        {
+            "id": hold.pk,
+            "reference": hold.reference,
+            "reason": hold.reason,
+            "identity_types": [item["type"] for item in hold.identities],
+            "tenant": hold.tenant or None,
+            "placed_at": hold.placed_at.isoformat(timespec="seconds"),
+            "lifted_at": hold.lifted_at.isoformat(timespec="seconds") if hold.lifted_at else None,
+        }
+        for hold in holds
+    ]
+
+
+def place_case_hold(*, reason: str, reference: str, identities: list[tuple[str, str]], tenant: str) -> int:
+    """Place a case hold (audited, by the system); its number. ValueError for a hold that names nothing."""
+    setup_django()
+    from registre.core.engine import Identity
+    from registre.web.retention.actions import place_hold
+    from registre.web.retention.models import CaseHold
+
+    if reason not in CaseHold.Reason.values:
+        raise ValueError(f"unknown reason {reason!r} (one of {', '.join(CaseHold.Reason.values)})")
+    found = [Identity(kind, value) for kind, value in identities]
+    return int(place_hold("system", reason=reason, reference=reference, identities=found, tenant=tenant).pk)
+
+
+def lift_case_hold(number: int) -> bool:
+    """Lift case hold `number` (audited); False when it was already lifted. LookupError for an unknown one."""
+    setup_django()
+    from registre.web.retention.actions import lift_hold
+    from registre.web.retention.models import CaseHold
+
+    hold = CaseHold.objects.filter(pk=number).first()
+    if hold is None:
+        raise LookupError(f"no case hold {number}")
+    was_active = hold.active
+    lift_hold(hold, "system")
+    return was_active

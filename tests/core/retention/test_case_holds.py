@@ -62,3 +62,15 @@ def test_several_holds_add_up(crm):
 def test_a_held_subject_with_an_undeclared_identity_type_is_refused(sqlite_crm):
     with pytest.raises(SubjectError, match="unknown identity type passport"):
         plan_retention(sqlite_crm.policy, as_of=sqlite_crm.AS_OF, case_holds=[CaseHold(Subject.of("passport=X1"))])
+
+
+def test_a_hold_covers_a_subject_by_any_of_its_identities_not_only_the_first():
+    from registre.core.retention.case_holds import covering_hold
+
+    hold = CaseHold(Subject.of("email=ada@example.org", "phone=+33612345678"), reference="RG-1")
+    assert covering_hold([hold], [Subject.of("phone=+33612345678")]) is hold
+    assert covering_hold([hold], [Subject.of("email=ada@example.org")]) is hold
+    assert covering_hold([hold], [Subject.of("email=bob@example.org")]) is None
+    tenant_hold = CaseHold(Subject.of("phone=+33612345678"), tenant="acme")
+    assert covering_hold([tenant_hold], [Subject.of("phone=+33612345678")], "globex") is None, "both must match"
+    assert covering_hold([CaseHold(tenant="acme")], [Subject.of("email=x@example.org")], "acme") is not None

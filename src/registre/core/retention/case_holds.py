@@ -34,6 +34,7 @@ class CaseHold:
     subject: Subject | None = None
     tenant: str | None = None
     reference: str | None = None
+    key: int | None = None  # the hold's number where it is recorded (the application database)
 
     def __post_init__(self) -> None:
         if self.subject is None and not self.tenant:
@@ -45,6 +46,25 @@ class CaseHold:
             "tenant": self.tenant,
             "reference": self.reference,
         }
+
+
+def covering_hold(holds: Iterable[CaseHold], subjects: Sequence[Subject], tenant: str | None = None) -> CaseHold | None:
+    """The first hold that covers one of `subjects` (in `tenant`), or None.
+
+    A hold on a subject matches when any of its identities is one of any
+    subject's (every identity counts, not only the first); a hold on a
+    tenant matches a request about that tenant's data; a hold on both
+    needs both. What stops an erasure request (Art. 17(3)(e)) in the
+    console and on the command line alike.
+    """
+    wanted = {(identity.type, identity.value) for subject in subjects for identity in subject.identities}
+    for hold in holds:
+        held = {(identity.type, identity.value) for identity in hold.subject.identities} if hold.subject else set()
+        subject_matches = hold.subject is None or bool(held & wanted)
+        tenant_matches = not hold.tenant or hold.tenant == tenant
+        if subject_matches and tenant_matches:
+            return hold
+    return None
 
 
 def check_case_holds(policy: Policy, holds: Iterable[CaseHold]) -> None:

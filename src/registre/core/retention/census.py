@@ -66,48 +66,91 @@ def release_day(keep: Any, anchor: dt.date) -> dt.date:
     return day
 
 
+class _Flags:
+    """The per-row conditions and values of a census, each computed once, in an inner query.
+
+    The counts combine the same conditions many times (a row released now,
+    in 30 days, referenced...); written inline, the database would evaluate
+    each correlated subquery once per count and per row. Here each is a
+    column of an inner `SELECT ... OFFSET 0` (which no planner flattens),
+    and the counts read the columns.
+    """
+
+    def __init__(self) -> None:
+        self.columns: dict[str, sa.ColumnElement[Any]] = {}
+
+    def flag(self, condition: Condition | None) -> Condition | None:
+        """`condition` as a column of the inner query (two-valued); None stays None."""
+        if condition is None:
+            return None
+        label = f"f_{len(self.columns)}"
+        self.columns[label] = sa.case((condition, 1), else_=0)
+        return sa.column(label, sa.Integer) == 1
+
+    def value(self, expression: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
+        label = f"v_{len(self.columns)}"
+        self.columns[label] = expression
+        return sa.column(label, expression.type)
+
+    def source(self, table: sa.Table) -> sa.FromClause:
+        columns = [expression.label(label) for label, expression in self.columns.items()] or [
+            sa.literal(1).label("one")
+        ]
+        return sa.select(*columns).select_from(table).offset(0).subquery("census")
+
+
 def take_census(connection: Connection, system: SystemRules, name: str) -> DatasetFigures:
     """Count, in one statement, every figure of dataset `name`'s plan (see the module)."""
     table = system.tables[name]
-    counts = _due_counts(system, name) if system.sweepable(name) else {}
+    flags = _Flags()
+    counts = _due_counts(system, name, flags) if system.sweepable(name) else {}
     minima: dict[str, sa.ColumnElement[Any]] = {}
     for index, rule in enumerate(system.rules[name]):
         if rule.executable:
-            oldest, release, undated = _rule_columns(system, name, rule)
+            oldest, release, undated = _rule_columns(system, name, rule, flags)
             minima[f"oldest_{index}"], minima[f"next_{index}"] = oldest, release
             counts[f"undated_{index}"] = undated
-    pending = _pending_anchor(system, name)
+    pending = _pending_anchor(system, name, flags)
     if pending is not None:
         minima["pending"] = pending
     columns = [sa.func.count().label("rows")]
     columns += [sa.func.count(sa.case((condition, 1))).label(label) for label, condition in counts.items()]
     columns += [expression.label(label) for label, expression in minima.items()]
-    row = connection.execute(sa.select(*columns).select_from(table)).one()._mapping
+    row = connection.execute(sa.select(*columns).select_from(flags.source(table))).one()._mapping
     return _figures(system, name, row)
 
 
-def _due_counts(system: SystemRules, name: str) -> dict[str, Condition]:
+def _due_counts(system: SystemRules, name: str, flags: _Flags) -> dict[str, Condition]:
     """The conditions counted for a dataset that can have due rows."""
     table = system.tables[name]
-    expired, legal, case = system.expired(name, table), system.legally_held(name, table), system.case_held(name, table)
-    released, personal = system.released(name, table), system.still_personal(name)
+    expired = flags.flag(system.expired(name, table))
+    legal, case = flags.flag(system.legally_held(name, table)), flags.flag(system.case_held(name, table))
+    restricted = flags.flag(system.restricted(name, table))
+    personal = flags.flag(system.still_personal(name))
+    assert expired is not None
+    released = sa.and_(expired, *(sa.not_(held) for held in (legal, case, restricted) if held is not None))
     counts: dict[str, Condition] = {}
     if legal is not None:
         counts["held_legal"] = sa.and_(expired, legal)
     if case is not None:
         counts["held_case"] = sa.and_(expired, *([sa.not_(legal)] if legal is not None else []), case)
-    restricted = system.restricted(name, table)
     if restricted is not None:
         counts["restricted"] = sa.and_(expired, restricted)
-    pending = _split_released(system, name, released, personal, counts)
+    pending = _split_released(system, name, released, personal, counts, flags)
     for days in WINDOWS:
-        later = system.released(name, table, system.as_of + dt.timedelta(days=days))
+        later = flags.flag(system.released(name, table, system.as_of + dt.timedelta(days=days)))
+        assert later is not None
         counts[f"within_{days}"] = sa.and_(later, sa.not_(released), *pending)
     return counts
 
 
 def _split_released(
-    system: SystemRules, name: str, released: Condition, personal: Condition | None, counts: dict[str, Condition]
+    system: SystemRules,
+    name: str,
+    released: Condition,
+    personal: Condition | None,
+    counts: dict[str, Condition],
+    flags: _Flags,
 ) -> list[Condition]:
     """Add the counts of released rows by fate; return what a released row still needs to be due (still personal)."""
     if system.actions[name][0] == "anonymize":
@@ -115,7 +158,7 @@ def _split_released(
         counts["anonymise"] = sa.and_(released, personal)
         counts["already_anonymised"] = sa.and_(released, sa.not_(personal))
         return [personal]
-    referenced = system.referenced(name, system.tables[name], predicted=True)
+    referenced = flags.flag(system.referenced(name, system.tables[name], predicted=True))
     if referenced is None:
         counts["delete"] = released
         return []
@@ -129,7 +172,7 @@ def _split_released(
 
 
 def _rule_columns(
-    system: SystemRules, name: str, rule: RetentionRule
+    system: SystemRules, name: str, rule: RetentionRule, flags: _Flags
 ) -> tuple[sa.ColumnElement[Any], sa.ColumnElement[Any], Condition]:
     """MIN(date), MIN(date of rows the rule still keeps), and the rows it cannot release, for one rule.
 
@@ -137,22 +180,24 @@ def _rule_columns(
     """
     table = system.tables[name]
     assert rule.anchor is not None
-    running = sa.not_(system.rule_expired(rule, table, system.as_of))
+    running = flags.flag(sa.not_(system.rule_expired(rule, table, system.as_of)))
     if rule.own:
         date: sa.ColumnElement[Any] = system.rule_date(rule, table)
-        undated: Condition = date.is_(None)
+        undated: Condition | None = date.is_(None)
     else:
         joined, anchor, link = system.chain(rule, table)
         date = sa.select(sa.func.max(anchor)).select_from(joined).where(link).correlate(table).scalar_subquery()
         undated = system.related(rule, table, lambda column: column.is_(None))
     if rule.undated == "release":
         undated = sa.false()
+    date, undated = flags.value(date), flags.flag(undated)
+    assert running is not None and undated is not None
     dated = sa.and_(date.is_not(None), sa.not_(undated))
     kept = sa.and_(running, dated)
     return sa.func.min(sa.case((dated, date))), sa.func.min(sa.case((kept, date))), undated
 
 
-def _pending_anchor(system: SystemRules, name: str) -> sa.ColumnElement[Any] | None:
+def _pending_anchor(system: SystemRules, name: str, flags: _Flags) -> sa.ColumnElement[Any] | None:
     """MIN(date) of the rows not released yet, when one own rule and holds on the same date decide them all."""
     rules, holds = system.rules[name], system.holds[name]
     if len(rules) != 1 or not rules[0].own or rules[0].fallbacks or not system.sweepable(name):
@@ -162,8 +207,9 @@ def _pending_anchor(system: SystemRules, name: str) -> sa.ColumnElement[Any] | N
     if any(hold.anchor != anchor.column or hold.keep is None for hold in holds):
         return None
     table = system.tables[name]
-    column = table.c[anchor.column]
-    waiting = sa.not_(sa.and_(system.expired(name, table), *_not_held(system, name)))
+    column = flags.value(table.c[anchor.column])
+    waiting = flags.flag(sa.not_(sa.and_(system.expired(name, table), *_not_held(system, name))))
+    assert waiting is not None
     return sa.func.min(sa.case((sa.and_(column.is_not(None), waiting), column)))
 
 

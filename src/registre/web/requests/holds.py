@@ -3,22 +3,20 @@ until the hold is lifted (Art. 17(3)(e): erasure is not owed for data needed for
 
 from __future__ import annotations
 
+from registre.core.engine import Identity, Subject
+from registre.core.retention.case_holds import covering_hold
 from registre.web.requests.models import DataRequest
 from registre.web.retention.models import CaseHold
-from registre.web.vault.keys import lookup_hash
 
 
 def case_hold_on(request: DataRequest) -> CaseHold | None:
     """The first active case hold that covers the request's person (or its client tenant), or None.
 
-    A hold on a subject matches any of the request's identities; a hold on a tenant matches a request
-    filed about that client's data; a hold on both needs both.
+    The rule is the core's (`covering_hold`): every identity of the held subject counts.
     """
-    references = {lookup_hash(f"{item['type']}:{item['value']}") for item in request.identities}
+    identities = [Identity(item["type"], item["value"]) for item in request.identities]
     tenant = request.client.tenant if request.client is not None else None
-    for hold in CaseHold.objects.filter(lifted_at__isnull=True).order_by("pk"):
-        subject_matches = not hold.subject_ref or hold.subject_ref in references
-        tenant_matches = not hold.tenant or hold.tenant == tenant
-        if subject_matches and tenant_matches:
-            return hold
-    return None
+    holds = {hold.pk: hold for hold in CaseHold.objects.filter(lifted_at__isnull=True).order_by("pk")}
+    subjects = [Subject.of(*identities)] if identities else []
+    found = covering_hold([hold.engine_hold() for hold in holds.values()], subjects, tenant)
+    return None if found is None else holds[found.key]

@@ -56,7 +56,7 @@ class CaseHold(models.Model):
         if self.identities:
             identities = [Identity(item["type"], item["value"]) for item in self.identities]
             subject = Subject.of(*identities, reference=f"h-{self.pk}")
-        return CoreCaseHold(subject=subject, tenant=self.tenant or None, reference=self.reference)
+        return CoreCaseHold(subject=subject, tenant=self.tenant or None, reference=self.reference, key=self.pk)
 
 
 class SweepRun(models.Model):
