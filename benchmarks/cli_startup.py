@@ -35,7 +35,7 @@ from pathlib import Path
 
 import handwritten_sql
 import sqlalchemy as sa
-from engine_benchmark import KEY, draw_emails
+from engine_benchmark import KEY
 
 from registre.core.demo import DEMO_TODAY, generate_demo_databases
 from registre.core.engine import pseudonym_of
@@ -98,6 +98,18 @@ def generate(crm: str, platform: str, subjects: int) -> None:
         with engine.connect() as connection:
             connection.execute(sa.text("VACUUM ANALYZE"))
         engine.dispose()
+
+
+def draw_emails(url: str, count: int) -> list[str]:
+    """`count` contacts not erased yet (by earlier runs), spread over the table in a fixed pseudo-random order."""
+    engine = sa.create_engine(url)
+    query = sa.text("SELECT email FROM contacts WHERE last_name <> 'ANONYME' ORDER BY md5(email) LIMIT :count")
+    with engine.connect() as connection:
+        emails = list(connection.execute(query, {"count": count}).scalars())
+    engine.dispose()
+    if len(emails) < count:
+        raise SystemExit(f"only {len(emails)} contacts left to erase: build the databases again (without --reuse)")
+    return emails
 
 
 def run_process(command: list[str], environment: dict[str, str], work: Path) -> tuple[float, float, int]:

@@ -32,6 +32,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from registre.core.cache import cache_directory, private_directory
+
 _POSTGRESQL_COLUMNS = sa.text(
     "SELECT c.relname, a.attnum, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull "
     "FROM pg_catalog.pg_class c "
@@ -141,8 +143,9 @@ class ReflectionCache:
         return tables if isinstance(tables, dict) else None
 
     def _write(self, path: Path, stamp: str, tables: dict[str, sa.Table]) -> None:
+        if private_directory(self.directory) is None:
+            return
         try:
-            self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
             content = pickle.dumps({"fingerprint": stamp, "tables": tables}, protocol=pickle.HIGHEST_PROTOCOL)
             descriptor, temporary = tempfile.mkstemp(dir=self.directory, suffix=".tmp")
             with os.fdopen(descriptor, "wb") as file:
@@ -153,9 +156,5 @@ class ReflectionCache:
 
 
 def default_cache_directory() -> Path:
-    """$REGISTRE_CACHE_DIR, else $XDG_CACHE_HOME/registre, else ~/.cache/registre; `reflection` inside."""
-    configured = os.environ.get("REGISTRE_CACHE_DIR")
-    if configured:
-        return Path(configured) / "reflection"
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "registre" / "reflection"
+    """The `reflection` folder of Registre's cache (see `registre.core.cache`)."""
+    return cache_directory("reflection")
