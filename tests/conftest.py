@@ -9,6 +9,7 @@ CI=true, where they fail: CI must prove the code on every database.
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,6 +24,8 @@ EXAMPLES = ROOT / "examples"
 POSTGRES_URL = os.environ.get("REGISTRE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 MARIADB_URL = os.environ.get("REGISTRE_TEST_MARIADB_URL", "mysql+pymysql://root@127.0.0.1:3306/test")
 BACKENDS = ("sqlite", "postgresql", "mariadb")
+# Reflected tables cached on disk by the engine: in a folder of this run, not the user's cache.
+os.environ.setdefault("REGISTRE_CACHE_DIR", tempfile.mkdtemp(prefix="registre-test-cache-"))
 
 
 def _unavailable(backend: str, error: Exception) -> None:

@@ -11,6 +11,7 @@ that is invoked.
 from __future__ import annotations
 
 import importlib
+import os
 from collections.abc import Iterator, MutableMapping
 from dataclasses import dataclass
 from typing import Annotated, Any
@@ -23,6 +24,10 @@ from typer.core import TyperCommand, TyperGroup
 from registre.cli.errors import ErrorBoundary
 
 from registre import __version__
+
+# Pydantic looks for plugins in the metadata of every installed package when it builds its first model
+# (a tenth of a second); Registre uses none. Whoever does can still set the variable.
+os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
 
 @dataclass(frozen=True)

@@ -12,9 +12,10 @@ import datetime as dt
 import re
 from functools import cache
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
+from registre.core.cache import cache_directory, private_directory
 from registre.core.documents.dates import format_date, format_long_date
 from registre.core.documents.layout import Cell
 from registre.core.documents.pdf import TEMPLATES_DIR
@@ -34,6 +35,7 @@ def environment(lang: str) -> Environment:
     """The environment of `lang`: its catalog installed, its date filters bound."""
     env = Environment(
         loader=FileSystemLoader(TEMPLATES_DIR),
+        bytecode_cache=_bytecode_cache(),
         autoescape=select_autoescape(enabled_extensions=("html.j2",), default_for_string=False),
         extensions=["jinja2.ext.i18n"],
         undefined=StrictUndefined,
@@ -53,6 +55,16 @@ def environment(lang: str) -> Environment:
         in_sentence=in_sentence,
     )
     return env
+
+
+def _bytecode_cache() -> FileSystemBytecodeCache | None:
+    """The templates compiled once and kept for the next processes (compiling them costs more than rendering).
+
+    Jinja checks each entry against the template's source, so an edited template is compiled again.
+    Only a folder that no one else may write in is used: Jinja loads code from it.
+    """
+    folder = private_directory(cache_directory("templates"))
+    return FileSystemBytecodeCache(str(folder)) if folder is not None else None
 
 
 def html_cell(value: Cell, lang: str) -> Markup:

@@ -1,6 +1,6 @@
 """The only code that talks to target databases: engines, transactions, reflection, batches, drift and the data map."""
 
-from registre.core.sources.catalog import SystemCatalog, catalog_for, close_catalogs
+from registre.core.sources.catalog import SystemCatalog, catalog_for, close_catalogs, use_reflection_cache
 from registre.core.sources.connection import (
     SourceError,
     create_engine_for,
@@ -63,5 +63,6 @@ __all__ = [
     "read_only_transaction",
     "reflect_dataset",
     "trail_in_force",
+    "use_reflection_cache",
     "write_transaction",
 ]

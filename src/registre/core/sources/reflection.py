@@ -7,7 +7,7 @@ a request, so nothing but a declared dataset can be reached.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Sequence
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -38,10 +38,10 @@ def reflect_dataset(
     )
 
 
-def reflect_datasets(
-    connection: Connection, schema: str | None, datasets: Mapping[str, Dataset], metadata: sa.MetaData
+def reflect_tables(
+    connection: Connection, schema: str | None, names: Sequence[str], metadata: sa.MetaData
 ) -> dict[str, sa.Table]:
-    """The tables of `datasets` (all in `schema`), by dataset name, reflected together into `metadata`.
+    """The tables `names` of `schema`, by name, reflected together into `metadata`.
 
     SQLAlchemy reads the columns, keys, indexes... of all the tables with one
     query per kind, where `reflect_dataset` spends a round per table. Only the
@@ -49,9 +49,8 @@ def reflect_datasets(
     to are not reflected with them. Raises `sqlalchemy.exc.NoSuchTableError`
     naming the first table that does not exist.
     """
-    names = list(dict.fromkeys(dataset.table_name(name) for name, dataset in datasets.items()))
     try:
-        metadata.reflect(connection, schema=schema, only=names, views=True, resolve_fks=False)
+        metadata.reflect(connection, schema=schema, only=list(names), views=True, resolve_fks=False)
     except sa.exc.InvalidRequestError:  # a table is missing: find which, with a few more queries
         inspector = sa.inspect(connection)
         available = {*inspector.get_table_names(schema), *inspector.get_view_names(schema)}
@@ -60,7 +59,9 @@ def reflect_datasets(
             raise
         raise sa.exc.NoSuchTableError(missing[0]) from None
     prefix = f"{schema}." if schema else ""
-    return {name: metadata.tables[prefix + dataset.table_name(name)] for name, dataset in datasets.items()}
+    return {table: metadata.tables[prefix + table] for table in names}
+
+
 def check_declared_columns(name: str, dataset: Dataset, table: sa.Table) -> None:
     """Raise SourceError naming the policy's fields that the table no longer has (a dropped or renamed column)."""
     missing = sorted(column for column in dataset.declared_columns() if column not in table.c)

@@ -1,0 +1,55 @@
+"""Registre's cache folder: where it is, who may write in it, and the compiled templates kept there."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from registre.core.cache import cache_directory, private_directory
+from registre.core.documents.environment import environment
+
+
+def test_the_cache_folder_follows_registre_cache_dir_then_xdg_then_home(monkeypatch, tmp_path):
+    monkeypatch.setenv("REGISTRE_CACHE_DIR", str(tmp_path / "mine"))
+    assert cache_directory("templates") == tmp_path / "mine" / "templates"
+    monkeypatch.delenv("REGISTRE_CACHE_DIR")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert cache_directory("reflection") == tmp_path / "xdg" / "registre" / "reflection"
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert cache_directory("reflection") == tmp_path / "home" / ".cache" / "registre" / "reflection"
+
+
+def test_a_private_folder_is_created_for_its_owner_only(tmp_path):
+    folder = private_directory(tmp_path / "a" / "b")
+    assert folder == tmp_path / "a" / "b"
+    assert folder.stat().st_mode & 0o777 == 0o700
+
+
+def test_a_folder_others_may_write_in_is_not_used(tmp_path):
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    os.chmod(shared, 0o777)
+    assert private_directory(shared) is None
+
+
+def test_a_folder_that_cannot_be_made_is_not_used(tmp_path):
+    (tmp_path / "file").write_text("")
+    assert private_directory(tmp_path / "file" / "below") is None
+
+
+@pytest.fixture
+def fresh_environments(monkeypatch, tmp_path):
+    monkeypatch.setenv("REGISTRE_CACHE_DIR", str(tmp_path))
+    environment.cache_clear()
+    yield tmp_path / "templates"
+    environment.cache_clear()
+
+
+def test_compiled_templates_are_kept_for_the_next_process(fresh_environments):
+    environment("fr").get_template("base.html.j2")
+    assert list(fresh_environments.glob("__jinja2_*.cache"))
+    environment.cache_clear()
+    template = environment("en").get_template("base.html.j2")
+    assert template.filename and template.filename.endswith("base.html.j2")
