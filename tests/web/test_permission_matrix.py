@@ -348,6 +348,7 @@ MATRIX: dict[str, Route] = {
     "accounts:token-revoke": Route(staff({"admin"}, ok=302), method="post", kwargs=a_token_of_the_admin),
     "audit:list": Route(staff(READERS)),
     "audit:export": Route(staff(READERS)),
+    "audit:package": Route(staff(READERS), method="post", data={"lang": "en"}),
     "jobs:list": Route(staff(READERS)),
     "jobs:detail": Route(staff(READERS), kwargs=a_job),
     "requests:inbox": Route(staff(ROLES)),

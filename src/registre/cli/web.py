@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import getpass
 import os
+import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -164,6 +165,26 @@ def export_audit(path: Path) -> int:
 
     with path.open("w", encoding="utf-8", newline="") as stream:
         return write_audit_csv(AuditEntry.objects.order_by("sequence").iterator(chunk_size=2000), stream)
+
+
+def audit_package(output: Path, *, lang: str, tenant: str | None) -> int:
+    """Write the signed audit package (for the client of `tenant`, or the authority); the number of files."""
+    setup_django()
+    from registre.web.audit.package import audit_package as build
+    from registre.web.clients.models import Client
+    from registre.web.policy import current_policy
+
+    policy = current_policy()
+    if policy is None:
+        raise ValueError("the policy is missing or has errors: run `registre check`")
+    client = None
+    if tenant is not None:
+        client = Client.objects.filter(tenant=tenant).first()
+        if client is None:
+            raise ValueError(f"no client has the tenant {tenant!r}")
+    output.write_bytes(build(policy, "system", lang=lang, client=client))
+    with zipfile.ZipFile(output) as archive:
+        return len(archive.namelist())
 
 
 def generate_key() -> str:

@@ -55,6 +55,9 @@ EXPECTED = {
         "requests.view",
         "clients.view",
         "retention.view",
+        "breaches.view",
+        "authority.view",
+        "authorised.view",
     },
 }
 

@@ -6,4 +6,5 @@ app_name = "audit"
 urlpatterns = [
     path("", views.entry_list, name="list"),
     path("export.csv", views.export, name="export"),
+    path("package/", views.package, name="package"),
 ]

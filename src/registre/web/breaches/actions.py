@@ -13,6 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -299,7 +300,7 @@ def _send_reminder(breach: Breach, name: str, clock: Clock, now: dt.datetime, re
             "aware": timezone.localtime(breach.aware_at).strftime("%Y-%m-%d %H:%M"),
             "whom": whom,
             "due": timezone.localtime(clock.due_at).strftime("%Y-%m-%d %H:%M"),
-            "url": settings.REGISTRE_BASE_URL + f"/console/breaches/{breach.pk}/",
+            "url": settings.REGISTRE_BASE_URL + reverse("breaches:detail", args=[breach.pk]),
         }
     EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient]).send()
 

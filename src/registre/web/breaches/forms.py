@@ -56,7 +56,7 @@ class DeclareForm(AssessmentForm):
 
 class NotificationForm(forms.Form):
     recipient = forms.ChoiceField(
-        label=_("To"), choices=[("authority", _("Supervisory authority")), ("people", _("Data subjects"))]
+        label=_("Recipient"), choices=[("authority", _("Supervisory authority")), ("people", _("Data subjects"))]
     )
     sent_at = forms.DateTimeField(label=_("Sent on"), widget=MOMENT)
     channel = forms.CharField(

@@ -146,7 +146,7 @@ class Notification(models.Model):
         PEOPLE = "people", _("Data subjects")
 
     breach = models.ForeignKey(Breach, on_delete=models.CASCADE, related_name="notifications")
-    recipient = models.CharField(_("to"), max_length=10, choices=Recipient.choices)
+    recipient = models.CharField(_("recipient"), max_length=10, choices=Recipient.choices)
     client = models.ForeignKey(Client, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     phase = models.PositiveSmallIntegerField(default=1)
     sent_at = models.DateTimeField(_("sent on"))

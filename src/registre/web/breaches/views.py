@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from registre.core.breaches import Clock, ClockStatus
 from registre.core.documents.breach import DOCUMENT_KINDS, render_breach_document
+from registre.core.documents.vocabulary import policy_taxonomy, term_label
 from registre.web.accounts.permissions import action_required, can
 from registre.web.breaches import actions
 from registre.web.breaches.export import register_file
@@ -205,16 +206,12 @@ def _render_detail(
     client_notice: ClientNoticeForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    policy = current_policy()
-    activities = {}
-    if policy is not None:
-        activities = {key: policy.activities[key] for key in breach.scope().activities if key in policy.activities}
     manage = can(request.user, "breaches.manage")
     context = {
         "breach": breach,
         "clocks": clocks_of(breach, timezone.now()),
         "duties": breach.duties(),
-        "activities": activities,
+        **_labels(breach),
         "affected": breach.affected_clients.select_related("client"),
         "notifications": breach.notifications.select_related("client"),
         "told": set(breach.notifications.filter(recipient="client").values_list("client_id", flat=True)),
@@ -228,6 +225,25 @@ def _render_detail(
         "recipients": Notification.Recipient,
     }
     return render(request, "breaches/detail.html", context, status=status)
+
+
+def _labels(breach: Breach) -> dict[str, list[str]]:
+    """The activities, data subjects and data categories of the breach, as the policy names them in this language."""
+    policy = current_policy()
+    if policy is None:
+        return {"activities": breach.controller_activities + breach.processor_activities}
+    lang = (get_language() or "fr")[:2]
+    taxonomy = policy_taxonomy(policy)
+    activities = [
+        " ".join(part for part in (policy.activities[key].reference, policy.activities[key].name.get(lang)) if part)
+        for key in breach.scope().activities
+        if key in policy.activities
+    ]
+    return {
+        "activities": activities,
+        "subject_labels": [term_label(taxonomy.data_subjects, key, lang) for key in breach.subjects],
+        "category_labels": [term_label(taxonomy.data_categories, key, lang) for key in breach.categories],
+    }
 
 
 def _language(request: HttpRequest) -> str:
