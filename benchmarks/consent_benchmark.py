@@ -27,6 +27,7 @@ import datetime as dt
 import json
 import os
 import random
+import shutil
 import statistics
 import sys
 import tempfile
@@ -70,11 +71,14 @@ def create_database(server: str, name: str) -> None:
 
 def start_django(url: str) -> None:
     """Registre's settings on the benchmark database, migrated; no other configuration."""
+    folder = Path(tempfile.mkdtemp(prefix="registre-consent-bench-"))
+    for source in (ROOT / "examples" / "cloud-host").glob("*.yaml"):  # a copy: edits cannot reach a long run
+        shutil.copyfile(source, folder / source.name)
     os.environ.update(
         DJANGO_SETTINGS_MODULE="registre.web.settings",
         REGISTRE_DATABASE_URL=url,
-        REGISTRE_DATA_DIR=tempfile.mkdtemp(prefix="registre-consent-bench-"),
-        REGISTRE_POLICY=str(ROOT / "examples" / "cloud-host" / "registre.yaml"),
+        REGISTRE_DATA_DIR=str(folder),
+        REGISTRE_POLICY=str(folder / "registre.yaml"),
     )
     import django
     from django.core.management import call_command

@@ -222,3 +222,26 @@ def test_an_imported_history_gives_the_state_of_its_last_event(workspace):
 def test_staff_import_only_with_the_right_to_record(workspace, auditor):
     with pytest.raises(PermissionDenied):
         actions.import_events(auditor, [imported("a@example.org")])
+
+
+def test_a_cookie_consent_enters_the_ledger_and_is_asked_again_after_six_months(workspace):
+    seven_months = timezone.now() - dt.timedelta(days=213)
+    event = given("ada@example.org", purpose="cookies:www", at=seven_months)
+    assert (event.basis, event.wording_version) == ("consent", "2026-01")
+    assert event.wording_text.startswith("Nous utilisons un cookie de mesure d'audience")
+    given("bob@example.org", purpose="cookies:www")
+    old, fresh = (
+        {s.purpose: s for s in actions.person_standing(email)}["cookies:www"]
+        for email in ("ada@example.org", "bob@example.org")
+    )
+    assert (old.expired, old.allowed) == (True, False)
+    assert (fresh.expired, fresh.allowed) == (False, True)
+
+
+def test_nothing_is_executed_when_a_cookie_consent_is_withdrawn(workspace):
+    before = workspace.query("SELECT count(*) FROM newsletter")[0][0]
+    event = actions.record_consent(
+        "system", email="ada@example.org", purpose="cookies:www", state="withdrawn", method="form"
+    )
+    assert event.execution is None
+    assert workspace.query("SELECT count(*) FROM newsletter")[0][0] == before

@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Literal
 
+from registre.core.documents.cookies import CookieSite, cookie_sites
 from registre.core.documents.environment import render_template
 from registre.core.documents.parties import Party, contact_party, organisation_party
 from registre.core.documents.pdf import write_pdf
@@ -84,6 +85,7 @@ class NoticeView:
     rights: tuple[NoticeRight, ...]
     authority: Authority
     processor_activities: tuple[str, ...]
+    cookies: tuple[CookieSite, ...] = ()
 
     @property
     def has_required_data(self) -> bool:
@@ -134,6 +136,7 @@ def build_notice(policy: Policy, lang: str) -> NoticeView:
         rights=notice_rights(activities, taxonomy, lang),
         authority=supervisory_authority(organisation.supervisory_authority, lang),
         processor_activities=tuple(a.name.get(lang) for a in policy.activities_by_role("processor").values()),
+        cookies=cookie_sites(policy, lang),
     )
 
 

@@ -40,6 +40,7 @@ RULES = frozenset(
         "field",
         "erase",
         "consent",
+        "cookies",
     }
 )
 

@@ -301,6 +301,36 @@ class Transfer(Model):
     activities: list[str] = Field(default_factory=list)
 
 
+def _parse_cookie_duration(value: object) -> object:
+    if value == "session":
+        return value
+    return _parse_duration(value)
+
+
+CookieDuration = Annotated[Duration | Literal["session"], BeforeValidator(_parse_cookie_duration), PlainSerializer(str)]
+
+
+class Cookie(Model):
+    """A cookie (or similar tracker) that a site sets or lets a third party set."""
+
+    name: str = Field(min_length=1)
+    purpose: Localized
+    duration: CookieDuration
+    party: Literal["first", "third"] = "first"
+    provider: str | None = None
+    essential: bool = False
+    consent: bool = True
+
+
+class Site(Model):
+    """A website or application of the organisation, and the cookies it sets (an empty list: none at all)."""
+
+    url: str
+    name: Localized | None = None
+    cookies: list[Cookie] = Field(default_factory=list)
+    wording: list[Wording] = Field(default_factory=list)
+
+
 class CustomCategory(Model):
     label: Localized
     group: str
@@ -325,6 +355,7 @@ class Policy(Model):
     activities: dict[Name, Activity] = Field(default_factory=dict)
     processors: dict[Name, SubProcessor] = Field(default_factory=dict)
     transfers: list[Transfer] = Field(default_factory=list)
+    sites: dict[Name, Site] = Field(default_factory=dict)
 
     def dataset(self, reference: str) -> Dataset | None:
         """The dataset named `system.dataset`, or None if it is not declared."""
