@@ -6,7 +6,7 @@
 2. Draw N events (default 1,000,000) over N/10 people and the two purposes of the example policy
    (`prospecting`, `call-quality`), given and withdrawn, at increasing times (seeded, the same for both).
 3. Recording, chunk after chunk (default 100,000 events), alternately:
-   - Registre: `consent.actions.import_events` (each event checked by `core.consent.check_event`, the
+   - Registre: `consent.imports.import_events` (each event checked by `core.consent.check_event`, the
      address encrypted and its lookup hash computed, 5,000 rows per INSERT and transaction, one audit
      entry per batch);
    - by hand: the same values computed with the same vault functions (hash, encryption, wording), then
@@ -102,7 +102,7 @@ def draw_events(count: int, seed: int = 2026) -> Iterator[tuple[str, str, str, d
 
 
 def record_with_registre(events: list[tuple[str, str, str, dt.datetime]]) -> float:
-    from registre.web.consent.actions import Imported, import_events
+    from registre.web.consent.imports import Imported, import_events
 
     started = time.perf_counter()
     import_events("system", (Imported(email, purpose, state, at) for email, purpose, state, at in events), batch=BATCH)
