@@ -43,6 +43,8 @@ EXPECTED = {
         "requests.create",
         "clients.view",
         "retention.view",
+        "consent.view",
+        "consent.record",
     },
     "auditor": {
         "console.view",
@@ -55,6 +57,8 @@ EXPECTED = {
         "requests.view",
         "clients.view",
         "retention.view",
+        "consent.view",
+        "consent.export",
     },
 }
 
