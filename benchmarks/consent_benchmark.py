@@ -6,7 +6,7 @@
 2. Draw N events (default 1,000,000) over N/10 people and the two purposes of the example policy
    (`prospecting`, `call-quality`), given and withdrawn, at increasing times (seeded, the same for both).
 3. Recording, chunk after chunk (default 100,000 events), alternately:
-   - Registre: `consent.actions.import_events` (each event checked by `core.consent.check_event`, the
+   - Registre: `consent.imports.import_events` (each event checked by `core.consent.check_event`, the
      address encrypted and its lookup hash computed, 5,000 rows per INSERT and transaction, one audit
      entry per batch);
    - by hand: the same values computed with the same vault functions (hash, encryption, wording), then
@@ -27,6 +27,7 @@ import datetime as dt
 import json
 import os
 import random
+import shutil
 import statistics
 import sys
 import tempfile
@@ -70,11 +71,14 @@ def create_database(server: str, name: str) -> None:
 
 def start_django(url: str) -> None:
     """Registre's settings on the benchmark database, migrated; no other configuration."""
+    folder = Path(tempfile.mkdtemp(prefix="registre-consent-bench-"))
+    for source in (ROOT / "examples" / "cloud-host").glob("*.yaml"):  # a copy: edits cannot reach a long run
+        shutil.copyfile(source, folder / source.name)
     os.environ.update(
         DJANGO_SETTINGS_MODULE="registre.web.settings",
         REGISTRE_DATABASE_URL=url,
-        REGISTRE_DATA_DIR=tempfile.mkdtemp(prefix="registre-consent-bench-"),
-        REGISTRE_POLICY=str(ROOT / "examples" / "cloud-host" / "registre.yaml"),
+        REGISTRE_DATA_DIR=str(folder),
+        REGISTRE_POLICY=str(folder / "registre.yaml"),
     )
     import django
     from django.core.management import call_command
@@ -98,7 +102,7 @@ def draw_events(count: int, seed: int = 2026) -> Iterator[tuple[str, str, str, d
 
 
 def record_with_registre(events: list[tuple[str, str, str, dt.datetime]]) -> float:
-    from registre.web.consent.actions import Imported, import_events
+    from registre.web.consent.imports import Imported, import_events
 
     started = time.perf_counter()
     import_events("system", (Imported(email, purpose, state, at) for email, purpose, state, at in events), batch=BATCH)

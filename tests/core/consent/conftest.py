@@ -83,3 +83,28 @@ def policy(write_policy: Callable[..., Path]) -> Policy:
     loaded = check_policy(write_policy(), {})
     assert loaded.policy is not None and not loaded.errors, loaded.diagnostics
     return loaded.policy
+
+
+SITES = """\
+sites:
+  www:
+    url: https://www.petite.fr
+    name: {fr: Site public, en: Public website}
+    wording:
+      - {version: c1, text: {fr: Accepter les cookies de mesure, en: Accept measurement cookies}}
+    cookies:
+      - {name: sessionid, purpose: {fr: Session, en: Session}, duration: session, essential: true, consent: false}
+      - name: _pk_id
+        purpose: {fr: Mesure d'audience, en: Audience measurement}
+        duration: P13M
+        party: third
+        provider: Matomo
+  app:
+    url: https://app.petite.fr
+    cookies: []
+"""
+
+
+@pytest.fixture
+def sites_policy_path(write_policy: Callable[..., Path]) -> Path:
+    return write_policy(("activities:\n", SITES + "activities:\n"))

@@ -38,7 +38,7 @@ def test_a_wording_is_found_by_its_version(policy):
 def test_a_purpose_knows_its_renewal_period_and_datasets(policy):
     partners = purpose_of(policy, "partners")
     assert str(partners.renewal) == "P2Y"
-    assert partners.datasets == ["crm.contacts"]
+    assert partners.datasets == ("crm.contacts",)
     assert purpose_of(policy, "newsletter").renewal is None
 
 

@@ -43,6 +43,8 @@ EXPECTED = {
         "requests.create",
         "clients.view",
         "retention.view",
+        "consent.view",
+        "consent.record",
     },
     "auditor": {
         "console.view",
@@ -58,6 +60,8 @@ EXPECTED = {
         "breaches.view",
         "authority.view",
         "authorised.view",
+        "consent.view",
+        "consent.export",
     },
 }
 

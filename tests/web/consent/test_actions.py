@@ -184,41 +184,24 @@ def test_without_the_signal_or_a_declared_sale_nothing_is_recorded(workspace):
     assert actions.record_gpc(RequestFactory().post("/privacy/"), "ada@example.org") == []
 
 
-def imported(email, state="withdrawn", purpose="call-quality", days_ago=30):
-    return actions.Imported(email, purpose, state, timezone.now() - dt.timedelta(days=days_ago))
+def test_a_cookie_consent_enters_the_ledger_and_is_asked_again_after_six_months(workspace):
+    seven_months = timezone.now() - dt.timedelta(days=213)
+    event = given("ada@example.org", purpose="cookies:www", at=seven_months)
+    assert (event.basis, event.wording_version) == ("consent", "2026-01")
+    assert event.wording_text.startswith("Nous utilisons un cookie de mesure d'audience")
+    given("bob@example.org", purpose="cookies:www")
+    old, fresh = (
+        {s.purpose: s for s in actions.person_standing(email)}["cookies:www"]
+        for email in ("ada@example.org", "bob@example.org")
+    )
+    assert (old.expired, old.allowed) == (True, False)
+    assert (fresh.expired, fresh.allowed) == (False, True)
 
 
-def test_an_import_appends_in_batches_with_one_audit_entry_each(workspace):
-    events = [imported(f"p{number}@example.org") for number in range(5)]
-    assert actions.import_events("system", events, batch=2) == 5
-    assert ConsentEvent.objects.filter(method="import").count() == 5
-    entries = list(AuditEntry.objects.filter(action="consent.imported").order_by("sequence"))
-    assert [entry.counts for entry in entries] == [{"call-quality.withdrawn": 2}] * 2 + [{"call-quality.withdrawn": 1}]
-    assert verify_chain() == []
-
-
-def test_an_import_executes_nothing_on_the_target_database(workspace):
-    email = subscriber(workspace)
+def test_nothing_is_executed_when_a_cookie_consent_is_withdrawn(workspace):
     before = workspace.query("SELECT count(*) FROM newsletter")[0][0]
-    actions.import_events("system", [imported(email, purpose="prospecting")])
+    event = actions.record_consent(
+        "system", email="ada@example.org", purpose="cookies:www", state="withdrawn", method="form"
+    )
+    assert event.execution is None
     assert workspace.query("SELECT count(*) FROM newsletter")[0][0] == before
-    assert ConsentEvent.objects.get().execution is None
-
-
-def test_an_import_stops_at_a_refused_event_keeping_the_batches_before(workspace):
-    events = [imported("a@example.org"), imported("b@example.org"), imported("c@example.org", purpose="billing")]
-    with pytest.raises(ConsentError):
-        actions.import_events("system", events, batch=2)
-    assert sorted(ConsentEvent.objects.values_list("email", flat=True)) == ["a@example.org", "b@example.org"]
-
-
-def test_an_imported_history_gives_the_state_of_its_last_event(workspace):
-    history = [imported("a@example.org", "withdrawn", days_ago=20), imported("a@example.org", "given", days_ago=10)]
-    actions.import_events("system", history)
-    standing = {item.purpose: item for item in actions.person_standing("a@example.org")}["call-quality"]
-    assert (standing.state, standing.allowed) == ("given", True)
-
-
-def test_staff_import_only_with_the_right_to_record(workspace, auditor):
-    with pytest.raises(PermissionDenied):
-        actions.import_events(auditor, [imported("a@example.org")])

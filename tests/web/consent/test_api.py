@@ -91,3 +91,21 @@ def test_an_opt_out_through_the_api_reaches_the_target_database(workspace, dpo):
     body = {"email": email, "purpose": "prospecting", "state": "withdrawn"}
     assert product.post("/api/v1/consents", body).status_code == 201
     assert workspace.query("SELECT count(*) FROM newsletter WHERE lower(email) = lower(:e)", e=email)[0][0] == 0
+
+
+def test_the_standing_of_someone_never_recorded_follows_each_purposes_basis(workspace, dpo):
+    reader = ApiClient(create_token(dpo, "reader", ["consent.view"])[1])
+    purposes = reader.post("/api/v1/consents/standing", {"email": "new@example.org"}).json()["purposes"]
+    allowed = {item["purpose"]: (item["state"], item["allowed"]) for item in purposes}
+    assert allowed["prospecting"] == ("none", True)  # an opt-out: nobody objected
+    assert allowed["cookies:www"] == ("none", False)  # a consent: nobody gave it
+
+
+def test_a_refused_consent_is_a_problem_with_its_reason(workspace, dpo):
+    product = ApiClient(create_token(dpo, "signup", ["consent.record"])[1])
+    body = {"email": "a@example.org", "purpose": "prospecting", "state": "given", "wording_version": "v9"}
+    response = product.post("/api/v1/consents", body)
+    assert response.status_code == 400
+    assert response.json()["type"] == "urn:registre:problem:refused-input"
+    assert "v9" in response.json()["detail"]
+    assert not ConsentEvent.objects.exists()

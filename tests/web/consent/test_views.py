@@ -103,3 +103,25 @@ def test_a_link_to_a_purpose_the_policy_no_longer_has_is_refused(workspace):
 def test_the_gpc_document_is_served(workspace):
     response = Client().get("/.well-known/gpc.json")
     assert response.json() == {"gpc": True, "lastUpdate": "2026-01-01"}
+
+
+def test_the_ledger_lists_a_sites_cookies_as_a_consent_purpose(workspace, client_for, agent):
+    page = client_for(agent).get("/console/consent/").content.decode()
+    assert "cookies:www" in page and "Consentement requis" in page
+
+
+def test_the_ledger_pages_its_events(workspace, client_for, auditor):
+    for number in range(55):
+        actions.record_consent(
+            "system", email=f"p{number}@example.org", purpose="cookies:www", state="given", method="form"
+        )
+    first = client_for(auditor).get("/console/consent/").content.decode()
+    second = client_for(auditor).get("/console/consent/?page=2").content.decode()
+    assert "?page=2" in first and "?page=1" in second
+    assert first.count("<code>cookies:www</code>") == 1 + 50 and second.count("<code>cookies:www</code>") == 1 + 5
+
+
+def test_an_auditor_sees_neither_the_recording_form_nor_records(workspace, client_for, auditor):
+    page = client_for(auditor).get("/console/consent/").content.decode()
+    assert 'action="/console/consent/record/"' not in page
+    assert 'formaction="/console/consent/proof/"' in page

@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Literal
 
+from registre.core.documents.cookies import CookieSite, cookie_sites
 from registre.core.documents.environment import render_template
 from registre.core.documents.parties import Party, contact_party, organisation_party
 from registre.core.documents.pdf import write_pdf
@@ -52,17 +53,6 @@ class NoticeCategory:
         if self.required:
             return "law" if self.by_law else "mandatory"
         return "kept" if self.by_law else "optional"
-
-
-@dataclass(frozen=True)
-class NoticeCookie:
-    """A cookie the websites set: its name, who sets it, what for, how long, and whether it needs consent."""
-
-    name: str
-    provider: str
-    purpose: str
-    duration: str
-    consent: bool
 
 
 @dataclass(frozen=True)
@@ -112,7 +102,7 @@ class NoticeView:
     rights: tuple[NoticeRight, ...]
     authority: Authority
     processor_activities: tuple[str, ...]
-    cookies: tuple[NoticeCookie, ...] | None = None
+    cookies: tuple[CookieSite, ...] = ()
     hosting: tuple[str, ...] = ()
 
     @property
@@ -123,20 +113,6 @@ class NoticeView:
     @property
     def has_required_data(self) -> bool:
         return bool(self.marks)
-
-    @property
-    def cookie_rows(self) -> tuple[tuple[str, ...], ...]:
-        _ = translator(self.lang)
-        return tuple(
-            (
-                c.name,
-                c.provider,
-                c.purpose,
-                c.duration,
-                _("Asked before the cookie is set") if c.consent else _("Not required"),
-            )
-            for c in self.cookies or ()
-        )
 
     @property
     def automated(self) -> tuple[NoticeActivity, ...]:
@@ -188,7 +164,7 @@ def build_notice(policy: Policy, lang: str) -> NoticeView:
         rights=notice_rights(activities, taxonomy, lang),
         authority=supervisory_authority(organisation.supervisory_authority, lang),
         processor_activities=tuple(a.name.get(lang) for a in policy.activities_by_role("processor").values()),
-        cookies=_cookies(policy, lang),
+        cookies=cookie_sites(policy, lang),
         hosting=activity_hosting(policy, activities.values(), taxonomy, lang),
     )
 
@@ -232,21 +208,6 @@ def _notice_activity(policy: Policy, key: str, taxonomy: Taxonomy, lang: str) ->
 
 def _automated_text(activity: Activity, text: Localized | None, lang: str) -> str:
     return text.get(lang) if activity.automated_decisions and text is not None else ""
-
-
-def _cookies(policy: Policy, lang: str) -> tuple[NoticeCookie, ...] | None:
-    if policy.cookies is None:
-        return None
-    return tuple(
-        NoticeCookie(
-            name=cookie.name,
-            provider=cookie.provider or policy.organisation.name,
-            purpose=cookie.purpose.get(lang),
-            duration=describe_duration(cookie.duration, lang) if cookie.duration else "",
-            consent=cookie.consent,
-        )
-        for cookie in policy.cookies
-    )
 
 
 def _legal_basis(basis: str, taxonomy: Taxonomy, lang: str) -> str:

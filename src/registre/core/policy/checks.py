@@ -14,13 +14,16 @@ from pathlib import Path
 from registre.core.policy.composer import PathKey
 from registre.core.policy.diagnostics import Diagnostic, Severity, sort_diagnostics, suggest
 from registre.core.policy.dpia import assess_dpia
+from registre.core.policy.durations import Duration
 from registre.core.policy.loader import LoadedPolicy, PolicyError, parse_policy
-from registre.core.policy.model import Activity, Address, Contact, Dataset, Policy
+from registre.core.policy.model import Activity, Address, Contact, Dataset, Policy, Site
 from registre.core.policy.ownership import mention_findings, ownership_findings
 from registre.core.policy.vocabulary import policy_taxonomy
 from registre.core.taxonomy import Taxonomy, load_taxonomy
 
 _DATE_TYPES = {"date", "datetime"}
+COOKIE_MAX = Duration(months=13)  # CNIL: trackers last at most 13 months
+_COOKIE_FROM = dt.date(2025, 1, 1)  # lifetimes are compared as calendar periods from one day
 
 
 def check_policy(
@@ -74,6 +77,8 @@ class _Checker:
         self.check_disclosures()
         self.check_ownership()
         self.check_dpias()
+        for site_key, site in self.policy.sites.items():
+            self.check_site(site_key, site)
 
     def check_ownership(self) -> None:
         """Mentions well declared (errors); cycles and ambiguous ownership (warnings, see `ownership`)."""
@@ -282,6 +287,21 @@ class _Checker:
         if activity.sale_or_sharing and activity.role != "controller":
             message = f"activity '{key}' is a processor activity: sale or sharing is its client's decision"
             self.report((*path, "sale_or_sharing"), message, "consent", "warning")
+
+    def check_site(self, key: str, site: Site) -> None:
+        """CNIL guidelines on cookies (2020): only strictly necessary trackers go without consent; 13 months at most."""
+        for index, cookie in enumerate(site.cookies):
+            path: PathKey = ("sites", key, "cookies", index)
+            if not cookie.consent and not cookie.essential:
+                message = f"cookie '{cookie.name}' of site '{key}' is not strictly necessary: it needs consent"
+                self.report((*path, "consent"), message, "cookies")
+            duration = cookie.duration
+            if isinstance(duration, Duration) and duration.add_to(_COOKIE_FROM) > COOKIE_MAX.add_to(_COOKIE_FROM):
+                message = f"cookie '{cookie.name}' of site '{key}' lasts {duration}, more than 13 months"
+                self.report((*path, "duration"), message, "cookies")
+        if any(cookie.consent for cookie in site.cookies) and not site.wording:
+            message = f"site '{key}' sets cookies that need consent but declares no wording (wording: [...])"
+            self.report(("sites", key), message, "cookies", "warning")
 
     def check_activity_dataset(self, reference: str, path: PathKey) -> None:
         system_name, _, dataset_name = reference.partition(".")

@@ -46,6 +46,7 @@ RULES = frozenset(
         "ownership",
         "dpia",
         "consent",
+        "cookies",
     }
 )
 

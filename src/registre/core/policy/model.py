@@ -477,14 +477,34 @@ class Client(Model):
     agreement: ClientAgreement = Field(default_factory=ClientAgreement)
 
 
-class Cookie(Model):
-    """A cookie or tracker that the organisation's websites set (Art. 82 loi Informatique et Libertés)."""
+def _parse_cookie_duration(value: object) -> object:
+    if value == "session":
+        return value
+    return _parse_duration(value)
 
-    name: str
+
+CookieDuration = Annotated[Duration | Literal["session"], BeforeValidator(_parse_cookie_duration), PlainSerializer(str)]
+
+
+class Cookie(Model):
+    """A cookie (or similar tracker) that a site sets or lets a third party set."""
+
+    name: str = Field(min_length=1)
     purpose: Localized
+    duration: CookieDuration
+    party: Literal["first", "third"] = "first"
     provider: str | None = None
-    duration: DurationField | None = None
+    essential: bool = False
     consent: bool = True
+
+
+class Site(Model):
+    """A website or application of the organisation, and the cookies it sets (an empty list: none at all)."""
+
+    url: str
+    name: Localized | None = None
+    cookies: list[Cookie] = Field(default_factory=list)
+    wording: list[Wording] = Field(default_factory=list)
 
 
 class CustomCategory(Model):
@@ -513,7 +533,7 @@ class Policy(Model):
     processors: dict[Name, SubProcessor] = Field(default_factory=dict)
     transfers: list[Transfer] = Field(default_factory=list)
     clients: dict[Name, Client] = Field(default_factory=dict)
-    cookies: list[Cookie] | None = None
+    sites: dict[Name, Site] = Field(default_factory=dict)
 
     def dataset(self, reference: str) -> Dataset | None:
         """The dataset named `system.dataset`, or None if it is not declared."""

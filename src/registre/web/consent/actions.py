@@ -13,9 +13,8 @@ refused event raises `ConsentError` (a code; each language renders it).
 from __future__ import annotations
 
 import datetime as dt
-import json
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
@@ -43,10 +42,9 @@ from registre.web.consent.optout import execute_opt_out
 from registre.web.policy import current_policy
 from registre.web.requests.tasks import require_policy
 from registre.web.security import client_address
-from registre.web.vault.keys import encrypt_text, lookup_hash
+from registre.web.vault.keys import lookup_hash
 
 USER_AGENT_LENGTH = 300
-IMPORT_BATCH = 5000
 
 
 def subject_ref_of(email: str) -> str:
@@ -96,7 +94,7 @@ def record_consent(
     if not (isinstance(actor, Actor) or actor in ("system", "subject")):
         require(actor, "consent.record")
     policy = require_policy()
-    email = _checked_email(email)
+    email = checked_email(email)
     target = purpose_of(policy, purpose)
     at = at or timezone.now()
     wording = check_event(target, state, method, wording_version=wording_version, on=timezone.localdate(at))
@@ -108,11 +106,12 @@ def record_consent(
 
 def check_recipient(policy: Policy, email: str, purpose: str) -> None:
     """ConsentError unless `email` looks like an address and `purpose` is one of the ledger's."""
-    _checked_email(email)
+    checked_email(email)
     purpose_of(policy, purpose)
 
 
-def _checked_email(email: str) -> str:
+def checked_email(email: str) -> str:
+    """The address, trimmed; ConsentError `invalid-email` when it cannot be one."""
     email = (email or "").strip()
     if "@" not in email or len(email) > 254 or len(email.split()) != 1:
         raise ConsentError("invalid-email")
@@ -184,113 +183,6 @@ def _counts(execution: dict[str, Any] | None) -> dict[str, int]:
                 done = sum(int(dataset.get(key) or 0) for key in ("changed", "deleted", "anonymised"))
                 counts[name] = counts.get(name, 0) + done
     return counts
-
-
-@dataclass(frozen=True)
-class Imported:
-    """One event of a bulk import (from a mailer's history, or another consent tool)."""
-
-    email: str
-    purpose: str
-    state: str
-    at: dt.datetime
-    method: str = "import"
-    lang: str = "fr"
-    wording_version: str | None = None
-    evidence: dict[str, Any] = field(default_factory=dict)
-
-
-def import_events(actor: Any, events: Iterable[Imported], *, batch: int = IMPORT_BATCH) -> int:
-    """Append events in bulk, in the order they happened, each checked as `record_consent` checks it; one audit
-    entry per batch.
-
-    For histories (a mailer's unsubscribes, another tool's consents): nothing is executed on the target
-    databases, since what the events record already happened there. A refused event stops the import
-    with ConsentError; the batches before it stay committed. Returns the number of events appended.
-    """
-    if not (isinstance(actor, Actor) or actor == "system"):
-        require(actor, "consent.record")
-    policy = require_policy()
-    purposes = ledger_purposes(policy)
-    who = Actor.of(actor)
-    total, rows = 0, []
-    for item in events:
-        rows.append(_imported_row(purposes, item, who))
-        if len(rows) >= batch:
-            total += _append_batch(who, rows)
-            rows = []
-    if rows:
-        total += _append_batch(who, rows)
-    return total
-
-
-def _imported_row(purposes: dict[str, Purpose], item: Imported, who: Actor) -> tuple[Any, ...]:
-    """The values of one ledger row, in the order of LEDGER_COLUMNS, as the model's fields would store them."""
-    purpose = purposes.get(item.purpose)
-    if purpose is None:
-        raise ConsentError("unknown-purpose", purpose=item.purpose, known=", ".join(purposes))
-    email = _checked_email(item.email)
-    wording = check_event(purpose, item.state, item.method, wording_version=item.wording_version, on=item.at.date())
-    lang = item.lang if item.lang in ("fr", "en") else "fr"
-    return (
-        subject_ref_of(email),
-        encrypt_text(email),
-        purpose.key,
-        purpose.basis,
-        item.state,
-        item.method,
-        connection.ops.adapt_datetimefield_value(item.at),
-        lang,
-        wording.version if wording else "",
-        wording.text.get(lang) if wording else "",
-        json.dumps(item.evidence),
-        who.id if who.kind == "user" else None,
-        who.name[:150],
-    )
-
-
-# The columns an import writes: the model's own names, quoted by the database's rules; values are bound.
-LEDGER_COLUMNS = (
-    "subject_ref",
-    "email",
-    "purpose",
-    "basis",
-    "state",
-    "method",
-    "at",
-    "lang",
-    "wording_version",
-    "wording_text",
-    "evidence",
-    "recorded_by_id",
-    "recorded_by_name",
-)
-
-
-def _table_and_columns() -> tuple[str, str]:
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(ConsentEvent._meta.get_field(name).column) for name in LEDGER_COLUMNS)
-    return quote(ConsentEvent._meta.db_table), columns
-
-
-def _append_batch(who: Actor, rows: list[tuple[Any, ...]]) -> int:
-    """One batch in one transaction with its audit entry: PostgreSQL's COPY, elsewhere a bound INSERT per row."""
-    counts: dict[str, int] = {}
-    for row in rows:
-        key = f"{row[2]}.{row[4]}"
-        counts[key] = counts.get(key, 0) + 1
-    table, columns = _table_and_columns()
-    with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # The values travel as data, never as SQL text; the statement names only the model's table.
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            placeholders = ", ".join(["%s"] * len(LEDGER_COLUMNS))
-            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", rows)  # noqa: S608
-        record(who, "consent.imported", counts=counts, details={"events": len(rows)})
-    return len(rows)
 
 
 # --- The one-click unsubscribe and the Global Privacy Control ----------------------------------------------

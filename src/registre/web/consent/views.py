@@ -29,7 +29,7 @@ PAGE = 50
 def _purposes() -> list[tuple[str, Any]]:
     policy = current_policy()
     lang = (translation.get_language() or "fr")[:2]
-    return [(key, p.activity.name.get(lang)) for key, p in (ledger_purposes(policy) if policy else {}).items()]
+    return [(key, p.name.get(lang)) for key, p in (ledger_purposes(policy) if policy else {}).items()]
 
 
 @action_required("consent.view")
@@ -141,7 +141,7 @@ def _unsubscribe_page(request: HttpRequest, purpose: Any, state: str, status: in
     policy = current_policy()
     context = {
         "state": state,
-        "purpose_name": purpose.activity.name.get(lang) if purpose else "",
+        "purpose_name": purpose.name.get(lang) if purpose else "",
         "organisation_name": policy.organisation.name if policy else "Registre",
         "privacy_contact": policy.organisation.contacts.requests.email if policy else None,
     }
