@@ -47,7 +47,7 @@ lock:
 
 # Refresh the message catalogs after changing translatable text.
 messages: install
-	$(BIN)/pybabel extract -F babel.cfg -o src/registre/core/locale/registre.pot src/registre
+	$(BIN)/pybabel extract -F babel.cfg -o src/registre/core/locale/registre.pot .
 	$(BIN)/pybabel update -i src/registre/core/locale/registre.pot -d src/registre/core/locale -D registre -l fr
 
 clean:

@@ -45,6 +45,8 @@ def test_demo_on_a_busy_port_says_so_in_one_line_before_building_anything(regist
 def test_demo_refuses_an_address_not_of_this_machine(registre, tmp_path):
     result = registre("demo", "--dir", tmp_path / "demo", "--serve", "--host", "192.0.2.1", "--port", "8000")
     assert result.exit_code == 1 and "cannot listen on 192.0.2.1:8000" in result.stderr
+
+
 def test_demo_builds_both_systems_in_the_database_at_url(registre, tmp_path, database_url):
     workspace = tmp_path / "demo"
     result = registre("demo", "--dir", workspace, "--subjects", "12", "--tenants", "1", "--url", database_url)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import errno
 import socket
-import datetime as dt
 import sys
 from enum import StrEnum
 from pathlib import Path

@@ -33,8 +33,8 @@ from registre.cli.console import (
     refuse_future_day,
     require_policy,
 )
-from registre.cli.web import recorded_changes
 from registre.cli.holds import case_holds_in_force
+from registre.cli.web import recorded_changes
 from registre.core.engine import (
     AccessResult,
     Action,

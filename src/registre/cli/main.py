@@ -21,9 +21,8 @@ import typer.main
 from typer import _click
 from typer.core import TyperCommand, TyperGroup
 
-from registre.cli.errors import ErrorBoundary
-
 from registre import __version__
+from registre.cli.errors import ErrorBoundary
 
 # Pydantic looks for plugins in the metadata of every installed package when it builds its first model
 # (a tenth of a second); Registre uses none. Whoever does can still set the variable.

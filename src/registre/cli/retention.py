@@ -29,8 +29,8 @@ from registre.cli.console import (
     refuse_future_day,
     require_policy,
 )
-from registre.cli.web import recorded_changes
 from registre.cli.holds import case_holds_in_force
+from registre.cli.web import recorded_changes
 from registre.core.engine import SubjectError
 from registre.core.policy import Policy
 from registre.core.retention import (

@@ -20,7 +20,6 @@ from typing import Any, ParamSpec, TypeVar
 
 from registre.cli.errors import CommandError, first_line
 from registre.core.sources.connection import display_url
-
 from registre.core.sources.trail import trail_in_force
 
 SETTINGS_MODULE = "registre.web.settings"
@@ -273,6 +272,8 @@ def _login() -> str:
         return getpass.getuser()
     except (KeyError, OSError):  # no login name for this uid (a container)
         return str(os.getuid())
+
+
 def active_case_holds() -> list[Any]:
     """The case holds in force in the application database, as the core takes them (`CaseHold`)."""
     setup_django()

@@ -15,7 +15,7 @@ from registre.core.documents.cookies import CookieSite, cookie_sites
 from registre.core.documents.environment import render_template
 from registre.core.documents.parties import Party, contact_party, organisation_party
 from registre.core.documents.pdf import write_pdf
-from registre.core.documents.retention_text import describe_duration, describe_retention
+from registre.core.documents.retention_text import describe_retention
 from registre.core.documents.rights import NoticeRight, notice_rights
 from registre.core.documents.transfers import TransferLine, activity_hosting, activity_transfers
 from registre.core.documents.vocabulary import (

@@ -350,6 +350,8 @@ def _mentions(policy: Policy, name: str, types: frozenset[str], tenant: str | No
     return _cached(
         ("mentions", name, types, bool(tenant)), policy, lambda: reached_mentions(datasets, reached, types, tenant)
     )
+
+
 def untenanted_processor_datasets(policy: Policy, system: str) -> set[str]:
     """The datasets of `system` that a processor activity lists but that have no tenant column."""
     return {
