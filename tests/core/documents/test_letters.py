@@ -28,6 +28,7 @@ from registre.core.engine import (
     execute_restriction,
 )
 from registre.core.policy import Duration, Policy, load_policy
+from registre.core.sources import ChangeList, audit_trail
 from registre.core.sources.catalog import close_catalogs
 
 EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "cloud-host" / "registre.yaml"
@@ -60,7 +61,8 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
         access = execute_access(policy, subject, today=TODAY)
         held = [day for day in _invoice_days(access) if INVOICES_KEPT.add_to(day) > TODAY]
         if held:
-            erasure = execute_erasure(policy, subject, today=TODAY, key="test-pseudonym-key")
+            with audit_trail(ChangeList()):  # a module's fixture: the per-test trail is not in force yet
+                erasure = execute_erasure(policy, subject, today=TODAY, key="test-pseudonym-key")
             others = [other for other in report.sample_contacts if other is not person]
             yield Demo(policy, others, access, erasure, INVOICES_KEPT.add_to(max(held)))
             close_catalogs()
