@@ -441,15 +441,17 @@ def _erasure_decisions(dataset: Dataset, steps: ErasureSteps, census: Census) ->
         if kept.rows
     ]
     erasable, referenced = erasable_rows(census), census.count("referenced")
+    done_already = census.count("referenced_done")
     if dataset.erase == "delete" and erasable > referenced:
         decisions.append(Decision("delete", erasable - referenced, "delete.erase"))
+    referenced -= done_already
     if dataset.erase == "delete" and referenced:
         code = "anonymise.referenced_restricted" if dataset.restrict else "anonymise.referenced"
         decisions.append(Decision("anonymise", referenced, code))
     if dataset.erase == "anonymize" and erasable:
         methods = ", ".join(f"{n}: {s.anonymize or 'default'}" for n, s in anonymised_columns(dataset).items())
         decisions.append(Decision("anonymise", erasable, "anonymise.erase", {"methods": methods}))
-    done = census.rows - held_rows(census) - erasable
+    done = census.rows - held_rows(census) - erasable + done_already
     if done > 0:
         decisions.append(Decision("skip", done, "skip.already_anonymised"))
     return decisions or [Decision("skip", 0, "skip.no_row")]
