@@ -113,12 +113,17 @@ class BoundIdentities:
     def values_of(
         subjects: Sequence[Subject], kinds: Mapping[str, str | None], country: str = DEFAULT_COUNTRY
     ) -> dict[str, list[str]]:
-        """The values to look for, by identity type: each identity's normal form and other written forms, once."""
+        """The values to look for, by identity type: each identity's normal form, other written forms, then as given.
+
+        The value as given serves callers that compare columns as stored
+        (case holds); the engine's own comparisons normalise the column.
+        """
         values: dict[str, list[str]] = {}
         for subject in subjects:
             for identity in subject.identities:
                 found = values.setdefault(identity.type, [])
-                found.extend(v for v in match_values(identity, kinds.get(identity.type), country) if v not in found)
+                forms = [*match_values(identity, kinds.get(identity.type), country), identity.value]
+                found.extend(v for v in dict.fromkeys(forms) if v not in found)
         return values
 
     @classmethod
