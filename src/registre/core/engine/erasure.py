@@ -234,6 +234,8 @@ class ErasureSteps:
     restrict: sa.Update | None
     delete: sa.Delete | None
     anonymise: sa.Update | None
+    # Rows not held that still hold personal data (None: the dataset's rows are deleted, never anonymised).
+    personal: Condition | None = None
 
     def statements(self) -> list[sa.Update | sa.Delete]:
         return [step for step in (self.restrict, self.delete, self.anonymise) if step is not None]
@@ -271,7 +273,7 @@ def _build_steps(work: SystemWork, name: str) -> ErasureSteps:
     anonymise = sa.update(table).where(condition, pending).values({**values, **(flag if delete is not None else {})})
     # Such a row counts as erased whether deleted or anonymised; an anonymised dataset's rows, when still personal.
     erasable = pending if delete is None else None if held is None else not_held
-    return ErasureSteps(name, rules, held, erasable, restrict, delete, anonymise)
+    return ErasureSteps(name, rules, held, erasable, restrict, delete, anonymise, pending)
 
 
 def referencing_rows(
@@ -341,9 +343,11 @@ def hold_census(work: SystemWork, steps: ErasureSteps, *, overall: bool = True, 
             maxima[f"max_anchor_{index}"] = sa.case((held_by_rule, table.c[rule.anchor]))
         survivors = referencing_rows(work, steps.name, survivors_only=True) if referenced else []
         if survivors and work.dataset(steps.name).erase == "delete":
-            counts["referenced"] = sa.and_(
-                steps.erasable if steps.erasable is not None else sa.true(), sa.or_(*survivors)
-            )
+            linked = sa.and_(steps.erasable if steps.erasable is not None else sa.true(), sa.or_(*survivors))
+            counts["referenced"] = linked
+            if steps.personal is not None:
+                # Referenced rows an earlier erasure already anonymised (found again by their pseudonym).
+                counts["referenced_done"] = sa.and_(linked, sa.not_(steps.personal))
         return Tally(counts, maxima)
 
     return take_census(work, steps.name, "plan" if referenced else "erasure", tally, overall=overall)

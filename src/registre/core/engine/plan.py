@@ -443,15 +443,17 @@ def _erasure_decisions(dataset: Dataset, steps: ErasureSteps, census: Census) ->
     erasable, referenced = erasable_rows(census), census.count("referenced")
     # A keyed hash keeps a pseudonym: the rows are pseudonymised, not anonymised (Recital 26).
     word = "pseudonymise" if dataset.pseudonymises else "anonymise"
+    done_already = census.count("referenced_done")
     if dataset.erase == "delete" and erasable > referenced:
         decisions.append(Decision("delete", erasable - referenced, "delete.erase"))
+    referenced -= done_already
     if dataset.erase == "delete" and referenced:
         code = f"{word}.referenced_restricted" if dataset.restrict else f"{word}.referenced"
         decisions.append(Decision("anonymise", referenced, code))
     if dataset.erase == "anonymize" and erasable:
         methods = ", ".join(f"{n}: {s.anonymize or 'default'}" for n, s in anonymised_columns(dataset).items())
         decisions.append(Decision("anonymise", erasable, f"{word}.erase", {"methods": methods}))
-    done = census.rows - held_rows(census) - erasable
+    done = census.rows - held_rows(census) - erasable + done_already
     if done > 0:
         decisions.append(Decision("skip", done, f"skip.already_{word}d"))
     return decisions or [Decision("skip", 0, "skip.no_row")]

@@ -33,7 +33,7 @@ from registre.core.engine.references import SystemGraph
 from registre.core.engine.request import parameter_name
 from registre.core.engine.subjects import DEFAULT_COUNTRY, Subject, match_values
 from registre.core.policy.model import Dataset, Normalisation
-from registre.core.sources.comparison import exact_text, is_mysql, padded_case_blind
+from registre.core.sources.comparison import exact_text, is_mysql, padded_case_blind, plain_value
 
 Condition = sa.ColumnElement[bool]
 Test = Callable[[sa.ColumnElement[Any]], Condition]
@@ -113,12 +113,17 @@ class BoundIdentities:
     def values_of(
         subjects: Sequence[Subject], kinds: Mapping[str, str | None], country: str = DEFAULT_COUNTRY
     ) -> dict[str, list[str]]:
-        """The values to look for, by identity type: each identity's normal form and other written forms, once."""
+        """The values to look for, by identity type: each identity's normal form, other written forms, then as given.
+
+        The value as given serves callers that compare columns as stored
+        (case holds); the engine's own comparisons normalise the column.
+        """
         values: dict[str, list[str]] = {}
         for subject in subjects:
             for identity in subject.identities:
                 found = values.setdefault(identity.type, [])
-                found.extend(v for v in match_values(identity, kinds.get(identity.type), country) if v not in found)
+                forms = [*match_values(identity, kinds.get(identity.type), country), identity.value]
+                found.extend(v for v in dict.fromkeys(forms) if v not in found)
         return values
 
     @classmethod
@@ -153,13 +158,20 @@ class BatchIdentities:
         self.dialect = dialect
 
     def match(self, column: sa.Column[Any], identity_type: str) -> Condition:
-        values = sa.select(self.value_for(column)).where(self.table.c.identity_type == identity_type)
+        value = self._compared(column, identity_type)
+        values = sa.select(value).where(self.table.c.identity_type == identity_type)
         return matching(column, self.normalisations.get(identity_type), self.dialect, lambda e: e.in_(values))
 
     def equals(self, column: sa.Column[Any], identity_type: str) -> Condition:
         """True when `column`, normalised, is the value of the identity table's row (a join condition)."""
-        value = self.value_for(column)
+        value = self._compared(column, identity_type)
         return matching(column, self.normalisations.get(identity_type), self.dialect, lambda e: e == value)
+
+    def _compared(self, column: sa.Column[Any], identity_type: str) -> sa.ColumnElement[Any]:
+        """The table's value as compared with `column`: plain where an expression index must serve it."""
+        value = self.value_for(column)
+        normalised = self.normalisations.get(identity_type) in ("email", "phone", "casefold")
+        return plain_value(value) if normalised and isinstance(column.type, sa.String) else value
 
     def value_for(self, column: sa.Column[Any]) -> sa.ColumnElement[Any]:
         """The table's identity value, cast to the type of `column` when that is not text (an integer number)."""

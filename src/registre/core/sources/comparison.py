@@ -101,3 +101,27 @@ def _compile_length(element: text_length, compiler: SQLCompiler, **kw: Any) -> s
 @compiles(text_length, "mariadb")
 def _compile_length_mysql(element: text_length, compiler: SQLCompiler, **kw: Any) -> str:
     return f"char_length({compiler.process(element.clauses, **kw)})"
+
+
+class plain_value(FunctionElement[str]):
+    """A value compared with an expression index: `+value` on SQLite (no column affinity), else `value`.
+
+    SQLite applies a column's TEXT affinity to the other side of a comparison
+    with an expression, and then cannot search an index on that expression
+    (`lower(trim(email)) = registre_subjects.value` scans the table);
+    the unary plus drops the affinity.
+    """
+
+    inherit_cache = True
+    name = "plain_value"
+    type = sa.String()
+
+
+@compiles(plain_value)
+def _compile_plain(element: plain_value, compiler: SQLCompiler, **kw: Any) -> str:
+    return compiler.process(element.clauses, **kw)
+
+
+@compiles(plain_value, "sqlite")
+def _compile_plain_sqlite(element: plain_value, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"+{compiler.process(element.clauses, **kw)}"
