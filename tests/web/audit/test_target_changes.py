@@ -38,6 +38,7 @@ COVERED = {
     "web/clients/offboarding.py": "test_an_offboarding_records_the_tenants_rows_it_deleted",
     "cli/dsr.py": "test_registre_dsr_erase_records_its_changes_in_the_audit_log",
     "cli/retention.py": "test_registre_retention_run_records_its_changes_in_the_audit_log",
+    "web/consent/optout.py": "test_an_opt_out_records_the_rows_it_changed",
 }
 
 
@@ -224,3 +225,14 @@ def test_only_the_core_sources_commit_to_a_target_database():
         if ".begin()" in text or "engine.connect()" in text:
             commits.add(relative)
     assert commits == set()
+
+
+def test_an_opt_out_records_the_rows_it_changed(workspace):
+    from registre.web.consent.actions import record_consent
+
+    email = workspace.query("SELECT email FROM newsletter ORDER BY id LIMIT 1")[0][0]
+    rows = workspace.query("SELECT count(*) FROM newsletter WHERE email = :e", e=email)[0][0]
+    record_consent("system", email=email, purpose="prospecting", state="withdrawn", method="api")
+    entries = list(AuditEntry.objects.filter(action="consent.data_changed"))
+    assert sum(entry.counts.get("newsletter.deleted", 0) for entry in entries) == rows > 0
+    assert workspace.query("SELECT count(*) FROM newsletter WHERE email = :e", e=email)[0][0] == 0

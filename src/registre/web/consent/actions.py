@@ -36,6 +36,7 @@ from registre.core.consent import (
 from registre.core.policy import Policy
 from registre.web.accounts.permissions import require
 from registre.web.audit.actions import Actor, record
+from registre.web.audit.trail import recorded_changes
 from registre.web.consent.links import read_token, token_digest
 from registre.web.consent.models import ConsentEvent, UnsubscribeUse
 from registre.web.consent.optout import execute_opt_out
@@ -99,7 +100,7 @@ def record_consent(
     at = at or timezone.now()
     wording = check_event(target, state, method, wording_version=wording_version, on=timezone.localdate(at))
     with transaction.atomic():
-        execution = _execute(policy, target, email, state, at) if execute else None
+        execution = _execute(actor, policy, target, email, state, at) if execute else None
         event = _append(actor, email, target, state, method, lang, wording, evidence or {}, at, execution)
     return event
 
@@ -118,12 +119,21 @@ def checked_email(email: str) -> str:
     return email
 
 
-def _execute(policy: Policy, purpose: Purpose, email: str, state: str, at: dt.datetime) -> dict[str, Any] | None:
-    """An opt-out (a withdrawal on an opt-out purpose) is an objection: executed where the purpose has datasets."""
+def _execute(
+    actor: Any, policy: Policy, purpose: Purpose, email: str, state: str, at: dt.datetime
+) -> dict[str, Any] | None:
+    """An opt-out (a withdrawal on an opt-out purpose) is an objection: executed where the purpose has datasets.
+
+    Each change to a target database is an audit entry of its own (`consent.data_changed`), in the same
+    unit of work as the change.
+    """
     if state != "withdrawn" or purpose.basis != OPT_OUT or not purpose.datasets:
         return None
     reference = f"c-{subject_ref_of(email)[:12]}"
-    return execute_opt_out(policy, purpose.key, email, reference=reference, today=timezone.localdate(at))
+    with recorded_changes(
+        actor, "consent.data_changed", subject_ref=subject_ref_of(email), details={"purpose": purpose.key}
+    ):
+        return execute_opt_out(policy, purpose.key, email, reference=reference, today=timezone.localdate(at))
 
 
 def _append(
