@@ -76,10 +76,8 @@ def test_a_us_crm_added_to_prospecting_gives_thirty_days_notice_in_french(regist
         tmp_path,
         {
             "registre.yaml": [
-                (
-                    "    processors: [brevo]\n    retention:\n      keep: P3Y",
-                    "    processors: [brevo, salesforce]\n    retention:\n      keep: P3Y",
-                ),
+                # prospecting is the one activity whose only processor is Brevo
+                ("    processors: [brevo]\n    consent:", "    processors: [brevo, salesforce]\n    consent:"),
                 ("effective: 2026-01-01", "effective: 2027-03-01"),
             ]
         },

@@ -95,7 +95,7 @@ COMMANDS = {
     "demo": LazyCommand(
         "registre.cli.demo",
         "demo",
-        "Build the demo workspace: the example policy, its databases (SQLite) and its documents.",
+        "Build the demo workspace: the example policy, its databases (SQLite, or --url) and its documents.",
     ),
     "serve": LazyCommand(
         "registre.cli.serve",

@@ -117,7 +117,7 @@ def test_the_notice_lists_the_cookies_set_or_says_there_are_none(cloud_host: Pol
     assert '<section id="cookies">' in english and "sessionid" in english and "_pk_id" in english
     french = render_notice(field_services, lang="fr", fmt="md").decode()
     assert "## Cookies" in french
-    assert "Nos sites ne déposent aucun cookie et n'utilisent aucun traceur." in french
+    assert "### https://www.intervia-exemple.fr\n\nCe site ne dépose aucun cookie." in french
 
 
 def test_an_anchor_labelled_as_an_event_reads_as_french(make_policy: Callable[..., Policy]) -> None:

@@ -30,16 +30,29 @@ class CloudHost:
         with self.engine.connect() as connection:
             return connection.execute(sa.text(sql), parameters).scalar_one()
 
+    def column(self, sql, **parameters):
+        with self.engine.connect() as connection:
+            return list(connection.execute(sa.text(sql), parameters).scalars())
+
     def contact_with_invoices(self):
-        """The email and id of a contact with invoices both within and past the ten-year hold."""
-        first_held = DEMO_TODAY - dt.timedelta(days=3650)
-        return self.scalar(
-            "SELECT min(c.email) FROM contacts c WHERE EXISTS (SELECT 1 FROM invoices i WHERE i.contact_id = c.id "
-            "AND i.issued_at > :held) AND EXISTS (SELECT 1 FROM invoices i WHERE i.contact_id = c.id "
-            "AND i.issued_at < :past)",
-            held=first_held + dt.timedelta(days=10),
-            past=first_held - dt.timedelta(days=10),
-        )
+        """The email of a contact with an invoice still held, the one whose first invoice is the oldest.
+
+        The hold counts from the close of the invoice's financial year (31 December): an invoice of the
+        year ten years before today's is still held, and older ones may not be.
+        """
+        first_held = dt.date(DEMO_TODAY.year - 10, 1, 1)
+        with self.engine.connect() as connection:
+            return (
+                connection.execute(
+                    sa.text(
+                        "SELECT c.email FROM contacts c JOIN invoices i ON i.contact_id = c.id GROUP BY c.email "
+                        "HAVING max(i.issued_at) >= :held ORDER BY min(i.issued_at), c.email"
+                    ),
+                    {"held": first_held},
+                )
+                .scalars()
+                .first()
+            )
 
 
 @pytest.fixture
@@ -62,16 +75,21 @@ def test_access_finds_a_contact_and_the_rows_that_reference_them(cloud_host):
     assert "crm.customers" not in datasets, "a contact's company is not the contact's data"
 
 
-def test_erasure_keeps_invoices_for_ten_years_from_their_issue(cloud_host):
+def test_erasure_keeps_invoices_for_ten_years_from_the_close_of_their_financial_year(cloud_host):
     email = cloud_host.contact_with_invoices()
     contact_id = cloud_host.scalar("SELECT id FROM contacts WHERE email = :email", email=email)
-    latest = cloud_host.scalar("SELECT max(issued_at) FROM invoices WHERE contact_id = :id", id=contact_id)
+    issued = [
+        row if isinstance(row, dt.date) else dt.date.fromisoformat(str(row)[:10])
+        for row in cloud_host.column("SELECT issued_at FROM invoices WHERE contact_id = :id", id=contact_id)
+    ]
+    # Code de commerce L123-22: ten years from the close of the financial year (31 December here), through that day.
+    closes = [dt.date(day.year, 12, 31) for day in issued]
+    held = [close for close in closes if Duration(years=10).add_to(close) >= DEMO_TODAY]
     result = execute_erasure(cloud_host.policy, Subject.of(f"email={email}"), today=DEMO_TODAY, key=KEY)
     assert result.ok, result.to_dict()
     invoices = next(dataset for dataset in result.datasets if dataset.dataset == "invoices")
-    assert invoices.kept > 0 and invoices.anonymised > 0
-    latest_day = latest if isinstance(latest, dt.date) else dt.date.fromisoformat(str(latest)[:10])
-    assert invoices.until == Duration(years=10).add_to(latest_day)
+    assert held and (invoices.kept, invoices.anonymised) == (len(held), len(issued) - len(held))
+    assert invoices.until == Duration(years=10).add_to(max(closes))
     assert "Code de commerce, art. L123-22" in invoices.holds[0].reason()
     # The contact is kept for the invoices' sake, without its identity.
     assert cloud_host.scalar("SELECT count(*) FROM contacts WHERE email = :email", email=email) == 0

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 
 from registre.core.engine import Subject, execute_erasure
 from registre.core.retention import run_retention
+from registre.core.sources import ChangeList, audit_trail
 from registre.core.sources.connection import is_transient, retry_transient
 
 
@@ -21,13 +22,16 @@ def test_a_sweep_and_an_erasure_run_concurrently_and_both_finish(crm):
     outcomes: dict[str, object] = {}
     start = threading.Barrier(2)
 
+    # A thread starts without the test's audit trail (a context variable): each brings its own.
     def sweep() -> None:
         start.wait()
-        outcomes["sweep"] = run_retention(crm.policy, as_of=crm.AS_OF, batch_size=1)
+        with audit_trail(ChangeList()):
+            outcomes["sweep"] = run_retention(crm.policy, as_of=crm.AS_OF, batch_size=1)
 
     def erase() -> None:
         start.wait()
-        outcomes["erasure"] = execute_erasure(crm.policy, subjects, today=crm.AS_OF, key=crm.KEY)
+        with audit_trail(ChangeList()):
+            outcomes["erasure"] = execute_erasure(crm.policy, subjects, today=crm.AS_OF, key=crm.KEY)
 
     threads = [threading.Thread(target=sweep), threading.Thread(target=erase)]
     for thread in threads:

@@ -62,6 +62,7 @@ EXPECTED = {
         "authorised.view",
         "consent.view",
         "consent.export",
+        "discovery.view",
     },
 }
 

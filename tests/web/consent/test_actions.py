@@ -75,7 +75,7 @@ def test_an_opt_out_is_executed_on_the_target_database_like_an_objection(workspa
     event = actions.record_consent("system", email=email, purpose="prospecting", state="withdrawn", method="api")
     assert workspace.query("SELECT count(*) FROM newsletter WHERE lower(email) = lower(:e)", e=email)[0][0] == 0
     assert event.execution["ok"] is True
-    assert [part["datasets"] for part in event.execution["parts"]] == [["crm.newsletter"], ["crm.contacts"]]
+    assert [part["datasets"] for part in event.execution["parts"]] == [["crm.newsletter"]]
     assert AuditEntry.objects.get(action="consent.withdrawn").counts["crm.newsletter"] == rows
 
 

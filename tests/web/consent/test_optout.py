@@ -25,18 +25,15 @@ def changed(summary):
     return found
 
 
-def test_the_newsletter_is_erased_and_the_shared_contacts_restricted(workspace):
+def test_the_newsletter_is_erased_and_the_shared_contacts_left_to_the_other_activities(workspace):
     email = subscriber(workspace)
     newsletter = workspace.query("SELECT count(*) FROM newsletter WHERE lower(email) = lower(:e)", e=email)[0][0]
-    contacts = workspace.query(
-        "SELECT count(*) FROM contacts WHERE lower(email) = lower(:e) AND NOT restricted", e=email
-    )[0][0]
     summary = execute_opt_out(current_policy(), "prospecting", email, reference="c-test", today=TODAY)
     assert summary["ok"] is True
-    assert [part["datasets"] for part in summary["parts"]] == [["crm.newsletter"], ["crm.contacts"]]
-    assert changed(summary) == {"crm.newsletter": newsletter, "crm.contacts": contacts}
+    assert [part["datasets"] for part in summary["parts"]] == [["crm.newsletter"]]
+    assert changed(summary) == {"crm.newsletter": newsletter}
     restricted = workspace.query("SELECT count(*) FROM contacts WHERE lower(email) = lower(:e) AND restricted", e=email)
-    assert restricted[0][0] == contacts
+    assert restricted[0][0] == 0, "contract and support still use the contact: an objection does not restrict it"
 
 
 def test_a_second_opt_out_changes_nothing_more(workspace):

@@ -69,10 +69,11 @@ def test_a_one_click_post_opts_out_on_the_target_database_and_enters_the_ledger(
     response = mail_client().post(url, ONE_CLICK)
 
     assert response.status_code == 200
-    # The newsletter served prospecting alone: erased. Contacts serve other purposes too: restricted.
+    # The newsletter served prospecting alone: erased. Contacts serve the contract and support too: an
+    # objection to prospecting stops prospecting and leaves them to those activities, unrestricted.
     assert workspace.query("SELECT count(*) FROM newsletter WHERE lower(email) = lower(:e)", crm, e=email)[0][0] == 0
     flags = workspace.query("SELECT restricted FROM contacts WHERE lower(email) = lower(:e)", crm, e=email)
-    assert flags and all(bool(flag) for (flag,) in flags)
+    assert flags and not any(bool(flag) for (flag,) in flags)
     event = ConsentEvent.objects.get()
     assert (event.purpose, event.state, event.method, event.basis) == (
         "prospecting",

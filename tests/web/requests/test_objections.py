@@ -28,9 +28,11 @@ def test_marketing_is_the_legitimate_interest_activity_of_prospects(policy):
 
 
 def test_the_marketing_activities_are_declared_in_the_policy(policy):
+    assert marketing_activities(policy) == ["prospecting"], "the example declares prospecting: marketing: true"
     declared = policy.activities["call-quality"].model_copy(update={"marketing": True})
-    marked = policy.model_copy(update={"activities": {**policy.activities, "call-quality": declared}})
-    assert marketing_activities(marked) == ["call-quality"]
+    undeclared = policy.activities["prospecting"].model_copy(update={"marketing": False})
+    activities = {**policy.activities, "call-quality": declared, "prospecting": undeclared}
+    assert marketing_activities(policy.model_copy(update={"activities": activities})) == ["call-quality"]
 
 
 def test_one_may_object_to_the_activities_on_legitimate_interest(policy):

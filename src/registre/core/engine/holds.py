@@ -123,7 +123,7 @@ def describe_duration(duration: Duration) -> str:
 
 
 def hold_rules(policy: Policy, system_name: str, dataset_name: str, dataset: Dataset) -> list[HoldRule]:
-    """The rules that hold rows of `system_name.dataset_name`, without duplicates (same anchor and period)."""
+    """The rules that hold rows of `system_name.dataset_name`, without duplicates (same anchor, period and basis)."""
     year_end = policy.organisation.year_end()
     rules = [_rule_of_hold(hold, year_end) for hold in dataset.holds]
     anchor_prefix = f"{system_name}.{dataset_name}."
@@ -133,9 +133,13 @@ def hold_rules(policy: Policy, system_name: str, dataset_name: str, dataset: Dat
             continue
         if retention.from_.startswith(anchor_prefix):
             rules.append(_rule_of_activity(key, activity.legal_obligation, activity.name, retention))
+    # The same obligation on the same date, declared twice (a hold, and an activity of legal obligation): one
+    # rule; counted from the close of the financial year if either says so, since that day comes later.
     unique: dict[tuple[str, str, str], HoldRule] = {}
     for rule in rules:
-        unique.setdefault((rule.anchor, str(rule.keep), str(rule.year_end)), rule)
+        key = (rule.anchor, str(rule.keep), rule.basis)
+        if key not in unique or (rule.year_end is not None and unique[key].year_end is None):
+            unique[key] = rule
     return list(unique.values())
 
 

@@ -5,7 +5,7 @@ of a CRM's tables takes about ten catalog queries and longer than the request
 itself. So the tables a plan needs are written to a file once reflected, and
 the next process reads them back after one or two cheap queries that
 fingerprint those tables' definitions in the database's own catalog (columns,
-types, nullability, keys). A migration changes the fingerprint, and the tables
+types, nullability, keys, indexes). A migration changes the fingerprint, and the tables
 are reflected again.
 
 1. The file is named by a hash of the database URL (without its password),
@@ -51,6 +51,16 @@ _POSTGRESQL_KEYS = sa.text(
     "WHERE n.nspname = coalesce(:schema, current_schema()) AND c.relname IN :names AND k.contype IN ('p', 'f', 'u') "
     "ORDER BY c.relname, k.conname"
 ).bindparams(sa.bindparam("names", expanding=True))
+# Indexes too: the engine and the retention advice read them (an index created since must show).
+_POSTGRESQL_INDEXES = sa.text(
+    "SELECT tablename, indexname, indexdef FROM pg_catalog.pg_indexes "
+    "WHERE schemaname = coalesce(:schema, current_schema()) AND tablename IN :names ORDER BY tablename, indexname"
+).bindparams(sa.bindparam("names", expanding=True))
+_MYSQL_INDEXES = sa.text(
+    "SELECT table_name, index_name, seq_in_index, column_name, non_unique FROM information_schema.statistics "
+    "WHERE table_schema = coalesce(:schema, DATABASE()) AND table_name IN :names "
+    "ORDER BY table_name, index_name, seq_in_index"
+).bindparams(sa.bindparam("names", expanding=True))
 _MYSQL_COLUMNS = sa.text(
     "SELECT table_name, ordinal_position, column_name, column_type, is_nullable, column_key "
     "FROM information_schema.columns "
@@ -58,7 +68,8 @@ _MYSQL_COLUMNS = sa.text(
     "ORDER BY table_name, ordinal_position"
 ).bindparams(sa.bindparam("names", expanding=True))
 _SQLITE_TABLES = sa.text(
-    "SELECT name, sql FROM sqlite_master WHERE type IN ('table', 'view') AND name IN :names ORDER BY name"
+    "SELECT type, name, sql FROM sqlite_master WHERE type IN ('table', 'view', 'index') AND tbl_name IN :names "
+    "ORDER BY type, name"
 ).bindparams(sa.bindparam("names", expanding=True))
 
 Rows = list[tuple[Any, ...]]
@@ -66,12 +77,14 @@ Rows = list[tuple[Any, ...]]
 
 def _postgresql(connection: Connection, schema: str | None, names: Sequence[str]) -> Rows:
     parameters = {"schema": schema, "names": list(names)}
-    columns = connection.execute(_POSTGRESQL_COLUMNS, parameters).all()
-    return [*map(tuple, columns), *map(tuple, connection.execute(_POSTGRESQL_KEYS, parameters).all())]
+    rows = [tuple(row) for query in (_POSTGRESQL_COLUMNS, _POSTGRESQL_KEYS, _POSTGRESQL_INDEXES)
+            for row in connection.execute(query, parameters)]  # fmt: skip
+    return rows
 
 
 def _mysql(connection: Connection, schema: str | None, names: Sequence[str]) -> Rows:
-    return [tuple(row) for row in connection.execute(_MYSQL_COLUMNS, {"schema": schema, "names": list(names)})]
+    parameters = {"schema": schema, "names": list(names)}
+    return [tuple(row) for query in (_MYSQL_COLUMNS, _MYSQL_INDEXES) for row in connection.execute(query, parameters)]
 
 
 def _sqlite(connection: Connection, schema: str | None, names: Sequence[str]) -> Rows | None:

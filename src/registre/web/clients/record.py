@@ -28,10 +28,13 @@ def served_clients(clients: Iterable[Client], policy: Policy) -> dict[str, Serve
     served = {}
     for client in clients:
         known = declared.get(client.tenant)
-        contact = known.contact if known is not None and known.contact is not None else Contact()
+        if known is not None and known.contact is not None:
+            contact = known.contact.model_copy(update={"email": client.contact_email})
+        else:
+            contact = Contact(email=client.contact_email)
         served[client.tenant] = ServedClient(
             name=client.name,
-            contact=contact.model_copy(update={"email": client.contact_email}),
+            contact=contact,
             tenant=client.tenant,
             activities=known.activities if known is not None else [],
             agreement=known.agreement if known is not None else ClientAgreement(),
