@@ -126,7 +126,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     folder = tmp_path_factory.mktemp("e2e")
     samples = build_workspace(folder / "workspace")
     port = free_port()
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("REGISTRE_", "DJANGO_"))}
+    # The example policy reads its databases from CRM_ and PLATFORM_DATABASE_URL: the workspace's own files here.
+    ours = ("REGISTRE_", "DJANGO_", "CRM_DATABASE_URL", "PLATFORM_DATABASE_URL")
+    env = {key: value for key, value in os.environ.items() if not key.startswith(ours)}
     env.update(
         {
             "REGISTRE_DATA_DIR": str(folder / "data"),

@@ -72,7 +72,8 @@ def demo(
     written = render_documents(policy, directory / "documents")
     print_summary(directory, policy_path, report.rows, written, report.sample_contacts)
     if url is not None:
-        os.environ.update(environ)  # for --serve, in this process
+        if serve:
+            os.environ.update(environ)  # the server and its jobs, in this process, read the policy's databases
         out.print(
             "\nThe policy reads its databases from the environment: before other commands, run\n"
             f"  export CRM_DATABASE_URL='{url}' PLATFORM_DATABASE_URL='{url}'",
