@@ -137,9 +137,9 @@ def hold_rules(policy: Policy, system_name: str, dataset_name: str, dataset: Dat
     # rule; counted from the close of the financial year if either says so, since that day comes later.
     unique: dict[tuple[str, str, str], HoldRule] = {}
     for rule in rules:
-        key = (rule.anchor, str(rule.keep), rule.basis)
-        if key not in unique or (rule.year_end is not None and unique[key].year_end is None):
-            unique[key] = rule
+        same = (rule.anchor, str(rule.keep), rule.basis)
+        if same not in unique or (rule.year_end is not None and unique[same].year_end is None):
+            unique[same] = rule
     return list(unique.values())
 
 
