@@ -34,7 +34,12 @@ from registre.core.sources.catalog import close_catalogs
 EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "cloud-host" / "registre.yaml"
 TODAY = dt.date(2026, 11, 23)
 RECEIVED = dt.date(2026, 11, 2)
-INVOICES_KEPT = Duration(years=10)  # Code de commerce, art. L123-22
+INVOICES_KEPT = Duration(years=10)  # Code de commerce, art. L123-22, from the close of the financial year
+
+
+def _kept_until(issued: dt.date) -> dt.date:
+    """The last day an invoice is held: ten years from the close of its financial year (31 December)."""
+    return INVOICES_KEPT.add_to(dt.date(issued.year, 12, 31))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -59,12 +64,12 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
     for person in (sample for sample in report.sample_contacts if "tenant_id" not in sample):
         subject = Subject.of(f"email={person['email']}")
         access = execute_access(policy, subject, today=TODAY)
-        held = [day for day in _invoice_days(access) if INVOICES_KEPT.add_to(day) > TODAY]
+        held = [day for day in _invoice_days(access) if _kept_until(day) >= TODAY]
         if held:
             with audit_trail(ChangeList()):  # a module's fixture: the per-test trail is not in force yet
                 erasure = execute_erasure(policy, subject, today=TODAY, key="test-pseudonym-key")
             others = [other for other in report.sample_contacts if other is not person]
-            yield Demo(policy, others, access, erasure, INVOICES_KEPT.add_to(max(held)))
+            yield Demo(policy, others, access, erasure, _kept_until(max(held)))
             close_catalogs()
             return
     pytest.fail("no sample contact has invoices under legal hold")
