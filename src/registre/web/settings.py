@@ -63,7 +63,6 @@ REGISTRE_REMINDER_TIME = env_str("REGISTRE_REMINDER_TIME", "08:00")
 REGISTRE_AUDIT_ANCHOR_FILE = env_str("REGISTRE_AUDIT_ANCHOR_FILE", "")
 REGISTRE_AUDIT_ANCHOR_EMAIL = env_list("REGISTRE_AUDIT_ANCHOR_EMAIL", [])
 # The activities of direct marketing, whose objection is honoured at once; empty: found by the rule in docs/web.md.
-REGISTRE_MARKETING_ACTIVITIES = env_list("REGISTRE_MARKETING_ACTIVITIES", [])
 
 # --- REST API (docs/api.md) -------------------------------------------------------------------------------
 # Calls per minute: of one API token, and from one client address (before authentication).

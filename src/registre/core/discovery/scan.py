@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -115,13 +115,17 @@ class ScanReport:
 
     def snippet(self) -> str:
         """YAML to paste under `systems:` declaring the undeclared personal columns, by system and dataset."""
-        systems: dict[str, Any] = {}
-        for finding in self.undeclared:
-            # Reflected names are `quoted_name`s: plain strings for YAML.
-            datasets = systems.setdefault(str(finding.system), {"datasets": {}})["datasets"]
-            dataset = datasets.setdefault(str(finding.dataset or finding.table), {"fields": {}})
-            dataset["fields"][str(finding.column)] = {"category": finding.verdict.category}
-        return yaml.safe_dump({"systems": systems}, sort_keys=False, allow_unicode=True) if systems else ""
+        return policy_snippet(finding.to_dict() for finding in self.undeclared)
+
+
+def policy_snippet(columns: Iterable[Mapping[str, Any]]) -> str:
+    """YAML declaring `columns` (as `ColumnFinding.to_dict()` gives them) under `systems:`; "" for none."""
+    systems: dict[str, Any] = {}
+    for column in columns:
+        datasets = systems.setdefault(column["system"], {"datasets": {}})["datasets"]
+        dataset = datasets.setdefault(column.get("dataset") or column["table"], {"fields": {}})
+        dataset["fields"][column["column"]] = {"category": column["category"]}
+    return yaml.safe_dump({"systems": systems}, sort_keys=False, allow_unicode=True) if systems else ""
 
 
 Progress = Callable[[str], None]

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import yaml
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from registre.core.discovery import scan_policy
-from registre.core.discovery.scan import DEFAULT_ROWS, save_last_scan
+from registre.core.discovery.scan import DEFAULT_ROWS, policy_snippet, save_last_scan
 from registre.core.sources import SourceError
 from registre.web.audit.actions import Actor, record
 from registre.web.discovery.models import FindingDecision, ScanRun
@@ -70,17 +69,8 @@ def decide(scan: ScanRun, finding_key: str, decision: str, actor: Any) -> Findin
 
 def accepted_snippet(scan: ScanRun) -> str:
     """The YAML to paste into the policy for the accepted findings (the DPO's proposed change)."""
-    accepted = {
-        (d.system, d.table, d.column) for d in scan.decisions.filter(decision=FindingDecision.Decision.ACCEPTED)
-    }
-    systems: dict[str, Any] = {}
-    for finding in scan.findings:
-        if (finding["system"], finding["table"], finding["column"]) not in accepted:
-            continue
-        datasets = systems.setdefault(finding["system"], {"datasets": {}})["datasets"]
-        fields = datasets.setdefault(finding.get("dataset") or finding["table"], {"fields": {}})["fields"]
-        fields[finding["column"]] = {"category": finding["category"]}
-    return yaml.safe_dump({"systems": systems}, sort_keys=False, allow_unicode=True) if systems else ""
+    accepted = {d.key for d in scan.decisions.filter(decision=FindingDecision.Decision.ACCEPTED)}
+    return policy_snippet(finding for finding in scan.findings if _key(finding) in accepted)
 
 
 def finding_rows(scan: ScanRun) -> list[dict[str, Any]]:
