@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
@@ -84,6 +84,24 @@ class SweepConditions:
     values: Mapping[str, sa.ColumnElement[Any]] | None = None
 
 
+@dataclass(frozen=True)
+class RelatedSummary:
+    """A rule's related rows, aggregated per row of `row`: their latest date and how many have none.
+
+    `latest` and `undated` are columns of a source that joins `row` to the
+    aggregate (NULL when the row has no related row at all).
+    """
+
+    row: sa.FromClause
+    latest: sa.ColumnElement[Any]
+    undated: sa.ColumnElement[Any]
+
+    def running(self, rule: RetentionRule, first_running: dt.date) -> Condition:
+        """Some related row still running on the day `first_running` stands for (see `rule_expired`)."""
+        later = certainly(self.latest >= bound_day(self.latest, first_running))
+        return later if rule.undated == "release" else sa.or_(later, certainly(self.undated > 0))
+
+
 @dataclass
 class SystemRules:
     """Everything a plan or a sweep of one system needs: rules, holds, actions, order and the reflected tables."""
@@ -102,6 +120,9 @@ class SystemRules:
     self_links: dict[str, list[Link]]
     refused: dict[str, list[str]]
     case_holds: CaseHoldConditions
+    # Per rule counting from related rows (by `id(rule)`): their figures already joined to one row source,
+    # which a census reads instead of a correlated subquery per condition (see `census`).
+    summaries: dict[int, RelatedSummary] = field(default_factory=dict)
 
     # Rules: has a row run out? -------------------------------------------
 
@@ -134,6 +155,10 @@ class SystemRules:
             past = sa.and_(date.is_not(None), date < bound_day(date, first_running))
             return sa.or_(date.is_(None), past) if rule.undated == "release" else past
 
+        summary = self.summaries.get(id(rule))
+        if summary is not None and summary.row is row:
+            return sa.not_(summary.running(rule, first_running))
+
         def still_running(date: sa.ColumnElement[Any]) -> Condition:
             later = date >= bound_day(date, first_running)
             return later if rule.undated == "release" else sa.or_(date.is_(None), later)
@@ -154,14 +179,17 @@ class SystemRules:
 
     def chain(self, rule: RetentionRule, row: sa.FromClause) -> tuple[sa.FromClause, sa.ColumnElement[Any], Condition]:
         """The rule's chain as fresh aliases joined together, its date, and the link to `row`."""
+        joined, key, date = self.path_join(rule)
+        return joined, date, key == row.c[rule.path[0].source_column]
+
+    def path_join(self, rule: RetentionRule) -> tuple[sa.FromClause, sa.ColumnElement[Any], sa.ColumnElement[Any]]:
+        """The rule's chain as fresh aliases joined together, the column its first hop reaches, and its date."""
         assert rule.anchor is not None and rule.path
         aliases = [self.tables[hop.target].alias() for hop in rule.path]
         joined: sa.FromClause = aliases[0]
         for previous, alias, hop in zip(aliases, aliases[1:], rule.path[1:], strict=False):
             joined = joined.join(alias, alias.c[hop.target_column] == previous.c[hop.source_column])
-        first = rule.path[0]
-        link = aliases[0].c[first.target_column] == row.c[first.source_column]
-        return joined, self.rule_date(rule, aliases[-1]), link
+        return joined, aliases[0].c[rule.path[0].target_column], self.rule_date(rule, aliases[-1])
 
     # Holds and references ------------------------------------------------
 
