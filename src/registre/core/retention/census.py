@@ -93,7 +93,7 @@ class _Flags:
         self.columns[label] = expression
         return sa.column(label, expression.type)
 
-    def source(self, table: sa.Table) -> sa.FromClause:
+    def source(self, table: sa.FromClause) -> sa.FromClause:
         columns = [expression.label(label) for label, expression in self.columns.items()] or [
             sa.literal(1).label("one")
         ]
