@@ -21,10 +21,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from functools import cache
-
-import holidays
+from typing import TYPE_CHECKING
 
 from registre.core.policy.durations import Duration
+
+if TYPE_CHECKING:
+    import holidays
 
 RESPONSE_MONTHS = 1
 MAX_EXTENSION_MONTHS = 2
@@ -32,6 +34,8 @@ MAX_EXTENSION_MONTHS = 2
 
 @cache
 def _public_holidays(country: str) -> holidays.HolidayBase:
+    import holidays  # its calendars take a while to load; only deadlines need them
+
     return holidays.country_holidays(country)
 
 
