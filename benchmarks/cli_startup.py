@@ -8,7 +8,9 @@
    --help`; `registre dsr access` of one subject (bundle with the HTML report,
    no PDF); `registre dsr erase` of one subject; and psql running the
    hand-written statements of `handwritten_sql.py` (the CRM's tables; the
-   engine also reads the platform's) for the same subjects, with the same holds.
+   engine also reads the platform's) for the same subjects, with the same holds;
+   `registre retention plan` on the demo's date, and psql running one
+   hand-written statement per table that counts the same figures.
 4. Print the median and the best wall time of each, the median CPU time,
    and the peak RSS of the process, against the targets of the issue.
 
@@ -42,7 +44,12 @@ from registre.core.engine import pseudonym_of
 
 ROOT = Path(__file__).resolve().parent.parent
 POLICY = ROOT / "examples" / "cloud-host" / "registre.yaml"
-TARGETS = {"registre --help": 0.25, "registre dsr access": 0.5, "registre dsr erase": 0.4}
+TARGETS = {
+    "registre --help": 0.25,
+    "registre dsr access": 0.5,
+    "registre dsr erase": 0.4,
+    "registre retention plan": 3.0,
+}
 
 
 @dataclass
@@ -161,11 +168,13 @@ def measure(arguments: argparse.Namespace, crm: str, platform: str, work: Path) 
     access_sql, erase_sql = work / "access.sql", work / "erase.sql"
     access_sql.write_text(psql_script(list(handwritten_sql.ACCESS.values()), transaction=False))
     erase_sql.write_text(psql_script(handwritten_sql.ERASE_ONE, transaction=True))
+    plan_sql = work / "plan.sql"
+    plan_sql.write_text(psql_script(handwritten_sql.plan_statements(DEMO_TODAY), transaction=False))
     holds = handwritten_sql._hold_parameters(DEMO_TODAY)
     holds["true"] = "t"
     today = ["--today", DEMO_TODAY.isoformat()]
     registre = arguments.registre
-    series = {name: Series(name) for name in (*TARGETS, "psql: access", "psql: erase")}
+    series = {name: Series(name) for name in (*TARGETS, "psql: access", "psql: erase", "psql: retention plan")}
     for run in range(arguments.runs):
         commands = {
             "registre --help": [registre, "--help"],
@@ -185,6 +194,8 @@ def measure(arguments: argparse.Namespace, crm: str, platform: str, work: Path) 
                     **holds,
                 },
             ),
+            "registre retention plan": [registre, "retention", "plan", "--as-of", DEMO_TODAY.isoformat()],
+            "psql: retention plan": psql_command(arguments, crm, plan_sql, {}),
         }
         for name, command in commands.items():
             seconds, cpu, rss = run_process(command, environment, work)

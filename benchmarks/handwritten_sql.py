@@ -10,11 +10,12 @@ stay within 1.25x of it.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import sqlalchemy as sa
 
+from registre.core.policy import Duration
 from registre.core.sources import read_only_connection, write_transaction
 
 ACCESS = {
@@ -210,3 +211,79 @@ def erase_batch(engine: sa.Engine, subjects: Sequence[tuple[str, str]], today: d
             if sql.startswith("SELECT"):
                 result.all()
         connection.execute(sa.text(drop))
+
+
+def _first_running(keep: str, day: dt.date) -> dt.date:
+    """The first anchor date a `keep` period still runs for on `day` (rows dated before it have run out)."""
+    return Duration.parse(keep).last_start_run_out(day) + dt.timedelta(days=1)
+
+
+def plan_statements(as_of: dt.date) -> list[str]:
+    """`registre retention plan` of the cloud-host CRM, by hand: one statement per table.
+
+    Per table: its rows, the rows due now and within 30, 90 and 365 days,
+    the rows held by law, the undated rows, the oldest date and the oldest
+    date still running, with each activity's retention and the legal holds
+    of the policy (invoices: ten years from the close of the financial year,
+    31 December, of `issued_at`; connection logs: one year from
+    `logged_at`). A contact runs out when its customer's contracts, its
+    tickets and its own last contact all have: the related dates are
+    aggregated once per table and joined. The dates are computed here and
+    written as literals (no input reaches them).
+    """
+    windows = (0, 30, 90, 365)
+
+    def cut(keep: str, days: int = 0) -> str:
+        return f"DATE '{_first_running(keep, as_of + dt.timedelta(days=days))}'"
+
+    def figures(expired: Callable[[int], str], date: str, held: str = "FALSE", live: str = "TRUE") -> str:
+        due = [f"count(*) FILTER (WHERE {expired(days)} AND NOT ({held}) AND {live})" for days in windows]
+        return ", ".join(
+            [
+                "count(*)",
+                *due,
+                f"count(*) FILTER (WHERE {expired(0)} AND ({held}))",
+                f"count(*) FILTER (WHERE {date} IS NULL)",
+                f"min({date})",
+                f"min({date}) FILTER (WHERE NOT {expired(0)})",
+            ]
+        )
+
+    def own(column: str, keep: str) -> Callable[[int], str]:
+        return lambda days: f"({column} < {cut(keep, days)})"
+
+    invoices_from = dt.date(_first_running("P10Y", as_of).year, 1, 1)
+    invoices_held = f"issued_at >= DATE '{invoices_from}'"
+    logs_held = f"logged_at >= DATE '{Duration.parse('P1Y').first_start_running(as_of)}'"
+    contracts = (
+        "(SELECT k.id AS key, max(t.ended_at) AS latest, count(*) - count(t.ended_at) AS undated "
+        "FROM customers k JOIN contracts t ON t.customer_id = k.id GROUP BY k.id)"
+    )
+    tickets = (
+        "(SELECT contact_id AS key, max(closed_at) AS latest, count(*) - count(closed_at) AS undated "
+        "FROM tickets GROUP BY contact_id)"
+    )
+
+    def related(alias: str, keep: str) -> Callable[[int], str]:
+        return lambda days: f"(coalesce({alias}.undated, 0) = 0 AND coalesce({alias}.latest < {cut(keep, days)}, TRUE))"
+
+    def contact(days: int) -> str:
+        return (
+            f"({related('c', 'P5Y')(days)} AND {related('t', 'P1Y')(days)} AND {own('last_contact_at', 'P3Y')(days)})"
+        )
+
+    anonymised = "email = 'anonymised-' || id::text"
+    customers = f"customers LEFT JOIN {contracts} c ON c.key = customers.id"
+    # Literals computed above from dates and this module's constants: no input reaches the statements.
+    return [
+        f"SELECT {figures(own('ended_at', 'P5Y'), 'ended_at')} FROM contracts",
+        f"SELECT {figures(own('issued_at', 'P10Y'), 'issued_at', invoices_held, 'billing_name IS NOT NULL')} "
+        "FROM invoices",
+        f"SELECT {figures(own('closed_at', 'P1Y'), 'closed_at')} FROM tickets",
+        f"SELECT {figures(own('started_at', 'P6M'), 'started_at')} FROM calls",
+        f"SELECT {figures(own('logged_at', 'P1Y'), 'logged_at', logs_held)} FROM access_logs",
+        f"SELECT {figures(related('c', 'P5Y'), 'c.latest')} FROM {customers}",
+        f"SELECT {figures(contact, 'last_contact_at', 'restricted', f'NOT ({anonymised})')} FROM contacts "
+        f"LEFT JOIN {contracts} c ON c.key = contacts.customer_id LEFT JOIN {tickets} t ON t.key = contacts.id",
+        "SELECT count(*) FROM newsletter",
+    ]
