@@ -94,6 +94,42 @@ def migrate(verbosity: int = 0) -> None:
     call_command("migrate", interactive=False, verbosity=verbosity)
 
 
+@on_application_database
+def ensure_migrated() -> None:
+    """Migrate the application database unless every migration on disk is recorded as applied.
+
+    Commands that write to it (the audit log of an erasure) call this on every
+    run: one query and a listing of the migration folders, instead of loading
+    every migration to build Django's plan. Anything unexpected (a squashed
+    migration, a missing table) takes the full `migrate`, which knows.
+    """
+    setup_django()
+    from django.db import connection
+    from django.db.migrations.recorder import MigrationRecorder
+
+    recorder = MigrationRecorder(connection)
+    if not recorder.has_table() or _migrations_on_disk() - set(recorder.applied_migrations()):
+        migrate()
+
+
+def _migrations_on_disk() -> set[tuple[str, str]]:
+    """(app label, migration name) of every migration module of the installed applications, as Django finds them."""
+    import importlib.util
+    import pkgutil
+
+    from django.apps import apps
+
+    found: set[tuple[str, str]] = set()
+    for config in apps.get_app_configs():
+        spec = importlib.util.find_spec(f"{config.name}.migrations")
+        if spec is None or not spec.submodule_search_locations:
+            continue
+        for module in pkgutil.iter_modules(spec.submodule_search_locations):
+            if not module.ispkg and module.name[0] not in "_~":
+                found.add((config.label, module.name))
+    return found
+
+
 def uses_sqlite() -> bool:
     setup_django()
     from registre.web.server import uses_sqlite as sqlite
@@ -259,7 +295,7 @@ def recorded_changes(action: str, **details: Any) -> Iterator[None]:
     if trail_in_force() is not None:
         yield
         return
-    migrate()
+    ensure_migrated()
     from registre.web.audit.actions import Actor
     from registre.web.audit.trail import recorded_changes as recorded
 
