@@ -7,7 +7,13 @@ import sqlalchemy as sa
 
 from registre.core.policy import System
 from registre.core.sources import create_engine_for, write_transaction
-from registre.core.sources.batches import IdentityRow, create_identity_table, drop_identity_table, read_only_batch
+from registre.core.sources.batches import (
+    IDENTITY_TABLE,
+    IdentityRow,
+    create_identity_table,
+    drop_identity_table,
+    read_only_batch,
+)
 
 ROWS = [
     IdentityRow("ada", "email", "ada@example.org", "p1"),
@@ -28,7 +34,9 @@ def test_a_batch_is_readable_in_a_read_only_transaction_then_dropped(engine):
     other = sa.Table("others", sa.MetaData(), sa.Column("id", sa.Integer, primary_key=True, autoincrement=False))
     with write_transaction(engine) as connection:
         other.create(connection)
-    with read_only_batch(engine, ROWS) as (connection, table):
+    with read_only_batch(engine, ROWS) as (connection, values):
+        assert values is None, "a session that may write reads the temporary table"
+        table = IDENTITY_TABLE
         rows = connection.execute(sa.select(table.c.subject_ref, table.c.value).order_by(table.c.position)).all()
         with pytest.raises(sa.exc.DBAPIError):
             connection.execute(other.insert().values(id=1))
