@@ -21,6 +21,7 @@ import yaml
 from typer.testing import CliRunner
 
 from registre.cli.dsr import app
+from registre.core.sources.batches import PARAMETER_LIMITS, STATEMENT_PARAMETERS
 from registre.core.sources.catalog import close_catalogs
 
 TODAY = "2026-06-15"
@@ -280,3 +281,17 @@ def test_a_real_erasure_on_read_only_credentials_fails_in_one_line_and_changes_n
     assert len(errors) == 1, result.stderr
     assert errors[0].startswith("error: system shop: ") and "nothing was changed" in errors[0]
     assert shop.snapshot() == before
+
+
+def test_a_batch_read_in_parts_gives_the_plan_and_the_data_of_the_read_write_login(shop, monkeypatch, tmp_path):
+    if shop.database.backend == "sqlite":
+        pytest.skip("an SQLite file opened mode=ro still lets the session create its temporary table")
+    # Eight parameters a statement: two subjects a part, three parts (the database's limit, made small).
+    monkeypatch.setitem(PARAMETER_LIMITS, shop.database.backend, STATEMENT_PARAMETERS + 8)
+    outputs = {}
+    for side, url in (("reader", shop.reader), ("writer", shop.writer)):
+        plan = shop.run(url, "erase", "--dry-run", "--batch", str(shop.batch), "--format", "json", "--today", TODAY)
+        access = shop.run(url, "access", "--batch", str(shop.batch), "--out", str(tmp_path / side), "--format", "json")
+        assert plan.exit_code == access.exit_code == 0, plan.output + access.output
+        outputs[side] = (_without_urls(json.loads(plan.stdout)), json.loads(access.stdout))
+    assert outputs["reader"] == outputs["writer"]
