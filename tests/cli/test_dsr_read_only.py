@@ -23,6 +23,7 @@ from typer.testing import CliRunner
 from registre.cli.dsr import app
 from registre.core.sources.batches import PARAMETER_LIMITS, STATEMENT_PARAMETERS
 from registre.core.sources.catalog import close_catalogs
+from registre.core.sources.connection import READ_ONLY_HINT
 
 TODAY = "2026-06-15"
 RECENT = dt.date(2024, 2, 10)  # within the 10-year hold of orders
@@ -279,7 +280,8 @@ def test_a_real_erasure_on_read_only_credentials_fails_in_one_line_and_changes_n
     assert "Traceback" not in result.output
     errors = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(errors) == 1, result.stderr
-    assert errors[0].startswith("error: system shop: ") and "nothing was changed" in errors[0]
+    assert errors[0].startswith("error: system shop: ") and errors[0].endswith("(nothing was changed in this system)")
+    assert READ_ONLY_HINT in errors[0]
     assert shop.snapshot() == before
 
 
