@@ -7,9 +7,10 @@ carrying thousands of bound parameters. Temporary tables are created before a re
 starts (PostgreSQL and MariaDB refuse `CREATE` inside one, but let it read
 and fill a temporary table).
 
-Reads must also work with read-only credentials, where the session cannot
-create the table (a role with SELECT only, `default_transaction_read_only`,
-an SQLite file opened `mode=ro`). The same statements then run with the
+Reads must also work with read-only credentials, where the session may not
+create the table (a PostgreSQL role without the TEMPORARY privilege or with
+`default_transaction_read_only`, a MariaDB user without CREATE TEMPORARY
+TABLES; an SQLite file opened `mode=ro` still may). The same statements then run with the
 table's name defined by the statement itself, `WITH registre_subjects
 (subject_ref, identity_type, value, pseudonym) AS (VALUES (:p1, :p2, :p3,
 :p4), ...)`: every value a bound parameter, in parts that stay under the
