@@ -110,3 +110,119 @@ def recorded_changes() -> Iterator[list[TargetChange]]:
     trail = ChangeList()
     with audit_trail(trail):
         yield trail.changes
+
+
+# Read-only credentials ---------------------------------------------------------------------------------------------
+
+READ_ONLY_KINDS = ("sqlite-mode-ro", "postgresql-select-only", "postgresql-read-only-default", "mariadb-select-only")
+_PASSWORD = "lecture-seule"
+
+
+class ReadOnlyDatabase:
+    """An empty database for the test to fill (`writer`), and a login that may only read it (`reader()`).
+
+    - sqlite-mode-ro: the file opened `mode=ro` (the session may still create temporary tables);
+    - postgresql-select-only: a role with SELECT only, in a database whose TEMPORARY privilege is
+      revoked from PUBLIC (it cannot create a temporary table);
+    - postgresql-read-only-default: a role with SELECT and `default_transaction_read_only = on`;
+    - mariadb-select-only: a user with SELECT only on the database (no CREATE TEMPORARY TABLES).
+    """
+
+    def __init__(self, kind: str, writer: str, admin: sa.Engine | None, name: str) -> None:
+        self.kind = kind
+        self.writer = writer
+        self.admin = admin
+        self.name = name
+        self.login = f"ro_{uuid.uuid4().hex[:12]}"
+        self.granted = False
+
+    @property
+    def backend(self) -> str:
+        return self.kind.split("-", 1)[0]
+
+    def reader(self) -> str:
+        """The read-only URL, the login granted SELECT on every table the writer has made so far."""
+        url = sa.engine.make_url(self.writer)
+        if self.backend == "sqlite":
+            return f"sqlite:///file:{url.database}?mode=ro&uri=true"
+        assert self.admin is not None
+        self.granted = True
+        with self.admin.connect() as connection:
+            for statement in self._grants():
+                connection.execute(sa.text(statement))
+        return url.set(username=self.login, password=_PASSWORD).render_as_string(hide_password=False)
+
+    def _grants(self) -> list[str]:
+        if self.backend == "mariadb":
+            return [
+                f"CREATE USER '{self.login}'@'%' IDENTIFIED BY '{_PASSWORD}'",
+                f"GRANT SELECT ON `{self.name}`.* TO '{self.login}'@'%'",
+            ]
+        schema = "public" if self.kind == "postgresql-select-only" else self.name
+        statements = [
+            f"CREATE ROLE {self.login} LOGIN PASSWORD '{_PASSWORD}'",
+            f'GRANT USAGE ON SCHEMA "{schema}" TO {self.login}',
+            f'GRANT SELECT ON ALL TABLES IN SCHEMA "{schema}" TO {self.login}',
+        ]
+        if self.kind == "postgresql-read-only-default":
+            statements.append(f"ALTER ROLE {self.login} SET default_transaction_read_only = on")
+        return statements
+
+    def drop_login(self) -> None:
+        if not self.granted or self.admin is None:
+            return
+        with self.admin.connect() as connection:
+            if self.backend == "mariadb":
+                connection.execute(sa.text(f"DROP USER '{self.login}'@'%'"))
+                return
+            connection.execute(sa.text(f"DROP OWNED BY {self.login}"))
+            connection.execute(sa.text(f"DROP ROLE {self.login}"))
+
+
+def _postgres_database_url(name: str) -> Iterator[str]:
+    """A database of its own, whose TEMPORARY privilege PUBLIC does not have."""
+    admin = sa.create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+            connection.execute(sa.text(f'REVOKE TEMPORARY ON DATABASE "{name}" FROM PUBLIC'))
+    except sa.exc.OperationalError as error:
+        admin.dispose()
+        _unavailable("PostgreSQL", error)
+    try:
+        yield sa.engine.make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(params=READ_ONLY_KINDS)
+def read_only_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[ReadOnlyDatabase]:
+    """An empty database and a login that may only read it, on each kind of read-only credentials."""
+    kind: str = request.param
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    if kind == "postgresql-select-only":
+        urls = _postgres_database_url(name)
+    else:
+        urls = make_database_url(kind.split("-", 1)[0], tmp_path)
+    writer = next(urls)
+    backend = kind.split("-", 1)[0]
+    if backend == "sqlite":
+        admin = None
+    elif backend == "mariadb":
+        admin = sa.create_engine(MARIADB_URL, isolation_level="AUTOCOMMIT")
+        name = str(sa.engine.make_url(writer).database)
+    else:
+        # The role's grants and DROP OWNED are made in the database it reads (in the schema of its search path).
+        admin = sa.create_engine(writer, isolation_level="AUTOCOMMIT")
+        options = str(sa.engine.make_url(writer).query.get("options", ""))
+        name = options.partition("search_path=")[2] or name
+    database = ReadOnlyDatabase(kind, writer, admin, name)
+    try:
+        yield database
+    finally:
+        database.drop_login()
+        if admin is not None:
+            admin.dispose()
+        urls.close()

@@ -15,6 +15,7 @@ from registre.core.sources import (
     read_only_connection,
     write_transaction,
 )
+from registre.core.sources.connection import READ_ONLY_HINT, create_engine_for_url, describe_write_error
 
 METADATA = sa.MetaData()
 CONTACTS = sa.Table(
@@ -177,3 +178,21 @@ def test_a_read_only_engine_reads_an_sqlite_file_whose_path_needs_quoting(tmp_pa
     with read_only_connection(reader) as connection:
         assert connection.execute(sa.select(sa.func.count()).select_from(CONTACTS)).scalar_one() == 0
     reader.dispose()
+
+
+def test_a_write_error_says_the_credentials_may_only_read_only_when_they_may(tmp_path):
+    url = f"sqlite:///{tmp_path / 'db.sqlite'}"
+    writer = sa.create_engine(url)
+    with writer.begin() as connection:
+        connection.execute(sa.text("CREATE TABLE t (id INTEGER PRIMARY KEY)"))
+        connection.execute(sa.text("INSERT INTO t VALUES (1)"))
+    with pytest.raises(sa.exc.IntegrityError) as duplicate, writer.begin() as connection:
+        connection.execute(sa.text("INSERT INTO t VALUES (1)"))
+    writer.dispose()
+    reader = create_engine_for_url(url, read_only=True)
+    with pytest.raises(sa.exc.OperationalError) as refused, reader.begin() as connection:
+        connection.execute(sa.text("INSERT INTO t VALUES (2)"))
+    reader.dispose()
+    assert describe_write_error(refused.value, url) == f"attempt to write a readonly database: {READ_ONLY_HINT}"
+    assert describe_write_error(duplicate.value, url) == describe_error(duplicate.value, url)
+    assert READ_ONLY_HINT not in describe_error(refused.value, url)

@@ -269,7 +269,8 @@ def export_dataset(work: SystemWork, name: str) -> dict[str, DatasetExport]:
     columns, fields, activities, portable = work.template.statement(("export", name), lambda: _describe(work, name))
     rows: dict[str, list[dict[str, JsonValue]]] = {}
     single = work.request.subjects[0].reference
-    for row in work.execute(statement, f"read {name}").mappings():
+    for record in work.rows(statement, f"read {name}"):
+        row = record._mapping
         ref = row["subject_ref"] if work.request.batch else single
         rows.setdefault(ref, []).append({column: json_value(row[column]) for column in columns})
     return {
@@ -323,7 +324,8 @@ def export_mention(work: SystemWork, link: MentionLink) -> dict[str, MentionExpo
     )  # fmt: skip
     rows: dict[str, list[dict[str, JsonValue]]] = {}
     single = work.request.subjects[0].reference
-    for row in work.execute(statement, f"read mentions in {link.dataset}").mappings():
+    for record in work.rows(statement, f"read mentions in {link.dataset}"):
+        row = record._mapping
         ref = row["subject_ref"] if work.request.batch else single
         rows.setdefault(ref, []).append({name: json_value(row[name]) for name in names})
     return {

@@ -170,16 +170,23 @@ def take_census(
     the system's template under `key`. For a batch: one statement grouped
     by subject, and (with `overall`) one more for the distinct rows of all
     subjects; without it, `overall` adds the subjects' censuses up (shared
-    rows counted for each).
+    rows counted for each). A batch read in parts (see `SystemWork.rows`)
+    adds up the parts' overall censuses.
     """
     counted = work.template.statement(("tally", key, name), tally)
     if not work.request.batch:
         values = _values(work, name, key, counted, by_subject=False)
         return Censuses([(work.request.subjects[0].reference, *values)], counted.index, Census(values, counted.index))
     statement = _statement(work, name, key, counted, by_subject=True)
-    rows = work.execute(statement, f"counted {name} per subject").all()
-    everyone = Census(_values(work, name, key, counted, by_subject=False), counted.index) if overall else None
-    return Censuses(rows, counted.index, everyone)
+    rows = work.rows(statement, f"counted {name} per subject")
+    return Censuses(rows, counted.index, _overall(work, name, key, counted) if overall else None)
+
+
+def _overall(work: SystemWork, name: str, key: str, tally: Tally) -> Census:
+    """The census of the distinct rows of all the subjects of a batch (added up over its parts, if read in parts)."""
+    statement = _statement(work, name, key, tally, by_subject=False)
+    censuses = [Census(tuple(row), tally.index) for row in work.rows(statement, f"counted {name}")]
+    return censuses[0] if len(censuses) == 1 else _sum(censuses)
 
 
 def _statement(work: SystemWork, name: str, key: str, tally: Tally, *, by_subject: bool) -> sa.Select[Any]:

@@ -12,7 +12,7 @@ from registre.core.engine.request import Progress, Request
 from registre.core.engine.subjects import check_subjects
 from registre.core.engine.systems import SystemWork, open_system, policy_kinds, systems_reached
 from registre.core.policy.model import Policy
-from registre.core.sources.connection import SourceError, describe_error
+from registre.core.sources.connection import SourceError, describe_write_error
 
 
 @dataclass(frozen=True)
@@ -107,6 +107,6 @@ def execute_changes(
         except SourceError as error:
             outcomes.append(SystemChange(name, error=str(error)))
         except sa.exc.SQLAlchemyError as error:
-            outcomes.append(SystemChange(name, error=describe_error(error, policy.systems[name].url)))
+            outcomes.append(SystemChange(name, error=describe_write_error(error, policy.systems[name].url)))
     refs = tuple(subject.reference for subject in request.subjects)
     return ChangeResult(request.action, refs, request.tenant, tuple(outcomes))

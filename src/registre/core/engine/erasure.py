@@ -44,7 +44,12 @@ from registre.core.engine.request import RESTRICT_FLAG, Progress, make_request
 from registre.core.engine.subjects import Subject, check_subjects
 from registre.core.engine.systems import SystemWork, open_system, policy_kinds, systems_reached
 from registre.core.policy.model import Policy
-from registre.core.sources.connection import RETRY_ATTEMPTS, SourceError, describe_error, pause_before_retry
+from registre.core.sources.connection import (
+    RETRY_ATTEMPTS,
+    SourceError,
+    describe_write_error,
+    pause_before_retry,
+)
 
 Condition = sa.ColumnElement[bool]
 
@@ -211,7 +216,7 @@ def execute_erasure(
             except sa.exc.SQLAlchemyError as error:
                 if pause_before_retry(error, attempt):
                     continue
-                outcomes.append(SystemErasure(name, error=describe_error(error, policy.systems[name].url)))
+                outcomes.append(SystemErasure(name, error=describe_write_error(error, policy.systems[name].url)))
             break
     refs = tuple(subject.reference for subject in request.subjects)
     return ErasureResult(refs, request.tenant, request.today, tuple(outcomes))

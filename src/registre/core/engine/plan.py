@@ -333,12 +333,13 @@ def _count_mentions(
         sa.func.sum(sa.case((sa.and_(sa.not_(held), pending), 1), else_=0)),
     ]
     described = f"counted mentions in {link.dataset}"
-    overall = _three(work.execute(sa.select(*columns).where(condition), described).one())
+    parts = [_three(row) for row in work.rows(sa.select(*columns).where(condition), described)]
+    overall = _three([sum(counts) for counts in zip(*parts, strict=True)])
     by_subject: dict[str, MentionCounts] = {}
     if work.request.batch:
         joined, subject_ref, conditions = mention_attribution(work.scope, link)
         grouped = sa.select(subject_ref, *columns).select_from(joined).where(*conditions).group_by(subject_ref)
-        by_subject = {row[0]: _three(row[1:]) for row in work.execute(grouped, described)}
+        by_subject = {row[0]: _three(row[1:]) for row in work.rows(grouped, described)}
     return overall, by_subject, None if statement is None else work.sql(statement)
 
 

@@ -12,7 +12,7 @@ Identity columns are compared in the normal form of their type (see
 MariaDB/MySQL, after a case-blind prefilter that the column's index serves
 where its collation allows). Each condition is a SQLAlchemy Core expression
 over reflected tables: the identity values are bound parameters (one subject) or a join to a temporary
-table (a batch), and the references become nested `IN (SELECT ...)`
+table (a batch; a bound VALUES list on read-only credentials), and the references become nested `IN (SELECT ...)`
 subqueries. Nothing is looked up row by row in Python.
 
 Processor datasets (those with a `tenant` column) hold a client's data: a
@@ -143,7 +143,11 @@ def _parameter_names(identity_type: str, count: int) -> list[str]:
 
 
 class BatchIdentities:
-    """The identities of a batch of subjects, in a temporary table joined by every statement."""
+    """The identities of a batch of subjects, in a temporary table joined by every statement.
+
+    A read on credentials that may not create the table runs the same
+    statements over bound VALUES lists of the same name (`sources.batches`).
+    """
 
     def __init__(
         self,

@@ -6,8 +6,10 @@ values of each, whether a tenant is named), the reflected tables, the scope
 and every statement built so far, all with bound parameters that carry no
 value. A request only computes its parameters (`SystemWork.parameters`) and
 runs the statements: SQLAlchemy then finds each compiled statement in its
-cache. Batches use a temporary table of their own, so their statements are
-built for each batch.
+cache. A batch's statements join the temporary table of its identities
+(`sources.batches`), or, for a read on credentials that may not create it,
+read them from bound VALUES lists: `SystemWork.rows` runs a statement once
+per part of the batch.
 
 Reads (plans, access) run in a read-only transaction; writes (erasure,
 rectification, restriction) in one transaction per system, so that a crash
@@ -35,7 +37,14 @@ from registre.core.engine.request import RESTRICT_FLAG, Progress, Request
 from registre.core.engine.scope import BatchIdentities, BoundIdentities, IdentitySource, SystemScope
 from registre.core.engine.subjects import Subject, canonical_identity, identity_kinds, match_values
 from registre.core.policy.model import Dataset, Policy, System
-from registre.core.sources.batches import IdentityRow, create_identity_table, drop_identity_table, read_only_batch
+from registre.core.sources.batches import (
+    IDENTITY_TABLE,
+    BatchValues,
+    IdentityRow,
+    create_identity_table,
+    drop_identity_table,
+    read_only_batch,
+)
 from registre.core.sources.catalog import SystemCatalog, catalog_for
 from registre.core.sources.connection import read_only_connection, write_transaction
 
@@ -121,6 +130,7 @@ class SystemWork:
     connection: Connection
     parameters: dict[str, Any]
     progress: Progress | None
+    values: BatchValues | None = None  # a batch read without the temporary table
 
     @property
     def name(self) -> str:
@@ -139,11 +149,32 @@ class SystemWork:
         return self.template.reached
 
     def execute(self, statement: sa.Executable, description: str) -> CursorResult[Any]:
-        """Run one statement with the request's parameters, then report `description` to the progress callback."""
+        """Run one statement with the request's parameters, then report `description` to the progress callback.
+
+        A batch read in several parts (see `rows`) cannot: it raises ValueError.
+        """
+        if self.values is not None:
+            parts = self.values.statements(statement)
+            if len(parts) > 1:
+                raise ValueError("a batch read in parts runs its statements with SystemWork.rows")
+            statement = parts[0]
         result = self.connection.execute(statement, self.parameters)
         if self.progress is not None:
             self.progress(f"{self.name}: {description}")
         return result
+
+    def rows(self, statement: sa.Executable, description: str) -> list[sa.Row[Any]]:
+        """Every row of a read, one after the other for each part of a batch read without the temporary table.
+
+        A part holds all the rows of its subjects: rows by subject are
+        complete. A statement that counts all the subjects together returns
+        a row per part, which the caller adds up.
+        """
+        parts = [statement] if self.values is None else self.values.statements(statement)
+        found = [row for part in parts for row in self.connection.execute(part, self.parameters)]
+        if self.progress is not None:
+            self.progress(f"{self.name}: {description}")
+        return found
 
     def sql(self, statement: sa.ClauseElement) -> str:
         """The statement as the system's database runs it, with bound parameter names (never values)."""
@@ -190,8 +221,8 @@ def open_system(
             if batch is not None:
                 drop_identity_table(connection, batch)
     elif request.batch:
-        with read_only_batch(catalog.engine, rows) as (connection, batch):
-            yield _work(policy, name, request, catalog, connection, batch, progress, key)
+        with read_only_batch(catalog.engine, rows) as (connection, values):
+            yield _work(policy, name, request, catalog, connection, IDENTITY_TABLE, progress, key, values)
     else:
         with read_only_connection(catalog.engine) as connection:
             yield _work(policy, name, request, catalog, connection, None, progress, key)
@@ -206,6 +237,7 @@ def _work(
     batch: sa.Table | None,
     progress: Progress | None,
     key: bytes | None,
+    values: BatchValues | None = None,
 ) -> SystemWork:
     identities: IdentitySource
     kinds, dialect = policy_kinds(policy), connection.dialect.name
@@ -221,7 +253,7 @@ def _work(
         policy,
         lambda: _template(policy, name, request, catalog, connection, identities),
     )
-    return SystemWork(template, request, connection, _parameters(template, request, key), progress)
+    return SystemWork(template, request, connection, _parameters(template, request, key), progress, values)
 
 
 def _shape(policy: Policy, request: Request) -> tuple[tuple[tuple[str, int], ...], bool, int]:

@@ -6,17 +6,27 @@ private to the session and dropped at the end: statements join it instead of
 carrying thousands of bound parameters. Temporary tables are created before a read-only transaction
 starts (PostgreSQL and MariaDB refuse `CREATE` inside one, but let it read
 and fill a temporary table).
+
+Reads must also work with read-only credentials, where the session may not
+create the table (a PostgreSQL role without the TEMPORARY privilege or with
+`default_transaction_read_only`, a MariaDB user without CREATE TEMPORARY
+TABLES; an SQLite file opened `mode=ro` still may). The same statements then run with the
+table's name defined by the statement itself, `WITH registre_subjects
+(subject_ref, identity_type, value, pseudonym) AS (VALUES (:p1, :p2, :p3,
+:p4), ...)`: every value a bound parameter, in parts that stay under the
+database's limit of parameters per statement (see `BatchValues`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar, cast
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql import visitors
 from sqlalchemy.sql.compiler import DDLCompiler
 from sqlalchemy.sql.ddl import ExecutableDDLElement
 
@@ -111,23 +121,117 @@ def drop_identity_table(connection: Connection, table: sa.Table) -> None:
 
 
 @contextmanager
-def read_only_batch(engine: Engine, rows: Sequence[IdentityRow]) -> Iterator[tuple[Connection, sa.Table]]:
-    """A read-only connection (as `read_only_connection`) that can join a temporary table of `rows`.
+def read_only_batch(engine: Engine, rows: Sequence[IdentityRow]) -> Iterator[tuple[Connection, BatchValues | None]]:
+    """A read-only connection (as `read_only_connection`) whose statements can join the identities of `rows`.
 
-    1. Check out a connection; create and fill the table in a short
-       transaction of its own (it changes nothing but the session's
-       temporary table, which no other session sees).
-    2. Yield the connection in a read-only transaction.
-    3. Drop the table, whatever happened.
+    1. Check out a connection; create and fill the temporary table in a
+       short transaction of its own (it changes nothing but the session's
+       temporary table, which no other session sees). Yield None with the
+       connection: statements join `IDENTITY_TABLE`.
+    2. When the session may not create it (read-only credentials), yield
+       the rows as `BatchValues` instead: run each statement through it.
+    3. Either way, the connection is in a read-only transaction; the table,
+       if made, is dropped whatever happened.
     """
     with engine.connect() as connection:
-        with connection.begin():
-            table = create_identity_table(connection, rows)
+        made = _create_if_allowed(connection, rows)
+        values = None if made else BatchValues(rows, connection.dialect.name)
         try:
             with read_only_transaction(connection) as reader:
-                yield reader, table
+                yield reader, values
         finally:
             if connection.in_transaction():
                 connection.rollback()
-            with connection.begin():
-                drop_identity_table(connection, table)
+            if made:
+                with connection.begin():
+                    drop_identity_table(connection, IDENTITY_TABLE)
+
+
+def _create_if_allowed(connection: Connection, rows: Sequence[IdentityRow]) -> bool:
+    """Create the table of `rows` in a transaction of its own; False, leaving nothing, when the session may not.
+
+    PostgreSQL refuses it in a read-only session or to a role without the
+    TEMPORARY privilege, MariaDB to a user without CREATE TEMPORARY TABLES,
+    SQLite on a connection that may not write. A lost connection is raised.
+    """
+    try:
+        with connection.begin():
+            create_identity_table(connection, rows)
+    except sa.exc.DBAPIError as error:
+        if error.connection_invalidated:
+            raise
+        return False
+    return True
+
+
+# Bound parameters one statement may carry: SQLite 32,766 (since 3.32), PostgreSQL and MariaDB/MySQL 65,535
+# (server-side placeholders). Other dialects get a cautious count: SQL Server stops at 2,100.
+PARAMETER_LIMITS = {"sqlite": 32_766, "postgresql": 65_535, "mysql": 65_535, "mariadb": 65_535}
+OTHER_PARAMETER_LIMIT = 2_000
+# Kept for the statement's own parameters (tenant, restrict flag, the dates of holds, rectified values).
+STATEMENT_PARAMETERS = 500
+
+Statement = TypeVar("Statement", bound=sa.Executable)
+
+
+class BatchValues:
+    """The identities of a batch as VALUES lists, for a session that may not create the temporary table.
+
+    Statements are built on `IDENTITY_TABLE` as always (the plan shows the
+    SQL that an erasure runs); `statements` gives each one with the table's
+    name defined in a `WITH` clause over bound parameters. A batch whose
+    parameters would exceed the database's limit is cut into parts, each
+    subject with all of its rows in one part: counts per subject add up
+    exactly across parts, and a row shared by subjects of two parts is
+    counted in each.
+    """
+
+    def __init__(self, rows: Sequence[IdentityRow], dialect: str) -> None:
+        limit = PARAMETER_LIMITS.get(dialect, OTHER_PARAMETER_LIMIT) - STATEMENT_PARAMETERS
+        self.parts = tuple(_values_of(part) for part in split_rows(list(dict.fromkeys(rows)), limit))
+
+    def statements(self, statement: Statement) -> list[Statement]:
+        """`statement` once per part, reading that part's VALUES where it read the temporary table."""
+        return [_reading(statement, part) for part in self.parts]
+
+
+def split_rows(rows: Sequence[IdentityRow], limit: int) -> list[list[IdentityRow]]:
+    """The rows in consecutive parts of at most `limit` bound parameters, a subject's rows never apart.
+
+    A row binds its reference, type and value, and its pseudonym when it
+    has one (a missing one is the literal NULL). One part, empty, for no rows.
+    """
+    by_subject: dict[str, list[IdentityRow]] = {}
+    for row in rows:
+        by_subject.setdefault(row.subject_ref, []).append(row)
+    parts: list[list[IdentityRow]] = [[]]
+    used = 0
+    for found in by_subject.values():
+        needed = sum(3 if row.pseudonym is None else 4 for row in found)
+        if parts[-1] and used + needed > limit:
+            parts.append([])
+            used = 0
+        parts[-1].extend(found)
+        used += needed
+    return parts
+
+
+def _values_of(rows: Sequence[IdentityRow]) -> sa.CTE:
+    """`registre_subjects (subject_ref, identity_type, value, pseudonym) AS (VALUES ...)`, a row of NULLs if none."""
+    columns = [sa.column(name, IDENTITY_TABLE.c[name].type) for name in IdentityRow._fields]
+    data = [tuple(row) for row in rows] or [(None, None, None, None)]
+    return sa.values(*columns, name=IDENTITY_TABLE.name).data(data).cte(IDENTITY_TABLE.name)
+
+
+def _reading(statement: Statement, values: sa.CTE) -> Statement:
+    """`statement` with the temporary table and its columns replaced by `values` and its columns."""
+
+    def replace(element: Any, **kw: Any) -> Any:
+        if element is IDENTITY_TABLE:
+            return values
+        if isinstance(element, sa.Column) and element.table is IDENTITY_TABLE:
+            return values.c[element.name]
+        return None
+
+    # Every statement is a clause element; SQLAlchemy types `Executable` apart.
+    return cast(Statement, visitors.replacement_traverse(cast(sa.ClauseElement, statement), {}, replace))

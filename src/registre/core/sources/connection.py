@@ -74,6 +74,33 @@ def describe_error(error: BaseException, url: str | URL) -> str:
     return message
 
 
+# Refused writes. PostgreSQL SQLSTATEs: read_only_sql_transaction, insufficient_privilege. MariaDB/MySQL: access
+# denied to the database (a CREATE TEMPORARY TABLE), command denied on a table or column, read-only server, read-only
+# transaction, read-only table. SQLite: SQLITE_READONLY (a file opened mode=ro, query_only), with its extended codes.
+_REFUSED_STATES = frozenset({"25006", "42501"})
+_REFUSED_MYSQL = frozenset({1036, 1044, 1142, 1143, 1290, 1792})
+_SQLITE_READONLY = 8
+READ_ONLY_HINT = "the system's credentials may only read: access, plans and dry runs work with them, changes need more"
+
+
+def describe_write_error(error: BaseException, url: str | URL) -> str:
+    """`describe_error` for an error met while changing data, saying so when the credentials may only read."""
+    message = describe_error(error, url)
+    return f"{message}: {READ_ONLY_HINT}" if is_refused_write(error) else message
+
+
+def is_refused_write(error: BaseException) -> bool:
+    """Whether the database refused a write because the session or the login may only read."""
+    original = error.orig if isinstance(error, sa.exc.DBAPIError) else error
+    if getattr(original, "sqlstate", None) in _REFUSED_STATES:
+        return True
+    arguments = getattr(original, "args", ())
+    if arguments and isinstance(arguments[0], int) and arguments[0] in _REFUSED_MYSQL:
+        return True
+    code = getattr(original, "sqlite_errorcode", None)
+    return isinstance(code, int) and code & 0xFF == _SQLITE_READONLY
+
+
 def _secrets_of(url: str | URL) -> list[str]:
     """The texts that must not be shown: the raw URL, and its password."""
     secrets = [url if isinstance(url, str) else url.render_as_string(hide_password=False)]
