@@ -20,6 +20,8 @@ _SEPARATOR = "\x00\n"
 _LONGEST_CONTEXT_HIT = 40
 # Where hits may be: from the first start to the last start, and the end they may not pass.
 _Window = tuple[int, int, int]
+# A hit before overlaps are settled: start, end, priority, order of finding, kind, category.
+_Candidate = tuple[int, int, int, int, str, str]
 
 
 @dataclass(frozen=True, order=True)
@@ -46,15 +48,7 @@ def scan_text(text: str, detectors: Iterable[Detector] = DETECTORS, names: bool 
     3. Overlapping candidates: the higher priority wins (checksum kinds before
        phones, phones before names), then the longer.
     """
-    candidates: list[tuple[int, int, Span]] = []
-    for detector in detectors:
-        for start, end in _matches(detector, text):
-            if detector.validate(text[start:end]):
-                candidates.append((detector.priority, end - start, Span(start, end, detector.kind, detector.category)))
-    if names:
-        for start, end in find_names(text):
-            candidates.append((_NAME_PRIORITY, end - start, Span(start, end, NAME_KIND, NAME_CATEGORY)))
-    return _without_overlaps(candidates)
+    return [Span(*found) for found in _spans(text, detectors, names)]
 
 
 def scan_texts(texts: Sequence[str], detectors: Iterable[Detector] = DETECTORS, names: bool = True) -> list[list[Span]]:
@@ -67,11 +61,24 @@ def scan_texts(texts: Sequence[str], detectors: Iterable[Detector] = DETECTORS, 
         return []
     starts = list(itertools.accumulate((len(text) + len(_SEPARATOR) for text in texts[:-1]), initial=0))
     spans: list[list[Span]] = [[] for _ in texts]
-    for span in scan_text(_SEPARATOR.join(texts), detectors, names):
-        index = bisect.bisect_right(starts, span.start) - 1
+    for start, end, kind, category in _spans(_SEPARATOR.join(texts), detectors, names):
+        index = bisect.bisect_right(starts, start) - 1
         offset = starts[index]
-        spans[index].append(Span(span.start - offset, span.end - offset, span.kind, span.category))
+        spans[index].append(Span(start - offset, end - offset, kind, category))
     return spans
+
+
+def _spans(text: str, detectors: Iterable[Detector], names: bool) -> list[tuple[int, int, str, str]]:
+    """`scan_text`'s spans as tuples (start, end, kind, category)."""
+    candidates: list[_Candidate] = []
+    for detector in detectors:
+        for start, end in _matches(detector, text):
+            if detector.validate(text[start:end]):
+                candidates.append((start, end, detector.priority, len(candidates), detector.kind, detector.category))
+    if names:
+        for start, end in find_names(text):
+            candidates.append((start, end, _NAME_PRIORITY, len(candidates), NAME_KIND, NAME_CATEGORY))
+    return _without_overlaps(candidates)
 
 
 def gated(pattern: re.Pattern[str], first: str | None, not_after: re.Pattern[str] | None = None) -> re.Pattern[str]:
@@ -160,16 +167,32 @@ def _windows(detector: Detector, text: str) -> Iterator[_Window]:
         yield current
 
 
-def _without_overlaps(candidates: list[tuple[int, int, Span]]) -> list[Span]:
-    candidates.sort(key=lambda candidate: (-candidate[0], -candidate[1], candidate[2].start))
-    starts: list[int] = []
-    kept: list[Span] = []
-    for _priority, _length, span in candidates:
-        position = bisect.bisect_left(starts, span.start)
-        before = kept[position - 1] if position else None
-        after = kept[position] if position < len(kept) else None
-        if (before and before.end > span.start) or (after and after.start < span.end):
-            continue
-        starts.insert(position, span.start)
-        kept.insert(position, span)
+def _without_overlaps(candidates: list[_Candidate]) -> list[tuple[int, int, str, str]]:
+    """The candidates kept, in order: by priority, then length, each unless it overlaps one kept before.
+
+    Candidates that overlap nothing (most of them) are kept as they come;
+    the rule runs only within each run of overlapping candidates, since a
+    choice in one run cannot change another.
+    """
+    candidates.sort()
+    kept: list[tuple[int, int, str, str]] = []
+    run: list[_Candidate] = []
+    run_end = -1
+    for candidate in candidates:
+        if candidate[0] >= run_end and run:
+            kept.extend(_settled(run))
+            run = []
+        run.append(candidate)
+        run_end = max(run_end, candidate[1])
+    kept.extend(_settled(run))
     return kept
+
+
+def _settled(run: list[_Candidate]) -> list[tuple[int, int, str, str]]:
+    if len(run) > 1:
+        chosen: list[_Candidate] = []
+        for candidate in sorted(run, key=lambda c: (-c[2], c[0] - c[1], c[0], c[3])):
+            if all(candidate[1] <= other[0] or other[1] <= candidate[0] for other in chosen):
+                chosen.append(candidate)
+        run = sorted(chosen)
+    return [(start, end, kind, category) for start, end, _priority, _order, kind, category in run]
