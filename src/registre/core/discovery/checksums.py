@@ -24,13 +24,12 @@ def luhn_valid(digits: str) -> bool:
     """ISO/IEC 7812 (Luhn): doubling every second digit from the right, the sum is a multiple of 10."""
     if not digits.isdigit():
         return False
-    total = 0
-    for position, char in enumerate(reversed(digits)):
-        value = int(char)
-        if position % 2 == 1:
-            value = value * 2 - 9 if value > 4 else value * 2
-        total += value
+    total = sum(int(char) for char in digits[-1::-2]) + sum(_DOUBLED[int(char)] for char in digits[-2::-2])
     return total % 10 == 0
+
+
+# A digit doubled, minus 9 when that makes two digits (Luhn).
+_DOUBLED = (0, 2, 4, 6, 8, 1, 3, 5, 7, 9)
 
 
 def iban_valid(iban: str) -> bool:

@@ -34,9 +34,12 @@ class Detector:
     hit (a word boundary).
 
     `first` is a character class holding the first character of every hit
-    (`near_first` of every anchor): `re` skips quickly to such a character,
+    (maybe with a lookbehind): `re` skips quickly to such a character,
     whereas a pattern that opens with an alternation or a lookaround is tried
-    at every position of the text (see `text.gated`).
+    at every position of the text (see `text.gated`); detectors with the same
+    `first` and no `near` scan the text together. `near` patterns open with a literal, or come with
+    `near_words`: lower-case words, one of which opens every match of `near`
+    when lower-cased (context words are looked for so, see `text._anchors`).
     """
 
     kind: str
@@ -50,7 +53,7 @@ class Detector:
     not_after: re.Pattern[str] | None = None
     secret: bool = False
     first: str | None = None
-    near_first: str | None = None
+    near_words: tuple[str, ...] = ()
 
     @property
     def needs_context(self) -> bool:
@@ -99,9 +102,9 @@ def _valid_ipv4(candidate: str) -> bool:
     return all(int(octet) <= 255 and (octet == "0" or not octet.startswith("0")) for octet in candidate.split("."))
 
 
-def _valid_ip(candidate: str) -> bool:
+def _valid_ipv6(candidate: str) -> bool:
     try:
-        ipaddress.ip_address(candidate)
+        ipaddress.IPv6Address(candidate)
     except ValueError:
         return False
     return True
@@ -117,6 +120,9 @@ def _always(_candidate: str) -> bool:
 
 
 _WORD = re.compile(r"\w")
+# A digit, a plus or a bracket opening a word: where a number may start. The full-text detectors that open
+# with it scan the text together (see `text._matches_together`).
+_NUMBER = r"[\d+(](?<!\w.)"
 _MONTHS = (
     "janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|novembre|décembre|decembre|"
     "january|february|march|april|may|june|july|august|september|october|november|december"
@@ -140,7 +146,7 @@ DETECTORS: tuple[Detector, ...] = (
         lambda text: checksums.nir_valid(_digits(text)),
         priority=85,
         not_after=_WORD,
-        first="[12378]",
+        first=_NUMBER,
     ),
     Detector(
         "payment_card",
@@ -149,7 +155,7 @@ DETECTORS: tuple[Detector, ...] = (
         lambda text: checksums.card_valid(_digits(text)),
         priority=80,
         not_after=_WORD,
-        first=r"\d",
+        first=_NUMBER,
     ),
     Detector(
         "siret",
@@ -160,7 +166,7 @@ DETECTORS: tuple[Detector, ...] = (
         near=re.compile(r"[sS][iI][rR][eE][tT]|[éÉeE]tablissement|[eE]stablishment"),
         not_after=_WORD,
         first=r"\d",
-        near_first="[sSéÉeE]",
+        near_words=("siret", "établissement", "etablissement", "establishment"),
     ),
     Detector(
         "siren",
@@ -173,7 +179,7 @@ DETECTORS: tuple[Detector, ...] = (
         ),
         not_after=_WORD,
         first=r"\d",
-        near_first="[sSRiIrcCnVv]",
+        near_words=("siren", "rcs", "rc.s", "r.c", "immatricul", "registration", "company ", "n° tva", "vat"),
     ),
     Detector(
         "email",
@@ -198,7 +204,7 @@ DETECTORS: tuple[Detector, ...] = (
         _valid_phone,
         priority=60,
         not_after=re.compile(r"[\w+]"),
-        first=r"[\d+(]",
+        first=_NUMBER,
     ),
     Detector(
         "ipv4",
@@ -207,7 +213,7 @@ DETECTORS: tuple[Detector, ...] = (
         _valid_ipv4,
         priority=55,
         not_after=re.compile(r"[\w./]"),
-        first=r"\d",
+        first=_NUMBER,
     ),
     Detector(
         "ipv6",
@@ -215,8 +221,12 @@ DETECTORS: tuple[Detector, ...] = (
         re.compile(
             r"(?:[0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{0,4}:|::[0-9A-Fa-f])[0-9A-Fa-f:]{0,37}(?:\d{1,3}(?:\.\d{1,3}){3})?(?![\w:])"
         ),
-        _valid_ip,
+        _valid_ipv6,
         priority=55,
+        # Every hit has a colon among its first five characters, which opens a run of hex digits and colons
+        # (one anchor for the whole address).
+        near=re.compile(":[0-9A-Fa-f:]*"),
+        before=4,
         not_after=re.compile(r"[\w:.]"),
         first="[0-9A-Fa-f:]",
     ),
@@ -261,7 +271,7 @@ DETECTORS: tuple[Detector, ...] = (
         after=30,
         not_after=_WORD,
         first=r"\w",
-        near_first="[nNbBDdâÂaA]",
+        near_words=("né", "naissance", "birth", "born", "dob", "âge", "anniversaire"),
     ),
     Detector(
         "password_hash",

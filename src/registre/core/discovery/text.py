@@ -71,14 +71,70 @@ def scan_texts(texts: Sequence[str], detectors: Iterable[Detector] = DETECTORS, 
 def _spans(text: str, detectors: Iterable[Detector], names: bool) -> list[tuple[int, int, str, str]]:
     """`scan_text`'s spans as tuples (start, end, kind, category)."""
     candidates: list[_Candidate] = []
-    for detector in detectors:
-        for start, end in _matches(detector, text):
-            if detector.validate(text[start:end]):
-                candidates.append((start, end, detector.priority, len(candidates), detector.kind, detector.category))
+    lowered = text.lower()
+    # A character whose lower case is longer would shift the positions: then context words are found by pattern.
+    folded = lowered if len(lowered) == len(text) else None
+    for detector, start, end in _candidates(detectors, text, folded):
+        if detector.validate(text[start:end]):
+            candidates.append((start, end, detector.priority, len(candidates), detector.kind, detector.category))
     if names:
         for start, end in find_names(text):
             candidates.append((start, end, _NAME_PRIORITY, len(candidates), NAME_KIND, NAME_CATEGORY))
     return _without_overlaps(candidates)
+
+
+def _candidates(detectors: Iterable[Detector], text: str, folded: str | None) -> Iterator[tuple[Detector, int, int]]:
+    """Each detector's candidates; the detectors that scan the whole text with the same `first` scan it together."""
+    together: dict[str, list[Detector]] = {}
+    for detector in detectors:
+        if detector.near is None and detector.first is not None:
+            together.setdefault(detector.first, []).append(detector)
+        else:
+            yield from ((detector, start, end) for start, end in _matches(detector, text, folded))
+    for group in together.values():
+        if len(group) == 1:
+            yield from ((group[0], start, end) for start, end in _matches(group[0], text, folded))
+        else:
+            yield from _matches_together(group, text)
+
+
+def _matches_together(detectors: Sequence[Detector], text: str) -> Iterator[tuple[Detector, int, int]]:
+    """`_matches` of detectors sharing their `first`, found in one pass of `re` over the text.
+
+    At each position where a hit may start, every detector's pattern is tried
+    (each in a lookahead that captures its hit, so that they may overlap);
+    the position is a match when one of them matched. Each detector's hits
+    then follow one another without overlapping, as in `_hits`.
+    """
+    scanner = _together(
+        tuple((d.pattern.pattern, d.pattern.flags, d.not_after and d.not_after.pattern) for d in detectors),
+        detectors[0].first or "",
+    )
+    names = [f"hit{index}" for index in range(len(detectors))]
+    ends = [0] * len(detectors)
+    found: list[list[tuple[int, int]]] = [[] for _ in detectors]
+    for match in scanner.finditer(text):
+        for index, name in enumerate(names):
+            start, end = match.span(name)
+            if start >= ends[index]:
+                ends[index] = end
+                found[index].append((start, end))
+    for detector, spans in zip(detectors, found, strict=True):
+        yield from ((detector, start, end) for start, end in spans)
+
+
+@functools.cache
+def _together(patterns: tuple[tuple[str, int, str | None], ...], first: str) -> re.Pattern[str]:
+    flags = {flag for _pattern, flag, _not_after in patterns}
+    assert len(flags) == 1, "detectors scanned together share their flags"
+    tries = "".join(
+        f"(?:(?={f'(?<!{not_after})' if not_after else ''}(?P<hit{index}>{pattern}))|)"
+        for index, (pattern, _flags, not_after) in enumerate(patterns)
+    )
+    any_hit = "(?!)"
+    for index in reversed(range(len(patterns))):
+        any_hit = f"(?(hit{index})|{any_hit})"
+    return re.compile(f"{first}(?<={tries}.){any_hit}", flags.pop())
 
 
 def gated(pattern: re.Pattern[str], first: str | None, not_after: re.Pattern[str] | None = None) -> re.Pattern[str]:
@@ -126,7 +182,7 @@ def _hits(scanner: re.Pattern[str], text: str, windows: Iterable[_Window]) -> It
             position = max(match.end(), end)
 
 
-def _matches(detector: Detector, text: str) -> Iterator[tuple[int, int]]:
+def _matches(detector: Detector, text: str, folded: str | None = None) -> Iterator[tuple[int, int]]:
     """The detector's candidates: everywhere, or only in the windows around its `near` anchors.
 
     Anchors (context words, an `@`, a postcode) are rare, so looking for them
@@ -136,11 +192,11 @@ def _matches(detector: Detector, text: str) -> Iterator[tuple[int, int]]:
     if detector.near is None:
         windows: Iterable[_Window] = ((0, len(text), len(text)),)
     else:
-        windows = _windows(detector, text)
+        windows = _windows(detector, text, folded)
     return _hits(gated(detector.pattern, detector.first, detector.not_after), text, windows)
 
 
-def _windows(detector: Detector, text: str) -> Iterator[_Window]:
+def _windows(detector: Detector, text: str, folded: str | None) -> Iterator[_Window]:
     """Where the detector's hits may start and end around its anchors, merged where they overlap.
 
     A hit that holds its anchor (`before` > 0) starts at most `before`
@@ -148,10 +204,8 @@ def _windows(detector: Detector, text: str) -> Iterator[_Window]:
     context word starts after it. Both end at most `after` (and the length
     of a context hit) past the anchor.
     """
-    assert detector.near is not None
     current: _Window | None = None
-    anchors = ((0, len(text), len(text)),)
-    for anchor_start, anchor_end in _hits(gated(detector.near, detector.near_first), text, anchors):
+    for anchor_start, anchor_end in _anchors(detector, text, folded):
         stop = min(len(text), anchor_end + detector.after + _LONGEST_CONTEXT_HIT)
         if detector.before:
             window = (max(0, anchor_start - detector.before), anchor_start, stop)
@@ -165,6 +219,32 @@ def _windows(detector: Detector, text: str) -> Iterator[_Window]:
         current = window
     if current is not None:
         yield current
+
+
+def _anchors(detector: Detector, text: str, folded: str | None) -> Iterator[tuple[int, int]]:
+    """The spans of the detector's `near` matches, in order, none overlapping the one before.
+
+    With `near_words` and the lower-cased text (`folded`, same positions), the
+    words are found with `str.find`, many times faster than a pattern opening
+    with a class of common letters, and `near` is checked where they are.
+    """
+    assert detector.near is not None
+    if not detector.near_words or folded is None:
+        yield from (match.span() for match in detector.near.finditer(text))
+        return
+    end = 0
+    for position in sorted({found for word in detector.near_words for found in _occurrences(folded, word)}):
+        match = detector.near.match(text, position) if position >= end else None
+        if match:
+            end = match.end()
+            yield match.span()
+
+
+def _occurrences(text: str, word: str) -> Iterator[int]:
+    position = text.find(word)
+    while position >= 0:
+        yield position
+        position = text.find(word, position + 1)
 
 
 def _without_overlaps(candidates: list[_Candidate]) -> list[tuple[int, int, str, str]]:
