@@ -91,7 +91,7 @@ def card_issuer(digits: str) -> str | None:
 
 def card_valid(digits: str) -> bool:
     """A payment card number: a known issuer's range and length, and Luhn."""
-    return digits.isdigit() and card_issuer(digits) is not None and luhn_valid(digits)
+    return digits.isdigit() and luhn_valid(digits) and card_issuer(digits) is not None
 
 
 def _in_range(digits: str, low: str, high: str) -> bool:

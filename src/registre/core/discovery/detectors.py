@@ -246,16 +246,17 @@ DETECTORS: tuple[Detector, ...] = (
         # A postcode followed by a town, a British postcode, or an American state and ZIP code, each found
         # from a space inside it: a literal first character is what `re` looks for fastest.
         near=re.compile(
-            r" (?:(?<=(?<!\w)\d{5} )[A-ZÀ-Ý]"
+            r" (?=[\dA-ZÀ-Ý])(?:(?<=(?<!\w)\d{5} )[A-ZÀ-Ý]"
             r"|(?:(?<=[A-Z]\d )|(?<=[A-Z]{2}\d )|(?<=[A-Z]\d[A-Z\d] )|(?<=[A-Z]{2}\d[A-Z\d] ))\d[A-Z]{2}\b"
             r"|(?<=, )[A-Z]{2} \d{5}\b)"
         ),
         # 90 characters before the postcode, which starts up to 5 before the space.
         before=95,
         after=60,
-        # Every hit starts a word (a street number, a flat, a street word).
+        # Every hit starts a word: a street number, a flat or a street word (their first letters in any case,
+        # with the letters `re` takes for them when case is ignored).
         not_after=_WORD,
-        first=r"\w",
+        first=r"[\dfFsSſaAbBrRpPcCiIİıqQvV]",
     ),
     Detector(
         "birth_date",
@@ -270,7 +271,8 @@ DETECTORS: tuple[Detector, ...] = (
         near=re.compile(r"[nN][éÉ]e?s?\b|[nN]aissance|[bB]irth|[bB]orn\b|D[oO][bB]\b|dob\b|[âÂ]ge\b|[aA]nniversaire"),
         after=30,
         not_after=_WORD,
-        first=r"\w",
+        # A day or a year, or a month's first letter in any case.
+        first=r"[\djJfFmMaAsSſoOnNdD]",
         near_words=("né", "naissance", "birth", "born", "dob", "âge", "anniversaire"),
     ),
     Detector(

@@ -7,6 +7,7 @@ alone ("Rose", "Pierre", "Grace") is too often a common word to count.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -74,7 +75,7 @@ def _listed(token: str, names: frozenset[str]) -> bool:
 
 
 def _is_surname(token: str, last: frozenset[str]) -> bool:
-    particle = _LEADING_PARTICLE.match(token)
+    particle = _LEADING_PARTICLE.match(token) if token[:1].islower() else None
     if particle and particle.end() < len(token):
         token = token[particle.end() :]
     return _listed(token, last) or (token.isupper() and len(token) > 1)
@@ -96,7 +97,12 @@ def _starts_a_word(text: str, match: re.Match[str]) -> bool:
 
 
 def _names_in_sequence(sequence: str, offset: int, lists: NameLists) -> list[tuple[int, int]]:
-    tokens = [(token.start(), token.group()) for token in _SEQUENCE_TOKEN.finditer(sequence)]
+    words = sequence.split(" ")
+    if all(word[:1].isupper() for word in words):
+        # No particle (they are in lower case): the words are the tokens, found without a pattern.
+        tokens = list(zip(itertools.accumulate((len(word) + 1 for word in words[:-1]), initial=0), words, strict=True))
+    else:
+        tokens = [(token.start(), token.group()) for token in _SEQUENCE_TOKEN.finditer(sequence)]
     spans = []
     index = 0
     while index < len(tokens) - 1:
