@@ -38,7 +38,11 @@ def iban_valid(iban: str) -> bool:
     if IBAN_LENGTHS.get(iban[:2]) != len(iban) or not iban[2:4].isdigit() or not iban.isalnum():
         return False
     rearranged = iban[4:] + iban[:4]
-    return int("".join(str(int(char, 36)) for char in rearranged)) % 97 == 1
+    return int(rearranged.translate(_LETTER_VALUES)) % 97 == 1
+
+
+# ISO 13616: A is 10, B is 11, ... Z is 35.
+_LETTER_VALUES = {ord(letter): str(value) for value, letter in enumerate("ABCDEFGHIJKLMNOPQRSTUVWXYZ", start=10)}
 
 
 def nir_valid(nir: str) -> bool:

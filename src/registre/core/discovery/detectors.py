@@ -190,6 +190,8 @@ DETECTORS: tuple[Detector, ...] = (
         near=re.compile("@"),
         before=65,
         after=255,
+        # The pattern's own lookbehind, checked first: most characters near an `@` are inside a word.
+        not_after=re.compile(r"[\w.+-]"),
         first=r"[\w.+-]",
     ),
     Detector(
@@ -246,7 +248,7 @@ DETECTORS: tuple[Detector, ...] = (
         # A postcode followed by a town, a British postcode, or an American state and ZIP code, each found
         # from a space inside it: a literal first character is what `re` looks for fastest.
         near=re.compile(
-            r" (?=[\dA-ZÀ-Ý])(?:(?<=(?<!\w)\d{5} )[A-ZÀ-Ý]"
+            r" (?<=[\dA-Z,] )(?=[\dA-ZÀ-Ý])(?:(?<=(?<!\w)\d{5} )[A-ZÀ-Ý]"
             r"|(?:(?<=[A-Z]\d )|(?<=[A-Z]{2}\d )|(?<=[A-Z]\d[A-Z\d] )|(?<=[A-Z]{2}\d[A-Z\d] ))\d[A-Z]{2}\b"
             r"|(?<=, )[A-Z]{2} \d{5}\b)"
         ),

@@ -20,10 +20,13 @@ _LOCALES = (FrenchNames, EnglishUSNames, EnglishGBNames)
 _UPPER = "A-ZÀ-ÖØ-Þ"
 _LOWER = "a-zà-öø-ÿ"
 # A capitalised word or a word in capitals, opening with their shared class: `re` skips to it quickly.
-_TOKEN = rf"[{_UPPER}](?:[{_LOWER}]+(?:[-'][{_UPPER}][{_LOWER}]+)*|[{_UPPER}]+(?:[-'][{_UPPER}]{{2,}})*)"
+_TOKEN_REST = rf"(?:[{_LOWER}]+(?:[-'][{_UPPER}][{_LOWER}]+)*|[{_UPPER}]+(?:[-'][{_UPPER}]{{2,}})*)"
+_TOKEN = rf"[{_UPPER}]{_TOKEN_REST}"
 # Particles of French, Dutch and Spanish surnames: "Benjamin du Pont", "Anne de la Salle".
 _PARTICLE = r"(?:de la|de l'|du|de|des|d'|van der|van|von|del|da|le|la) ?"
-_SEQUENCE = re.compile(rf"(?:{_TOKEN})(?: (?:{_PARTICLE})?(?:{_TOKEN}))+(?![\w])")
+# A sequence starts a word: checked right after its capital, so that capitals inside words (acronyms,
+# tokens, IBANs) cost little.
+_SEQUENCE = re.compile(rf"[{_UPPER}](?<!\w.){_TOKEN_REST}(?: (?:{_PARTICLE})?(?:{_TOKEN}))+(?![\w])")
 _ADDRESSED = re.compile(
     rf"(?:M\.|Mme|Mlle|Me|Dr|Pr|Mr|Mrs|Ms|Miss|Monsieur|Madame|Mademoiselle|Maître|Docteur)\.? "
     rf"((?:{_TOKEN})(?: (?:{_TOKEN}))?)(?![\w])"
@@ -86,8 +89,7 @@ def find_names(text: str) -> list[tuple[int, int]]:
     spans = [(match.start(1), match.end(1)) for match in _ADDRESSED.finditer(text) if _starts_a_word(text, match)]
     lists = name_lists()
     for match in _SEQUENCE.finditer(text):
-        if _starts_a_word(text, match):
-            spans.extend(_names_in_sequence(match.group(), match.start(), lists))
+        spans.extend(_names_in_sequence(match.group(), match.start(), lists))
     return spans
 
 
