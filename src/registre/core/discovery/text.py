@@ -15,7 +15,8 @@ from registre.core.discovery.names import find_names
 NAME_KIND = "person_name"
 NAME_CATEGORY = "identification.name"
 _NAME_PRIORITY = 40
-_SEPARATOR = "\x00\n"
+# A line break ends a text for every pattern (a town ends at one), and the NUL keeps the next text apart.
+_SEPARATOR = "\n\x00"
 # A hit that starts in a context window may run past it by this much (the longest SIRET or date written out).
 _LONGEST_CONTEXT_HIT = 40
 # Where hits may be: from the first start to the last start, and the end they may not pass.
@@ -54,8 +55,8 @@ def scan_text(text: str, detectors: Iterable[Detector] = DETECTORS, names: bool 
 def scan_texts(texts: Sequence[str], detectors: Iterable[Detector] = DETECTORS, names: bool = True) -> list[list[Span]]:
     """`scan_text` of many texts at once, faster for short ones: each pattern runs once over all of them.
 
-    The texts are joined with a separator no pattern can cross (a NUL and a
-    line break), scanned as one, and the spans handed back to their text.
+    The texts are joined with a separator no pattern can cross (a line break
+    and a NUL), scanned as one, and the spans handed back to their text.
     """
     if not texts:
         return []
@@ -210,6 +211,9 @@ def _windows(detector: Detector, text: str, folded: str | None) -> Iterator[_Win
         if detector.before:
             window = (max(0, anchor_start - detector.before), anchor_start, stop)
         else:
+            # A context word says nothing past the end of its text (`scan_texts` joins texts with a NUL).
+            boundary = text.find("\x00", anchor_end, stop)
+            stop = stop if boundary < 0 else boundary
             window = (anchor_end, stop, stop)
         if current is not None and window[0] <= current[1]:
             current = (current[0], max(current[1], window[1]), max(current[2], stop))
