@@ -24,7 +24,7 @@ def luhn_valid(digits: str) -> bool:
     """ISO/IEC 7812 (Luhn): doubling every second digit from the right, the sum is a multiple of 10."""
     if not digits.isdigit():
         return False
-    total = sum(int(char) for char in digits[-1::-2]) + sum(_DOUBLED[int(char)] for char in digits[-2::-2])
+    total = sum(map(int, digits[-1::-2])) + sum(map(_DOUBLED.__getitem__, map(int, digits[-2::-2])))
     return total % 10 == 0
 
 

@@ -40,6 +40,8 @@ class Detector:
     `first` and no `near` scan the text together. `near` patterns open with a literal, or come with
     `near_words`: lower-case words, one of which opens every match of `near`
     when lower-cased (context words are looked for so, see `text._anchors`).
+    `breaks` is characters that never stand in a hit before its anchor: a
+    hit starts after the last of them before the anchor.
     """
 
     kind: str
@@ -54,6 +56,7 @@ class Detector:
     secret: bool = False
     first: str | None = None
     near_words: tuple[str, ...] = ()
+    breaks: str = ""
 
     @property
     def needs_context(self) -> bool:
@@ -193,6 +196,7 @@ DETECTORS: tuple[Detector, ...] = (
         # The pattern's own lookbehind, checked first: most characters near an `@` are inside a word.
         not_after=re.compile(r"[\w.+-]"),
         first=r"[\w.+-]",
+        breaks=" \t\n",
     ),
     Detector(
         "phone",
@@ -259,6 +263,7 @@ DETECTORS: tuple[Detector, ...] = (
         # with the letters `re` takes for them when case is ignored).
         not_after=_WORD,
         first=r"[\dfFsSſaAbBrRpPcCiIİıqQvV]",
+        breaks="\n;:",
     ),
     Detector(
         "birth_date",

@@ -7,7 +7,6 @@ alone ("Rose", "Pierre", "Grace") is too often a common word to count.
 
 from __future__ import annotations
 
-import itertools
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -99,12 +98,15 @@ def _starts_a_word(text: str, match: re.Match[str]) -> bool:
 
 
 def _names_in_sequence(sequence: str, offset: int, lists: NameLists) -> list[tuple[int, int]]:
-    words = sequence.split(" ")
-    if all(word[:1].isupper() for word in words):
-        # No particle (they are in lower case): the words are the tokens, found without a pattern.
-        tokens = list(zip(itertools.accumulate((len(word) + 1 for word in words[:-1]), initial=0), words, strict=True))
-    else:
+    if " d" in sequence or " l" in sequence or " v" in sequence:
         tokens = [(token.start(), token.group()) for token in _SEQUENCE_TOKEN.finditer(sequence)]
+    else:
+        # No particle (each starts with d, l or v): the words are the tokens, found without a pattern.
+        tokens = []
+        position = 0
+        for word in sequence.split(" "):
+            tokens.append((position, word))
+            position += len(word) + 1
     spans = []
     index = 0
     while index < len(tokens) - 1:

@@ -209,7 +209,10 @@ def _windows(detector: Detector, text: str, folded: str | None) -> Iterator[_Win
     for anchor_start, anchor_end in _anchors(detector, text, folded):
         stop = min(len(text), anchor_end + detector.after + _LONGEST_CONTEXT_HIT)
         if detector.before:
-            window = (max(0, anchor_start - detector.before), anchor_start, stop)
+            start = max(0, anchor_start - detector.before)
+            for character in detector.breaks:
+                start = max(start, text.rfind(character, start, anchor_start) + 1)
+            window = (start, anchor_start, stop)
         else:
             # A context word says nothing past the end of its text (`scan_texts` joins texts with a NUL).
             boundary = text.find("\x00", anchor_end, stop)
@@ -260,23 +263,24 @@ def _without_overlaps(candidates: list[_Candidate]) -> list[tuple[int, int, str,
     """
     candidates.sort()
     kept: list[tuple[int, int, str, str]] = []
-    run: list[_Candidate] = []
-    run_end = -1
-    for candidate in candidates:
-        if candidate[0] >= run_end and run:
-            kept.extend(_settled(run))
-            run = []
-        run.append(candidate)
-        run_end = max(run_end, candidate[1])
-    kept.extend(_settled(run))
+    index, count = 0, len(candidates)
+    while index < count:
+        start, run_end, _priority, _order, kind, category = candidates[index]
+        following = index + 1
+        while following < count and candidates[following][0] < run_end:
+            run_end = max(run_end, candidates[following][1])
+            following += 1
+        if following == index + 1:
+            kept.append((start, run_end, kind, category))
+        else:
+            kept.extend(_settled(candidates[index:following]))
+        index = following
     return kept
 
 
 def _settled(run: list[_Candidate]) -> list[tuple[int, int, str, str]]:
-    if len(run) > 1:
-        chosen: list[_Candidate] = []
-        for candidate in sorted(run, key=lambda c: (-c[2], c[0] - c[1], c[0], c[3])):
-            if all(candidate[1] <= other[0] or other[1] <= candidate[0] for other in chosen):
-                chosen.append(candidate)
-        run = sorted(chosen)
-    return [(start, end, kind, category) for start, end, _priority, _order, kind, category in run]
+    chosen: list[_Candidate] = []
+    for candidate in sorted(run, key=lambda c: (-c[2], c[0] - c[1], c[0], c[3])):
+        if all(candidate[1] <= other[0] or other[1] <= candidate[0] for other in chosen):
+            chosen.append(candidate)
+    return [(start, end, kind, category) for start, end, _priority, _order, kind, category in sorted(chosen)]
