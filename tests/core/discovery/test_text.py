@@ -214,3 +214,8 @@ def test_an_address_ending_a_text_is_found_when_texts_are_scanned_together():
 def test_a_context_word_ending_a_text_says_nothing_of_the_next_one():
     assert scan_texts(["SIREN", "732 829 320"]) == [[], []]
     assert scan_texts(["Née le", "12/03/1985"]) == [[], []]
+
+
+def test_a_context_word_reaches_a_hit_written_some_way_after_it():
+    text = "Date de naissance (jour/mois/année, comme sur la pièce d'identité) : 12/03/1985"
+    assert found(text) == [("birth_date", "12/03/1985")]
