@@ -106,6 +106,9 @@ def _valid_ipv4(candidate: str) -> bool:
 
 
 def _valid_ipv6(candidate: str) -> bool:
+    # Eight groups, six and an IPv4 address, or `::` for the rest: a time (`12:30:45`) is none, without a parse.
+    if "::" not in candidate and candidate.count(":") != (6 if "." in candidate else 7):
+        return False
     try:
         ipaddress.IPv6Address(candidate)
     except ValueError:
