@@ -88,7 +88,10 @@ def find_names(text: str) -> list[tuple[int, int]]:
     spans = [(match.start(1), match.end(1)) for match in _ADDRESSED.finditer(text) if _starts_a_word(text, match)]
     lists = name_lists()
     for match in _SEQUENCE.finditer(text):
-        spans.extend(_names_in_sequence(match.group(), match.start(), lists))
+        sequence = match.group()
+        # Every name holds a first name: a sequence whose words (and their hyphenated parts) hold none is skipped.
+        if not lists.first.isdisjoint(sequence.lower().replace("-", " ").split(" ")):
+            spans.extend(_names_in_sequence(sequence, match.start(), lists))
     return spans
 
 
