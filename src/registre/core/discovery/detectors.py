@@ -143,7 +143,7 @@ DETECTORS: tuple[Detector, ...] = (
         lambda text: checksums.iban_valid(_digits(text)),
         priority=90,
         not_after=_WORD,
-        first="[A-Z]",
+        first="[A-Z](?=[A-Z]\\d)",
     ),
     Detector(
         "nir",
@@ -296,7 +296,8 @@ DETECTORS: tuple[Detector, ...] = (
         _always,
         priority=95,
         secret=True,
-        first="[$pab{]",
+        # Each kind's first two characters: `$2`, `$a`, `$1`, `pb`, `ar`, `bc`, `{S`...
+        first="[$pab{](?=[2a156brcS])",
     ),
     Detector(
         "jwt",
@@ -316,7 +317,8 @@ DETECTORS: tuple[Detector, ...] = (
         _always,
         priority=95,
         secret=True,
-        first="[sprAgx]",
+        # Each kind's first two characters: `sk`, `AK`, `gh`, `xo`, `AI`, `gl`...
+        first="[sprAgx](?=[kKhoIl])",
     ),
 )
 
