@@ -7,7 +7,7 @@ import functools
 import itertools
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from registre.core.discovery.detectors import DETECTORS, Detector
 from registre.core.discovery.names import find_names
@@ -25,9 +25,12 @@ _Window = tuple[int, int, int]
 _Candidate = tuple[int, int, int, int, str, str]
 
 
-@dataclass(frozen=True, order=True)
-class Span:
-    """A stretch of text `[start, end)` holding one kind of personal data (or a secret)."""
+class Span(NamedTuple):
+    """A stretch of text `[start, end)` holding one kind of personal data (or a secret).
+
+    A named tuple: texts hold thousands of them, and a tuple is made several times faster than a frozen
+    dataclass.
+    """
 
     start: int
     end: int
