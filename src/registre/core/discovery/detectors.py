@@ -1,7 +1,8 @@
 """The detectors: one compiled pattern per kind of identifier, and the check each candidate must pass.
 
-A pattern finds candidates cheaply (C-speed `re` scans with a literal or a digit
-class first); only candidates reach the checksum or the phone-number parser.
+A pattern finds candidates cheaply (C-speed `re` scans from a literal or a
+character class, near anchors found first); only candidates reach the checksum
+or the phone-number parser.
 Checksum kinds (IBAN, card, NIR, SIREN, SIRET) are kept only when their check
 digits hold; SIREN, SIRET and dates of birth also need a context word before
 them in free text, since nine digits or a date say nothing alone.
@@ -34,14 +35,15 @@ class Detector:
     hit (a word boundary).
 
     `first` is a character class holding the first character of every hit
-    (maybe with a lookbehind): `re` skips quickly to such a character,
-    whereas a pattern that opens with an alternation or a lookaround is tried
-    at every position of the text (see `text.gated`); detectors with the same
-    `first` and no `near` scan the text together. `near` patterns open with a literal, or come with
-    `near_words`: lower-case words, one of which opens every match of `near`
-    when lower-cased (context words are looked for so, see `text._anchors`).
-    `breaks` is characters that never stand in a hit before its anchor: a
-    hit starts after the last of them before the anchor.
+    (maybe followed by a lookaround on its neighbours): `re` skips quickly to
+    such a character, whereas a pattern that opens with an alternation or a
+    lookaround is tried at every position of the text (see `text.gated`).
+    Detectors with the same `first` and no `near` scan the text together.
+    `near` patterns open with a literal, or come with `near_words`: lower-case
+    words, one of which opens every match of `near` once lower-cased (context
+    words are looked for so, see `text._anchors`). `breaks` is characters
+    that never stand in a hit before its anchor: a hit starts after the last
+    of them before the anchor.
     """
 
     kind: str

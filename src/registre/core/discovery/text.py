@@ -129,6 +129,7 @@ def _matches_together(detectors: Sequence[Detector], text: str) -> Iterator[tupl
 
 @functools.cache
 def _together(patterns: tuple[tuple[str, int, str | None], ...], first: str) -> re.Pattern[str]:
+    """The gate `first`, then each (pattern, flags, not_after) tried in an optional lookahead; one must match."""
     flags = {flag for _pattern, flag, _not_after in patterns}
     assert len(flags) == 1, "detectors scanned together share their flags"
     tries = "".join(
