@@ -1,7 +1,7 @@
 import pytest
 
 from registre.core.discovery import DETECTORS, scan_text, scan_texts
-from registre.core.discovery.text import gated
+from registre.core.discovery.text import _matches, _matches_together, gated
 
 FRENCH = (
     "Bonjour, je suis Marie Dupont (née le 12/03/1985), joignable au 06 12 34 56 78 ou marie.dupont@exemple.fr. "
@@ -219,3 +219,13 @@ def test_a_context_word_ending_a_text_says_nothing_of_the_next_one():
 def test_a_context_word_reaches_a_hit_written_some_way_after_it():
     text = "Date de naissance (jour/mois/année, comme sur la pièce d'identité) : 12/03/1985"
     assert found(text) == [("birth_date", "12/03/1985")]
+
+
+def test_detectors_scanned_together_find_what_each_finds_alone():
+    text = " ".join(identity for identity, _ in IDENTITIES) + " " + FRENCH + " 0033 6 12 34 56 78 ref 12.34 10.0.0.256"
+    together = [detector for detector in DETECTORS if detector.near is None and detector.first == DETECTORS[1].first]
+    assert len(together) > 1
+    found_together = {(detector.kind, start, end) for detector, start, end in _matches_together(together, text)}
+    found_alone = {(detector.kind, start, end) for detector in together for start, end in _matches(detector, text)}
+    assert found_together == found_alone
+    assert {kind for kind, _start, _end in found_alone} == {detector.kind for detector in together}
