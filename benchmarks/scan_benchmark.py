@@ -17,6 +17,7 @@
    found in at least half of the first 1,000 values.
 
     .venv/bin/python benchmarks/scan_benchmark.py [--rows 100000] [--presidio]
+    .venv/bin/python benchmarks/scan_benchmark.py --text-only [--texts 2000] [--passes 5]
 """
 
 from __future__ import annotations
@@ -185,11 +186,19 @@ def main() -> None:
     parser.add_argument("--texts", type=int, default=2000)
     parser.add_argument("--sample", type=int, default=1000, help="rows sampled per table")
     parser.add_argument("--passes", type=int, default=5, help="passes over the texts for the throughput")
+    parser.add_argument("--text-only", action="store_true", help="only the text part (no database, no columns)")
     parser.add_argument("--presidio", action="store_true", help="also run Presidio (regex-only) as the reference")
     parser.add_argument("--presidio-venv", type=Path, default=WORK / "presidio-venv")
     parser.add_argument("--presidio-again", action="store_true", help="run Presidio again instead of its kept result")
     args = parser.parse_args()
     WORK.mkdir(parents=True, exist_ok=True)
+    if args.text_only:
+        texts = scan_corpus.build_texts(args.texts)
+        found, per_pass = run_registre_texts(texts, args.passes)
+        megabytes = sum(len(text.encode()) for text, _ in texts) / 1e6
+        print(f"text: {megabytes:.2f} MB, registre {megabytes / per_pass:.2f} MB/s on one core")
+        print_table("text spans by type", score_spans(texts, found), None)
+        return
     database = WORK / f"corpus-{args.tables}x{args.columns}x{args.rows}.sqlite"
     started = time.perf_counter()
     gold = scan_corpus.build_database(database, args.tables, args.columns, args.rows)

@@ -1,7 +1,8 @@
 """The detectors: one compiled pattern per kind of identifier, and the check each candidate must pass.
 
-A pattern finds candidates cheaply (C-speed `re` scans with a literal or a digit
-class first); only candidates reach the checksum or the phone-number parser.
+A pattern finds candidates cheaply (C-speed `re` scans from a literal or a
+character class, near anchors found first); only candidates reach the checksum
+or the phone-number parser.
 Checksum kinds (IBAN, card, NIR, SIREN, SIRET) are kept only when their check
 digits hold; SIREN, SIRET and dates of birth also need a context word before
 them in free text, since nine digits or a date say nothing alone.
@@ -31,8 +32,18 @@ class Detector:
     characters after it. Context words use it (`before=0`: the hit follows
     them), and so do kinds with a rare anchor (the `@` of an email, a
     postcode). `not_after` is the characters that may not stand just before a
-    hit (a word boundary checked in Python, so that the pattern can start with
-    a character class, which `re` scans for quickly).
+    hit (a word boundary).
+
+    `first` is a character class holding the first character of every hit
+    (maybe followed by a lookaround on its neighbours): `re` skips quickly to
+    such a character, whereas a pattern that opens with an alternation or a
+    lookaround is tried at every position of the text (see `text.gated`).
+    Detectors with the same `first` and no `near` scan the text together.
+    `near` patterns open with a literal, or come with `near_words`: lower-case
+    words, one of which opens every match of `near` once lower-cased (context
+    words are looked for so, see `text._anchors`). `breaks` is characters
+    that never stand in a hit before its anchor: a hit starts after the last
+    of them before the anchor.
     """
 
     kind: str
@@ -45,6 +56,9 @@ class Detector:
     after: int = 40
     not_after: re.Pattern[str] | None = None
     secret: bool = False
+    first: str | None = None
+    near_words: tuple[str, ...] = ()
+    breaks: str = ""
 
     @property
     def needs_context(self) -> bool:
@@ -93,9 +107,12 @@ def _valid_ipv4(candidate: str) -> bool:
     return all(int(octet) <= 255 and (octet == "0" or not octet.startswith("0")) for octet in candidate.split("."))
 
 
-def _valid_ip(candidate: str) -> bool:
+def _valid_ipv6(candidate: str) -> bool:
+    # Eight groups, six and an IPv4 address, or `::` for the rest: a time (`12:30:45`) is none, without a parse.
+    if "::" not in candidate and candidate.count(":") != (6 if "." in candidate else 7):
+        return False
     try:
-        ipaddress.ip_address(candidate)
+        ipaddress.IPv6Address(candidate)
     except ValueError:
         return False
     return True
@@ -111,6 +128,9 @@ def _always(_candidate: str) -> bool:
 
 
 _WORD = re.compile(r"\w")
+# A digit, a plus or a bracket opening a word: where a number may start. The full-text detectors that open
+# with it scan the text together (see `text._matches_together`).
+_NUMBER = r"[\d+(](?<!\w.)"
 _MONTHS = (
     "janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|novembre|décembre|decembre|"
     "january|february|march|april|may|june|july|august|september|october|november|december"
@@ -125,6 +145,7 @@ DETECTORS: tuple[Detector, ...] = (
         lambda text: checksums.iban_valid(_digits(text)),
         priority=90,
         not_after=_WORD,
+        first="[A-Z](?=[A-Z]\\d)",
     ),
     Detector(
         "nir",
@@ -133,6 +154,7 @@ DETECTORS: tuple[Detector, ...] = (
         lambda text: checksums.nir_valid(_digits(text)),
         priority=85,
         not_after=_WORD,
+        first=_NUMBER,
     ),
     Detector(
         "payment_card",
@@ -141,6 +163,7 @@ DETECTORS: tuple[Detector, ...] = (
         lambda text: checksums.card_valid(_digits(text)),
         priority=80,
         not_after=_WORD,
+        first=_NUMBER,
     ),
     Detector(
         "siret",
@@ -150,6 +173,8 @@ DETECTORS: tuple[Detector, ...] = (
         priority=82,
         near=re.compile(r"[sS][iI][rR][eE][tT]|[éÉeE]tablissement|[eE]stablishment"),
         not_after=_WORD,
+        first=r"\d",
+        near_words=("siret", "établissement", "etablissement", "establishment"),
     ),
     Detector(
         "siren",
@@ -161,6 +186,8 @@ DETECTORS: tuple[Detector, ...] = (
             r"[sS][iI][rR][eE][nN]|R\.?C\.?S|[iI]mmatricul|[rR]egistration|[cC]ompany (?:number|no)|n° TVA|VAT|[vV]at\b"
         ),
         not_after=_WORD,
+        first=r"\d",
+        near_words=("siren", "rcs", "rc.s", "r.c", "immatricul", "registration", "company ", "n° tva", "vat"),
     ),
     Detector(
         "email",
@@ -171,6 +198,10 @@ DETECTORS: tuple[Detector, ...] = (
         near=re.compile("@"),
         before=65,
         after=255,
+        # The pattern's own lookbehind, checked first: most characters near an `@` are inside a word.
+        not_after=re.compile(r"[\w.+-]"),
+        first=r"[\w.+-]",
+        breaks=" \t\n",
     ),
     Detector(
         "phone",
@@ -184,6 +215,7 @@ DETECTORS: tuple[Detector, ...] = (
         _valid_phone,
         priority=60,
         not_after=re.compile(r"[\w+]"),
+        first=_NUMBER,
     ),
     Detector(
         "ipv4",
@@ -192,6 +224,7 @@ DETECTORS: tuple[Detector, ...] = (
         _valid_ipv4,
         priority=55,
         not_after=re.compile(r"[\w./]"),
+        first=_NUMBER,
     ),
     Detector(
         "ipv6",
@@ -199,9 +232,14 @@ DETECTORS: tuple[Detector, ...] = (
         re.compile(
             r"(?:[0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{0,4}:|::[0-9A-Fa-f])[0-9A-Fa-f:]{0,37}(?:\d{1,3}(?:\.\d{1,3}){3})?(?![\w:])"
         ),
-        _valid_ip,
+        _valid_ipv6,
         priority=55,
+        # Every hit has a colon among its first five characters, which opens a run of hex digits and colons
+        # (one anchor for the whole address).
+        near=re.compile(":[0-9A-Fa-f:]*"),
+        before=4,
         not_after=re.compile(r"[\w:.]"),
+        first="[0-9A-Fa-f:]",
     ),
     Detector(
         "postal_address",
@@ -216,22 +254,38 @@ DETECTORS: tuple[Detector, ...] = (
         ),
         _always,
         priority=50,
-        # A postcode followed by a town, a British postcode, or an American state and ZIP code.
-        near=re.compile(r"\d(?<!\w\d)\d{4} [A-ZÀ-Ý]|[A-Z]{1,2}\d[A-Z\d]? \d[A-Z]{2}\b|, [A-Z]{2} \d{5}\b"),
-        before=90,
+        # A postcode followed by a town, a British postcode, or an American state and ZIP code, each found
+        # from a space inside it: a literal first character is what `re` looks for fastest.
+        near=re.compile(
+            r" (?<=[\dA-Z,] )(?=[\dA-ZÀ-Ý])(?:(?<=(?<!\w)\d{5} )[A-ZÀ-Ý]"
+            r"|(?:(?<=[A-Z]\d )|(?<=[A-Z]{2}\d )|(?<=[A-Z]\d[A-Z\d] )|(?<=[A-Z]{2}\d[A-Z\d] ))\d[A-Z]{2}\b"
+            r"|(?<=, )[A-Z]{2} \d{5}\b)"
+        ),
+        # 90 characters before the postcode, which starts up to 5 before the space.
+        before=95,
         after=60,
+        # Every hit starts a word: a street number, a flat or a street word (their first letters in any case,
+        # with the letters `re` takes for them when case is ignored).
+        not_after=_WORD,
+        first=r"[\dfFsSſaAbBrRpPcCiIİıqQvV]",
+        breaks="\n;:",
     ),
     Detector(
         "birth_date",
         "identification.birth_date",
         re.compile(
-            rf"(?i)\b(?:\d{{1,2}}[/.-]\d{{1,2}}[/.-](?:19|20)\d{{2}}|(?:19|20)\d{{2}}-\d{{2}}-\d{{2}}"
-            rf"|\d{{1,2}}(?:er)? (?:{_MONTHS}) (?:19|20)\d{{2}}|(?:{_MONTHS}) \d{{1,2}}, (?:19|20)\d{{2}})\b"
+            # Case counts only in words (a flag on the whole pattern would cost `re` its quick first character).
+            rf"\b(?:\d{{1,2}}[/.-]\d{{1,2}}[/.-](?:19|20)\d{{2}}|(?:19|20)\d{{2}}-\d{{2}}-\d{{2}}"
+            rf"|\d{{1,2}}(?i:er)? (?i:{_MONTHS}) (?:19|20)\d{{2}}|(?i:{_MONTHS}) \d{{1,2}}, (?:19|20)\d{{2}})\b"
         ),
         _valid_date,
         priority=45,
         near=re.compile(r"[nN][éÉ]e?s?\b|[nN]aissance|[bB]irth|[bB]orn\b|D[oO][bB]\b|dob\b|[âÂ]ge\b|[aA]nniversaire"),
         after=30,
+        not_after=_WORD,
+        # A day or a year, or a month's first letter in any case.
+        first=r"[\djJfFmMaAsSſoOnNdD]",
+        near_words=("né", "naissance", "birth", "born", "dob", "âge", "anniversaire"),
     ),
     Detector(
         "password_hash",
@@ -244,6 +298,8 @@ DETECTORS: tuple[Detector, ...] = (
         _always,
         priority=95,
         secret=True,
+        # Each kind's first two characters: `$2`, `$a`, `$1`, `pb`, `ar`, `bc`, `{S`...
+        first="[$pab{](?=[2a156brcS])",
     ),
     Detector(
         "jwt",
@@ -263,6 +319,8 @@ DETECTORS: tuple[Detector, ...] = (
         _always,
         priority=95,
         secret=True,
+        # Each kind's first two characters: `sk`, `AK`, `gh`, `xo`, `AI`, `gl`...
+        first="[sprAgx](?=[kKhoIl])",
     ),
 )
 
