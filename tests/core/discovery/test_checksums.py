@@ -1,3 +1,5 @@
+import pytest
+
 from registre.core.discovery import checksums
 
 
@@ -58,3 +60,11 @@ def test_cards_need_an_issuer_range_and_length():
     # A Luhn-valid SIRET starting with 7 is no card: no issuer uses that range at 14 digits.
     assert not checksums.card_valid("73282932000074")
     assert not checksums.card_valid("4111111111111")  # 13 digits, but Luhn fails
+
+
+@pytest.mark.parametrize(
+    ("digits", "valid"),
+    [("4006381333931", True), ("3017620422003", True), ("4006381333932", False), ("400638133393", False)],
+)
+def test_ean13_check_digit(digits, valid):
+    assert checksums.ean13_valid(digits) is valid

@@ -72,6 +72,12 @@ def test_decoys_stay_negative(decoy):
     assert found(decoy) == []
 
 
+@pytest.mark.parametrize("barcode", ["4091799976993", "5002628930191", "4083762494641"])
+def test_a_barcode_that_also_passes_luhn_in_a_card_range_is_not_a_card(barcode):
+    # Visa (4) and Maestro (50) ranges, thirteen digits, Luhn-valid: and a valid EAN-13.
+    assert found(f"Produit {barcode} en rupture") == []
+
+
 def test_a_luhn_valid_siret_is_not_a_card():
     assert found("SIRET 73282932000074") == [("siret", "73282932000074")]
 

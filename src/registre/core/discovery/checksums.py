@@ -94,8 +94,23 @@ def card_issuer(digits: str) -> str | None:
 
 
 def card_valid(digits: str) -> bool:
-    """A payment card number: a known issuer's range and length, and Luhn."""
-    return digits.isdigit() and luhn_valid(digits) and card_issuer(digits) is not None
+    """A payment card number: a known issuer's range and length, and Luhn; not a product's EAN-13 barcode.
+
+    Thirteen digits that are also a valid EAN-13 are read as a barcode: cards of
+    thirteen digits (old Visa, some Maestro) are rare, barcodes everywhere, and
+    one random number in ten passes both checks.
+    """
+    if not digits.isdigit() or (len(digits) == 13 and ean13_valid(digits)):
+        return False
+    return luhn_valid(digits) and card_issuer(digits) is not None
+
+
+def ean13_valid(digits: str) -> bool:
+    """A GTIN-13 (EAN-13) barcode: thirteen digits whose last is the check digit of weights 1 and 3."""
+    if len(digits) != 13 or not digits.isdigit():
+        return False
+    total = sum(int(char) * (3 if index % 2 else 1) for index, char in enumerate(digits[:12]))
+    return (10 - total % 10) % 10 == int(digits[12])
 
 
 def _in_range(digits: str, low: str, high: str) -> bool:
