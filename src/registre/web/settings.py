@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "registre.web.authority",
     "registre.web.authorised",
     "registre.web.consent",
+    "registre.web.notices",
     "registre.web.portal",
     "registre.web.api",
 ]
