@@ -82,6 +82,11 @@ COMMANDS = {
         "diff",
         "List the changes between two policies and the notices each change requires.",
     ),
+    "notices": LazyCommand(
+        "registre.cli.notices",
+        "app",
+        "Sub-processor notices: tell the clients of a change, record their answers.",
+    ),
     "map": LazyCommand(
         "registre.cli.datamap",
         "map_systems",
