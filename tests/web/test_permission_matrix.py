@@ -34,12 +34,14 @@ from registre.web.jobs.tasks import verify_audit_chain
 from registre.web.notices.links import issue_token as issue_notice_token
 from registre.web.notices.links import token_digest as notice_digest
 from registre.web.notices.models import Campaign, ClientNotice
+from registre.web.policy import current_policy
 from registre.web.portal.actions import issue_challenge
 from registre.web.requests import actions as requests
 from registre.web.requests.exports import create_export
 from registre.web.requests.models import DataRequest, Letter
 from registre.web.retention.actions import place_hold
 from registre.web.vault.files import encrypt_file
+from registre.web.versions.actions import publish_version
 
 PEOPLE = ("anonymous", "outsider", "agent", "auditor", "dpo", "admin")
 LOGIN = 302  # anonymous people are sent to the login page
@@ -272,6 +274,11 @@ def a_notice_link(people: dict[str, User | None]) -> dict[str, Any]:
     return {"token": token}
 
 
+def a_published_version(people: dict[str, User | None]) -> dict[str, Any]:
+    version = publish_version("system", current_policy(), effective=date(2026, 1, 1))
+    return {"pk": version.pk, "document": "register", "lang": "fr"}
+
+
 CLIENT_EDIT = {"name": "Client", "contact_email": "dpo@client.example", "language": "fr", "deletion_delay_days": "10"}
 
 
@@ -479,6 +486,10 @@ MATRIX: dict[str, Route] = {
     "notices:settle": Route(staff(MANAGERS, ok=302), method="post"),
     # The client's contact has no account: the notice's signed link is enough, for anyone, while it is the last.
     "notices:answer": Route(everyone(200), kwargs=a_notice_link),
+    # Published versions: every role reads them and their documents; the notice on any date is public.
+    "versions:list": Route(staff(ROLES)),
+    "versions:document": Route(staff(ROLES), kwargs=a_published_version),
+    "versions:notice": Route(everyone(200)),
     # The privacy portal is public: the same for everyone, staff or not.
     "portal:home": Route(everyone(200)),
     "portal:form": Route(everyone(200), kwargs=lambda people: {"kind": "access"}),

@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "registre.web.authorised",
     "registre.web.consent",
     "registre.web.notices",
+    "registre.web.versions",
     "registre.web.portal",
     "registre.web.api",
 ]
@@ -140,6 +141,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "registre.web.console.context.console",
+                "registre.web.versions.context.announcements",
             ],
         },
     }

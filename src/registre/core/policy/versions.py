@@ -14,7 +14,9 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Protocol, TypeVar
 
-from registre.core.policy.diff import Obligation, PolicyDiff
+from registre.core.i18n import Lang, get_translations
+from registre.core.policy.diff import Change, Obligation, PolicyDiff
+from registre.core.policy.model import Policy
 
 
 class Dated(Protocol):
@@ -45,3 +47,27 @@ def announced_obligations(diff: PolicyDiff) -> list[Obligation]:
 def late_announcement(diff: PolicyDiff, today: dt.date) -> bool:
     """Whether `today` is past the last day to announce one of the obligations owed to the data subjects."""
     return any(item.deadline is not None and item.deadline < today for item in announced_obligations(diff))
+
+
+def describe_for_people(obligation: Obligation, changes: Sequence[Change], policy: Policy, lang: Lang) -> str:
+    """What an announced obligation tells the data subjects, in `lang`: the change itself, not the duty.
+
+    `changes` are those of the diff (`obligation.changes` indexes them); `policy` is the new version, which
+    names the activities.
+    """
+    _ = get_translations(lang).gettext
+    activity = policy.activities.get(obligation.subject)
+    name = activity.purpose.get(lang) if activity is not None else obligation.subject
+    values = obligation.values
+    if obligation.kind == "purpose_notice":
+        reasons = values.get("reasons")
+        text = str(reasons.get(lang) or reasons.get("en") or "") if isinstance(reasons, dict) else ""
+        return _("%(activity)s: %(changes)s") % {"activity": name, "changes": text}
+    if obligation.kind == "transfer_notice":
+        transfer = values.get("transfer")
+        text = str(transfer.get(lang) or "") if isinstance(transfer, dict) else obligation.subject
+        return _("a new transfer outside the European Economic Area: %(transfer)s") % {"transfer": text}
+    if obligation.kind == "consent":
+        return _("%(activity)s: your consent will be asked for") % {"activity": name}
+    described = "; ".join(changes[index].describe(lang) for index in obligation.changes if index < len(changes))
+    return _("who we are and how to reach us: %(changes)s") % {"changes": described}

@@ -23,6 +23,7 @@ NAVIGATION = [
     ("authorised:list", _("Authorised staff"), "authorised.view"),
     ("consent:ledger", _("Consent"), "consent.view"),
     ("notices:list", _("Notices"), "notices.view"),
+    ("versions:list", _("Policy versions"), "policy.view"),
     ("audit:list", _("Audit log"), "audit.view"),
     ("jobs:list", _("Jobs"), "jobs.view"),
     ("accounts:staff", _("Staff"), "staff.view"),
