@@ -82,6 +82,11 @@ COMMANDS = {
         "diff",
         "List the changes between two policies and the notices each change requires.",
     ),
+    "policy": LazyCommand(
+        "registre.cli.policy",
+        "app",
+        "Policy versions: publish the policy in force, list the versions.",
+    ),
     "notices": LazyCommand(
         "registre.cli.notices",
         "app",

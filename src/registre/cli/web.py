@@ -288,6 +288,54 @@ def _jsonable(body: dict[str, Any]) -> dict[str, Any]:
 
 
 @on_application_database
+def publish_policy_version(
+    policy: Any, *, effective: date | None, revision: str, source: str, recipients: list[str]
+) -> dict[str, Any]:
+    """Publish `policy` as a version (see `registre.web.versions.actions.publish_version`), by the system."""
+    setup_django()
+    from registre.web.versions.actions import publish_version
+    from registre.web.versions.models import Announcement
+
+    version = publish_version(
+        "system", policy, effective=effective, revision=revision, source=source, recipients=recipients
+    )
+    announcement = Announcement.objects.filter(version=version).first()
+    return {
+        "version": version.pk,
+        "effective": version.effective.isoformat(),
+        "revision": version.revision,
+        "announcement": announcement is not None,
+        "late": bool(announcement and announcement.late),
+        "recipients": announcement.recipients if announcement else 0,
+    }
+
+
+@on_application_database
+def policy_versions() -> list[dict[str, Any]]:
+    """The published versions, oldest first, with the one in force today marked."""
+    setup_django()
+    from django.utils import timezone
+
+    from registre.web.versions.actions import version_on
+    from registre.web.versions.models import PolicyVersion
+
+    in_force = version_on(timezone.localdate())
+    return [
+        {
+            "version": version.pk,
+            "effective": version.effective.isoformat(),
+            "revision": version.revision,
+            "source": version.source,
+            "published_at": version.published_at.isoformat(timespec="seconds"),
+            "in_force": in_force is not None and version.pk == in_force.pk,
+            "announced": hasattr(version, "announcement"),
+            "late": hasattr(version, "announcement") and version.announcement.late,
+        }
+        for version in PolicyVersion.objects.select_related("announcement").order_by("pk")
+    ]
+
+
+@on_application_database
 def create_staff(
     email: str, role: str, *, username: str | None, activities: list[str], clients: list[str]
 ) -> tuple[str, str]:
