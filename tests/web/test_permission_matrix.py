@@ -484,6 +484,7 @@ MATRIX: dict[str, Route] = {
     "notices:detail": Route(staff(READERS), kwargs=a_campaign),
     "notices:send": Route(staff(MANAGERS, ok=302), method="post", kwargs=a_campaign),
     "notices:settle": Route(staff(MANAGERS, ok=302), method="post"),
+    "notices:open": Route(staff(MANAGERS, ok=302), method="post"),
     # The client's contact has no account: the notice's signed link is enough, for anyone, while it is the last.
     "notices:answer": Route(everyone(200), kwargs=a_notice_link),
     # Published versions: every role reads them and their documents; the notice on any date is public.

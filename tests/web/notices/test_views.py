@@ -13,6 +13,7 @@ from tests.web.notices.conftest import effective_in, link_sent_to, with_effectiv
 from registre.web.notices import actions
 from registre.web.notices.models import ClientNotice
 from registre.web.policy import current_policy
+from registre.web.versions.actions import publish_version
 
 
 @pytest.fixture
@@ -82,3 +83,32 @@ def test_an_answer_without_a_name_is_asked_again(campaign):
     response = Browser().post(f"/privacy/sub-processors/{link_sent_to('dpo@acme.example')}/", {"answer": "objected"})
     assert response.status_code == 400
     assert not ClientNotice.objects.exclude(answer="").exists()
+
+
+def test_the_dpo_puts_a_published_version_to_the_clients_from_the_console(
+    versions, clients, app_database, client_for, dpo
+):
+    old, new = versions
+    publish_version("system", old, effective=timezone.localdate() - dt.timedelta(days=10))
+    published = publish_version("system", new, effective=effective_in(40), revision="e4f5a6b")
+
+    response = client_for(dpo).post("/console/notices/open/", {"version": published.pk})
+
+    assert response.status_code == 302
+    notices = ClientNotice.objects.select_related("campaign")
+    assert sorted(notice.client.tenant for notice in notices) == ["tenant-a", "tenant-b", "tenant-c", "tenant-d"]
+    assert notices[0].campaign.new_label == f"version {published.pk} (e4f5a6b)"
+    assert notices[0].campaign.created_by == dpo
+    assert len(mail.outbox) == 4
+
+
+def test_a_late_version_is_refused_from_the_console_unless_allowed(versions, clients, app_database, client_for, dpo):
+    old, new = versions
+    publish_version("system", old, effective=timezone.localdate() - dt.timedelta(days=10))
+    published = publish_version("system", new, effective=effective_in(20))
+    browser = client_for(dpo)
+
+    refused = browser.post("/console/notices/open/", {"version": published.pk}, follow=True)
+    assert "Patient SARL" in refused.content.decode() and not ClientNotice.objects.exists()
+    browser.post("/console/notices/open/", {"version": published.pk, "allow_late": "on"})
+    assert ClientNotice.objects.filter(late=True).count() == 1

@@ -7,6 +7,7 @@ from registre.web.notices import views
 app_name = "notices"
 urlpatterns = [
     path("console/notices/", views.campaign_list, name="list"),
+    path("console/notices/open/", views.campaign_open, name="open"),
     path("console/notices/<int:pk>/", views.campaign_detail, name="detail"),
     path("console/notices/<int:pk>/send/", views.campaign_send, name="send"),
     path("console/notices/settle/", views.campaign_settle, name="settle"),

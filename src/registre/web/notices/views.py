@@ -12,9 +12,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from registre.core.notices import NoticeError, NoticeItem, describe_item
 from registre.web.accounts.permissions import action_required, can
 from registre.web.notices import actions
-from registre.web.notices.forms import AnswerForm
+from registre.web.notices.forms import AnswerForm, CampaignForm
 from registre.web.notices.models import OUTCOME_LABELS, Campaign, ClientNotice
 from registre.web.policy import current_policy
+from registre.web.versions.models import PolicyVersion
 
 
 @action_required("notices.view")
@@ -25,8 +26,40 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
         outcomes = [notice.outcome(today) for notice in campaign.notices.all()]
         counts = [(OUTCOME_LABELS[name], outcomes.count(name)) for name in OUTCOME_LABELS if name in outcomes]
         rows.append({"campaign": campaign, "clients": len(outcomes), "counts": counts})
-    context = {"rows": rows, "may_manage": can(request.user, "notices.manage")}
+    may_manage = can(request.user, "notices.manage")
+    context = {"rows": rows, "may_manage": may_manage, "form": CampaignForm() if may_manage else None}
     return render(request, "notices/list.html", context)
+
+
+@require_POST
+@action_required("notices.manage")
+def campaign_open(request: HttpRequest) -> HttpResponse:
+    """Open the campaign of a published version: the change from the version before it, effective on its date."""
+    form = CampaignForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a published version that follows another."))
+        return redirect("notices:list")
+    version = form.cleaned_data["version"]
+    previous = PolicyVersion.objects.filter(pk__lt=version.pk).order_by("-pk").first()
+    try:
+        campaign = actions.open_campaign(
+            request.user,
+            previous.as_policy(),
+            version.as_policy(),
+            old_label=_version_label(previous),
+            new_label=_version_label(version),
+            effective=version.effective,
+            allow_late=form.cleaned_data["allow_late"],
+        )
+    except actions.CampaignRefused as refused:
+        messages.error(request, str(refused))
+        return redirect("notices:list")
+    messages.success(request, _("Campaign %(reference)s: the notices are sent.") % {"reference": campaign.reference})
+    return redirect("notices:detail", pk=campaign.pk)
+
+
+def _version_label(version: PolicyVersion) -> str:
+    return f"version {version.pk}" + (f" ({version.revision})" if version.revision else "")
 
 
 @action_required("notices.view")
