@@ -354,6 +354,7 @@ API_MATRIX: dict[str, Route] = {
     "api:consent_standing": api("post"),
     "api:consent_links": api("post"),
     "api:notice_campaign_list": api(),
+    "api:notice_campaign_create": api("post"),
     "api:notice_campaign_detail": api(reference="N-2026-0001"),
     "opengdpr:api-root": Route(everyone(404)),
     "opengdpr:openapi-json": Route(everyone(200)),

@@ -26,6 +26,7 @@ from registre.web.clients.record import served_clients
 from registre.web.notices import links, mail
 from registre.web.notices.models import Campaign, ClientNotice
 from registre.web.policy import current_policy
+from registre.web.versions.models import PolicyVersion
 
 
 class CampaignRefused(ValueError):
@@ -96,6 +97,29 @@ def open_campaign(
         record(actor, "notices.campaign_opened", details=details)
     send_notices(campaign, actor, new, now=now)
     return campaign
+
+
+def open_version_campaign(actor: Any, version: PolicyVersion, *, allow_late: bool = False) -> Campaign:
+    """Open the campaign of a published version: the change from the version published before it, on its date.
+
+    CampaignRefused for the first version (nothing to compare it with), and as `open_campaign`.
+    """
+    previous = PolicyVersion.objects.filter(pk__lt=version.pk).order_by("-pk").first()
+    if previous is None:
+        raise CampaignRefused(_("The first version has no earlier one to compare it with."))
+    return open_campaign(
+        actor,
+        previous.as_policy(),
+        version.as_policy(),
+        old_label=version_label(previous),
+        new_label=version_label(version),
+        effective=version.effective,
+        allow_late=allow_late,
+    )
+
+
+def version_label(version: PolicyVersion) -> str:
+    return f"version {version.pk}" + (f" ({version.revision})" if version.revision else "")
 
 
 def send_notices(campaign: Campaign, actor: Any, policy: Policy, *, now: dt.datetime | None = None) -> int:

@@ -1,7 +1,7 @@
 """The notice campaigns in the REST API (/api/v1/notice-campaigns): each campaign and where each client stands.
 
-Mounted on the API of `registre.web.api.api`; each operation checks the token's action with `require`,
-as the console's views do. Campaigns are opened from the command line or the console, which hold the policies.
+Mounted on the API of `registre.web.api.api`; each operation checks the token's action with `require`
+and calls `notices.actions`, as the console's views do. A campaign is opened from a published version.
 """
 
 from __future__ import annotations
@@ -12,13 +12,15 @@ from typing import Any, Literal
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from pydantic import Field
 
 from registre.web.accounts.permissions import require
 from registre.web.api.auth import token_of
 from registre.web.api.problems import error_responses
+from registre.web.notices import actions
 from registre.web.notices.models import Campaign
+from registre.web.versions.models import PolicyVersion
 
 router = Router(tags=["Sub-processor notices"])
 
@@ -35,6 +37,11 @@ class ClientNoticeOut(Schema):
     outcome: Literal["not_sent", "awaiting", "objected", "consented", "accepted", "refused"]
     blocked: bool = Field(description="True when the change must not apply to this client's data.")
     answered_at: dt.datetime | None
+
+
+class CampaignIn(Schema):
+    version: int = Field(description="A published version, not the first: the change from the version before it.")
+    allow_late: bool = Field(False, description="Send the late notices too, flagged; else a late one refuses all.")
 
 
 class CampaignOut(Schema):
@@ -100,3 +107,17 @@ def campaign_detail(request: HttpRequest, reference: str) -> dict[str, Any]:
     """One campaign: each client's terms, dates, outcome, and whether the change is blocked for it."""
     require(token_of(request), "notices.view")
     return campaign_body(get_object_or_404(Campaign, reference=reference))
+
+
+@router.post(
+    "",
+    response={201: CampaignOut, **error_responses(400, 404)},
+    url_name="notice_campaign_create",
+    summary="Open a campaign",
+)
+def campaign_create(request: HttpRequest, body: CampaignIn) -> Status[dict[str, Any]]:
+    """Put a published version to the clients concerned: each receives its notice now (`notices.manage`)."""
+    require(token_of(request), "notices.manage")
+    version = get_object_or_404(PolicyVersion, pk=body.version)
+    campaign = actions.open_version_campaign(token_of(request), version, allow_late=body.allow_late)
+    return Status(201, campaign_body(campaign))

@@ -15,7 +15,6 @@ from registre.web.notices import actions
 from registre.web.notices.forms import AnswerForm, CampaignForm
 from registre.web.notices.models import OUTCOME_LABELS, Campaign, ClientNotice
 from registre.web.policy import current_policy
-from registre.web.versions.models import PolicyVersion
 
 
 @action_required("notices.view")
@@ -39,27 +38,15 @@ def campaign_open(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Choose a published version that follows another."))
         return redirect("notices:list")
-    version = form.cleaned_data["version"]
-    previous = PolicyVersion.objects.filter(pk__lt=version.pk).order_by("-pk").first()
     try:
-        campaign = actions.open_campaign(
-            request.user,
-            previous.as_policy(),
-            version.as_policy(),
-            old_label=_version_label(previous),
-            new_label=_version_label(version),
-            effective=version.effective,
-            allow_late=form.cleaned_data["allow_late"],
+        campaign = actions.open_version_campaign(
+            request.user, form.cleaned_data["version"], allow_late=form.cleaned_data["allow_late"]
         )
     except actions.CampaignRefused as refused:
         messages.error(request, str(refused))
         return redirect("notices:list")
     messages.success(request, _("Campaign %(reference)s: the notices are sent.") % {"reference": campaign.reference})
     return redirect("notices:detail", pk=campaign.pk)
-
-
-def _version_label(version: PolicyVersion) -> str:
-    return f"version {version.pk}" + (f" ({version.revision})" if version.revision else "")
 
 
 @action_required("notices.view")
