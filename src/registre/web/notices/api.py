@@ -40,7 +40,9 @@ class ClientNoticeOut(Schema):
 
 
 class CampaignIn(Schema):
-    version: int = Field(description="A published version, not the first: the change from the version before it.")
+    version: int = Field(
+        ge=1, le=2**31 - 1, description="A published version, not the first: the change from the one before."
+    )
     allow_late: bool = Field(False, description="Send the late notices too, flagged; else a late one refuses all.")
 
 
