@@ -72,8 +72,10 @@ def test_an_answer_after_the_window_is_refused(campaign):
     notice.closes = timezone.localdate() - dt.timedelta(days=1)
     notice.save()
 
+    page = Browser().get(f"/privacy/sub-processors/{token}/", headers={"Accept-Language": "en"})
     response = Browser().post(f"/privacy/sub-processors/{token}/", {"answer": "objected", "name": "Late"})
 
+    assert "The window to answer closed on" in page.content.decode() and "<form method" not in page.content.decode()
     assert response.status_code == 409
     assert ClientNotice.objects.get(pk=notice.pk).answer == ""
     assert not [message for message in mail.outbox if message.to == ["dpo@petite.example"]]

@@ -104,7 +104,8 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
         return _answer_page(request, None, "invalid-link", status=400)
     with translation.override(notice.language):
         if request.method == "GET":
-            return _answer_page(request, notice, "answered" if notice.answer else "ask")
+            closed = notice.closes is not None and timezone.localdate() >= notice.closes
+            return _answer_page(request, notice, "answered" if notice.answer else "window-closed" if closed else "ask")
         form = AnswerForm(request.POST)
         if not form.is_valid():
             return _answer_page(request, notice, "ask", form=form, status=400)
