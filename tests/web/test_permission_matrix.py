@@ -31,12 +31,17 @@ from registre.web.clients.offboarding import client_file, token_digest
 from registre.web.consent.links import issue_token
 from registre.web.discovery.models import ScanRun
 from registre.web.jobs.tasks import verify_audit_chain
+from registre.web.notices.links import issue_token as issue_notice_token
+from registre.web.notices.links import token_digest as notice_digest
+from registre.web.notices.models import Campaign, ClientNotice
+from registre.web.policy import current_policy
 from registre.web.portal.actions import issue_challenge
 from registre.web.requests import actions as requests
 from registre.web.requests.exports import create_export
 from registre.web.requests.models import DataRequest, Letter
 from registre.web.retention.actions import place_hold
 from registre.web.vault.files import encrypt_file
+from registre.web.versions.actions import publish_version
 
 PEOPLE = ("anonymous", "outsider", "agent", "auditor", "dpo", "admin")
 LOGIN = 302  # anonymous people are sent to the login page
@@ -237,6 +242,43 @@ def an_unsubscribe_link(people: dict[str, User | None]) -> dict[str, Any]:
     return {"token": issue_token("ada@example.org", "prospecting")}
 
 
+def a_sent_notice() -> tuple[Campaign, ClientNotice]:
+    """A campaign whose one notice is sent (sending again sends nothing), with a window still open."""
+    client = ensure_client("Client", "tenant-001", "dpo@client.example")
+    campaign = Campaign.objects.create(
+        reference="N-2026-0001", effective=date.today() + timedelta(days=30), old_label="v1", new_label="v2"
+    )
+    notice = ClientNotice.objects.create(
+        campaign=campaign,
+        client=client,
+        terms="objection",
+        days=15,
+        opens=campaign.effective - timedelta(days=15),
+        effective=campaign.effective,
+        items=[{"processor": "zendesk", "name": "Zendesk Inc.", "purpose": {}, "country": "US", "location": "US"}],
+        sent_at=timezone.now(),
+        closes=campaign.effective,
+    )
+    return campaign, notice
+
+
+def a_campaign(people: dict[str, User | None]) -> dict[str, Any]:
+    return {"pk": a_sent_notice()[0].pk}
+
+
+def a_notice_link(people: dict[str, User | None]) -> dict[str, Any]:
+    notice = a_sent_notice()[1]
+    token = issue_notice_token(notice.pk)
+    notice.link_digest = notice_digest(token)
+    notice.save()
+    return {"token": token}
+
+
+def a_published_version(people: dict[str, User | None]) -> dict[str, Any]:
+    version = publish_version("system", current_policy(), effective=date(2026, 1, 1))
+    return {"pk": version.pk, "document": "register", "lang": "fr"}
+
+
 CLIENT_EDIT = {"name": "Client", "contact_email": "dpo@client.example", "language": "fr", "deletion_delay_days": "10"}
 
 
@@ -311,6 +353,9 @@ API_MATRIX: dict[str, Route] = {
     "api:consent_record": api("post"),
     "api:consent_standing": api("post"),
     "api:consent_links": api("post"),
+    "api:notice_campaign_list": api(),
+    "api:notice_campaign_create": api("post"),
+    "api:notice_campaign_detail": api(reference="N-2026-0001"),
     "opengdpr:api-root": Route(everyone(404)),
     "opengdpr:openapi-json": Route(everyone(200)),
     "opengdpr:openapi-view": Route(everyone(200)),
@@ -435,6 +480,18 @@ MATRIX: dict[str, Route] = {
     # The unsubscribe link and the privacy signal are public: the link's secret is the only proof needed.
     "consent:unsubscribe": Route(everyone(200), kwargs=an_unsubscribe_link),
     "consent:gpc": Route(everyone(200)),
+    # Sub-processor notices: read like the registers, sent by the DPO and the administrator.
+    "notices:list": Route(staff(READERS)),
+    "notices:detail": Route(staff(READERS), kwargs=a_campaign),
+    "notices:send": Route(staff(MANAGERS, ok=302), method="post", kwargs=a_campaign),
+    "notices:settle": Route(staff(MANAGERS, ok=302), method="post"),
+    "notices:open": Route(staff(MANAGERS, ok=302), method="post"),
+    # The client's contact has no account: the notice's signed link is enough, for anyone, while it is the last.
+    "notices:answer": Route(everyone(200), kwargs=a_notice_link),
+    # Published versions: every role reads them and their documents; the notice on any date is public.
+    "versions:list": Route(staff(ROLES)),
+    "versions:document": Route(staff(ROLES), kwargs=a_published_version),
+    "versions:notice": Route(everyone(200)),
     # The privacy portal is public: the same for everyone, staff or not.
     "portal:home": Route(everyone(200)),
     "portal:form": Route(everyone(200), kwargs=lambda people: {"kind": "access"}),

@@ -82,6 +82,16 @@ COMMANDS = {
         "diff",
         "List the changes between two policies and the notices each change requires.",
     ),
+    "policy": LazyCommand(
+        "registre.cli.policy",
+        "app",
+        "Policy versions: publish the policy in force, list the versions.",
+    ),
+    "notices": LazyCommand(
+        "registre.cli.notices",
+        "app",
+        "Sub-processor notices: tell the clients of a change, record their answers.",
+    ),
     "map": LazyCommand(
         "registre.cli.datamap",
         "map_systems",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import getpass
+import json
 import os
 import zipfile
 from collections.abc import Callable, Iterator
@@ -271,6 +272,103 @@ def offboard_client(client_id: int, *, contract_end: date | None, now: bool) -> 
         "deleted": offboarding.certificate_summary.get("deleted") if now else None,
         "audit_hash": offboarding.audit_hash or None,
     }
+
+
+@on_application_database
+def open_notice_campaign(
+    old: Any, new: Any, *, old_label: str, new_label: str, effective: date | None, allow_late: bool
+) -> dict[str, Any]:
+    """Open and send the notice campaign of the change from `old` to `new` (see `registre.web.notices.actions`).
+
+    ValueError (CampaignRefused) when no client is concerned, or a notice would be late without `allow_late`.
+    """
+    setup_django()
+    from django.utils import translation
+
+    from registre.web.notices.actions import open_campaign
+    from registre.web.notices.api import campaign_body
+
+    # The command line speaks English; each client's e-mail is in the client's language.
+    with translation.override("en"):
+        opened = open_campaign(
+            "system", old, new, old_label=old_label, new_label=new_label, effective=effective, allow_late=allow_late
+        )
+    return _jsonable(campaign_body(opened))
+
+
+@on_application_database
+def settle_change_notices() -> int:
+    """Record the silences of the notices whose window has passed; the number recorded."""
+    setup_django()
+    from registre.web.notices.actions import settle_notices
+
+    return settle_notices()
+
+
+@on_application_database
+def notice_campaign(reference: str) -> dict[str, Any]:
+    """Campaign `reference` and where each client stands. LookupError for an unknown one."""
+    setup_django()
+    from registre.web.notices.api import campaign_body
+    from registre.web.notices.models import Campaign
+
+    found = Campaign.objects.filter(reference=reference).first()
+    if found is None:
+        raise LookupError(f"no campaign {reference}")
+    return _jsonable(campaign_body(found))
+
+
+def _jsonable(body: dict[str, Any]) -> dict[str, Any]:
+    """Dates and times as ISO 8601 strings."""
+    return dict(json.loads(json.dumps(body, default=lambda value: value.isoformat())))
+
+
+@on_application_database
+def publish_policy_version(
+    policy: Any, *, effective: date | None, revision: str, source: str, recipients: list[str]
+) -> dict[str, Any]:
+    """Publish `policy` as a version (see `registre.web.versions.actions.publish_version`), by the system."""
+    setup_django()
+    from registre.web.versions.actions import publish_version
+    from registre.web.versions.models import Announcement
+
+    version = publish_version(
+        "system", policy, effective=effective, revision=revision, source=source, recipients=recipients
+    )
+    announcement = Announcement.objects.filter(version=version).first()
+    return {
+        "version": version.pk,
+        "effective": version.effective.isoformat(),
+        "revision": version.revision,
+        "announcement": announcement is not None,
+        "late": bool(announcement and announcement.late),
+        "recipients": announcement.recipients if announcement else 0,
+    }
+
+
+@on_application_database
+def policy_versions() -> list[dict[str, Any]]:
+    """The published versions, oldest first, with the one in force today marked."""
+    setup_django()
+    from django.utils import timezone
+
+    from registre.web.versions.actions import version_on
+    from registre.web.versions.models import PolicyVersion
+
+    in_force = version_on(timezone.localdate())
+    return [
+        {
+            "version": version.pk,
+            "effective": version.effective.isoformat(),
+            "revision": version.revision,
+            "source": version.source,
+            "published_at": version.published_at.isoformat(timespec="seconds"),
+            "in_force": in_force is not None and version.pk == in_force.pk,
+            "announced": hasattr(version, "announcement"),
+            "late": hasattr(version, "announcement") and version.announcement.late,
+        }
+        for version in PolicyVersion.objects.select_related("announcement").order_by("pk")
+    ]
 
 
 @on_application_database

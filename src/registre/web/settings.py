@@ -110,6 +110,8 @@ INSTALLED_APPS = [
     "registre.web.authority",
     "registre.web.authorised",
     "registre.web.consent",
+    "registre.web.notices",
+    "registre.web.versions",
     "registre.web.portal",
     "registre.web.api",
 ]
@@ -139,6 +141,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "registre.web.console.context.console",
+                "registre.web.versions.context.announcements",
             ],
         },
     }

@@ -29,6 +29,8 @@ urlpatterns = [
     path("console/breaches/", include("registre.web.breaches.urls")),
     path("console/authority-requests/", include("registre.web.authority.urls")),
     path("console/authorised-staff/", include("registre.web.authorised.urls")),
+    path("", include("registre.web.notices.urls")),
+    path("", include("registre.web.versions.urls")),
     path("privacy/", include("registre.web.portal.urls")),
     path("", include("registre.web.consent.urls")),
     path("api/", api.urls),

@@ -63,6 +63,7 @@ EXPECTED = {
         "consent.view",
         "consent.export",
         "discovery.view",
+        "notices.view",
     },
 }
 

@@ -25,9 +25,12 @@ from registre.web.accounts.actions import create_token
 from registre.web.api.actions import file_request
 from registre.web.api.webhooks import create_webhook, ping_webhook
 from registre.web.breaches.actions import declare_breach
+from registre.web.notices.models import Campaign
+from registre.web.policy import current_policy
 from registre.web.requests import actions
 from registre.web.requests.models import DataRequest
 from registre.web.requests.tasks import perform_execution
+from registre.web.versions.actions import publish_version
 
 SCHEMAS = ("/api/openapi.json", "/opengdpr/openapi.json")  # the namespace of each API is its first segment
 
@@ -53,7 +56,15 @@ class World:
     def __post_init__(self) -> None:
         actions_ = ["requests.view", "requests.handle", "requests.approve_erasure", "requests.create"]
         consent = ["consent.view", "consent.record", "consent.suppressions", "consent.links"]
-        every = [*actions_, "webhooks.manage", "breaches.view", "breaches.manage", *consent]
+        every = [
+            *actions_,
+            "webhooks.manage",
+            "breaches.view",
+            "breaches.manage",
+            *consent,
+            "notices.view",
+            "notices.manage",
+        ]
         self.token_row, self.token = create_token(self.dpo, "walk", every)
 
     def email(self, sample: int = 1) -> str:
@@ -89,6 +100,33 @@ class World:
     def breach(self) -> str:
         aware_at = dt.datetime.fromisoformat(BREACH["aware_at"])
         return declare_breach(self.dpo, **{**BREACH, "aware_at": aware_at}).reference
+
+    def campaign(self) -> str:
+        """A campaign with one notice sent to the first demo client."""
+        effective = dt.date.today() + dt.timedelta(days=30)
+        campaign = Campaign.objects.create(
+            reference="N-2026-0001", effective=effective, old_label="v1.yaml", new_label="v2.yaml"
+        )
+        campaign.notices.create(
+            client=self.clients[0],
+            terms="objection",
+            days=15,
+            opens=effective - dt.timedelta(days=15),
+            effective=effective,
+            items=[{"processor": "zendesk", "name": "Zendesk Inc.", "purpose": {}, "country": "US", "location": "US"}],
+        )
+        return campaign.reference
+
+    def published_change(self) -> int:
+        """Two published versions: the second engages Zendesk for the hosted messaging of the demo's clients."""
+        policy = current_policy()
+        assert policy is not None
+        today = dt.date.today()
+        publish_version("system", policy, effective=today - dt.timedelta(days=10))
+        messaging = policy.activities["hosted-messaging"]
+        wider = messaging.model_copy(update={"processors": [*messaging.processors, "zendesk"]})
+        new = policy.model_copy(update={"activities": {**policy.activities, "hosted-messaging": wider}})
+        return publish_version("system", new, effective=today + dt.timedelta(days=40)).pk
 
     def webhook(self) -> str:
         hook, _secret = create_webhook(self.dpo, url="https://ops.example.com/registre")
@@ -159,6 +197,9 @@ EXAMPLES: dict[str, Callable[[World], Call]] = {
         body={"recipient": "authority", "sent_at": "2026-01-06T09:00:00+00:00", "reference": "CNIL-1"},
     ),
     "api:breach_notify_clients": lambda w: Call(path={"reference": w.breach()}, body={}),
+    "api:notice_campaign_list": lambda w: (w.campaign(), Call())[1],
+    "api:notice_campaign_detail": lambda w: Call(path={"reference": w.campaign()}),
+    "api:notice_campaign_create": lambda w: Call(body={"version": w.published_change()}),
     "api:webhook_list": lambda w: (w.webhook(), Call())[1],
     "api:webhook_create": lambda w: Call(body={"url": "https://ops.example.com/registre", "description": "ops"}),
     "api:webhook_detail": lambda w: Call(path={"webhook_id": w.webhook()}),

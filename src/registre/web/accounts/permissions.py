@@ -98,6 +98,8 @@ ACTIONS: dict[str, Action] = {
         Action("consent.export", READERS, _("Export a person's proof of consent")),
         Action("consent.suppressions", MANAGERS, _("Read the suppression list (the company's mailers)")),
         Action("consent.links", MANAGERS, _("Issue unsubscribe links for mailings")),
+        Action("notices.view", READERS, _("See the sub-processor notice campaigns and each client's answer")),
+        Action("notices.manage", MANAGERS, _("Send sub-processor notices to the clients")),
     ]
 }
 

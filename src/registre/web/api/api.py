@@ -51,6 +51,7 @@ from registre.web.api.schemas import (
 from registre.web.breaches.api import router as breaches_router
 from registre.web.clients.models import Client
 from registre.web.consent.api import router as consent_router
+from registre.web.notices.api import router as notices_router
 from registre.web.portal.actions import portal_url
 from registre.web.requests import actions
 from registre.web.requests.models import DataRequest
@@ -99,6 +100,7 @@ def in_english(run: Callable[..., HttpResponseBase]) -> Callable[..., HttpRespon
 api.add_decorator(in_english, mode="view")
 # The registers of accountability, each in its app's api.py.
 api.add_router("/v1/breaches", breaches_router)
+api.add_router("/v1/notice-campaigns", notices_router)
 INTAKE, STAFF, HOOKS = ["Intake"], ["Requests (staff)"], ["Webhooks"]
 MAX_OFFSET = 1_000_000_000  # past it, a database's integer overflows: the page is refused as invalid input
 SUMMARY_FIELDS = ("reference", "kind", "state", "channel", "received_at", "due_on", "urgency")

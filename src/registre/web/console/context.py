@@ -22,6 +22,8 @@ NAVIGATION = [
     ("authority:list", _("Authority requests"), "authority.view"),
     ("authorised:list", _("Authorised staff"), "authorised.view"),
     ("consent:ledger", _("Consent"), "consent.view"),
+    ("notices:list", _("Notices"), "notices.view"),
+    ("versions:list", _("Policy versions"), "policy.view"),
     ("audit:list", _("Audit log"), "audit.view"),
     ("jobs:list", _("Jobs"), "jobs.view"),
     ("accounts:staff", _("Staff"), "staff.view"),

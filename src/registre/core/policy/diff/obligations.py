@@ -139,6 +139,22 @@ def _safeguard(key: str | None) -> dict[str, JsonValue]:
     return {"fr": key or "aucune garantie déclarée", "en": key or "no safeguard declared"}
 
 
+def needs_consent(policy: Policy, processor: str, client: Client) -> bool:
+    """Whether `client`'s agreement demands its prior consent to `processor` as a new sub-processor.
+
+    It does for any new sub-processor when its agreement says so
+    (`subprocessors: consent`), and for one that processes data outside the
+    EEA when it says so of transfers (`transfers: consent`).
+    """
+    if client.agreement.subprocessors == "consent":
+        return True
+    found = policy.processors.get(processor)
+    if found is None or client.agreement.transfers != "consent":
+        return False
+    country = load_taxonomy().countries.get(found.data_location)
+    return country is None or not country.eea
+
+
 class _Finder:
     def __init__(self, old: Policy, new: Policy, changes: list[Change], effective: dt.date, today: dt.date):
         self.old, self.new, self.changes = old, new, changes
@@ -269,13 +285,7 @@ class _Finder:
         return found
 
     def needs_consent(self, key: str, client: Client) -> bool:
-        if client.agreement.subprocessors == "consent":
-            return True
-        processor = self.new.processors.get(key)
-        if processor is None or client.agreement.transfers != "consent":
-            return False
-        country = load_taxonomy().countries.get(processor.data_location)
-        return country is None or not country.eea
+        return needs_consent(self.new, key, client)
 
     def objection_window(self, key: str, activities: list[str], days: int, clients: list[str]) -> Obligation:
         """Art. 28(2): clients hear of a new or replaced sub-processor N days before it starts, and may object.
