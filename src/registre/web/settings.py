@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "registre.web.breaches",
     "registre.web.authority",
     "registre.web.authorised",
+    "registre.web.dpia",
     "registre.web.consent",
     "registre.web.portal",
     "registre.web.api",

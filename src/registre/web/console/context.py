@@ -21,6 +21,7 @@ NAVIGATION = [
     ("breaches:list", _("Breaches"), "breaches.view"),
     ("authority:list", _("Authority requests"), "authority.view"),
     ("authorised:list", _("Authorised staff"), "authorised.view"),
+    ("dpia:list", _("Impact assessments"), "dpia.view"),
     ("consent:ledger", _("Consent"), "consent.view"),
     ("audit:list", _("Audit log"), "audit.view"),
     ("jobs:list", _("Jobs"), "jobs.view"),
