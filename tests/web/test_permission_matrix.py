@@ -342,6 +342,11 @@ MATRIX: dict[str, Route] = {
     "console:home": Route(staff(ROLES)),
     "accounts:login": Route({**everyone(302), "anonymous": 200}),
     "accounts:logout": Route(everyone(302), method="post"),
+    # Sign-in through the identity provider: absent unless configured (tests/web/accounts/test_oidc.py runs it);
+    # the refusal page is public, and says why with a 403.
+    "accounts:oidc-sign-in": Route(everyone(404)),
+    "accounts:oidc-callback": Route(everyone(404)),
+    "accounts:oidc-refused": Route(everyone(403)),
     "accounts:password": Route(staff(ROLES | {"outsider"})),
     "accounts:staff": Route(staff(READERS)),
     # Creating, changing and deactivating staff: the administrator only.
