@@ -54,7 +54,7 @@ from django_tasks_db.management.commands import db_worker  # noqa: E402
 from typer import Typer  # noqa: E402
 from typer.testing import CliRunner  # noqa: E402
 
-from registre.cli import audit, dsr, holds, keys, retention, serve, staff, worker  # noqa: E402
+from registre.cli import audit, dpia, dsr, holds, keys, retention, serve, staff, worker  # noqa: E402
 
 SQLITE_TRIGGERS = importlib.import_module("registre.web.audit.migrations.0003_sqlite_append_only_triggers")
 
@@ -188,6 +188,7 @@ def cli_app() -> Typer:
     app.command("serve")(serve.serve)
     app.command("migrate")(serve.migrate)
     app.command("worker")(worker.worker)
+    app.command("dpia")(dpia.dpia)
     app.add_typer(audit.app, name="audit")
     app.add_typer(keys.app, name="keys")
     app.add_typer(staff.app, name="staff")

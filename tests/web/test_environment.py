@@ -19,6 +19,7 @@ from registre.web.environment import (
     env_list,
     env_str,
     env_value,
+    oidc_settings,
     stored_secret,
 )
 
@@ -163,3 +164,28 @@ def test_production_settings_come_from_the_environment(tmp_path):
     assert len(read["keys"]) == 2
     assert read["zone"] == "UTC"
     assert not (tmp_path / "data" / "secret-key").exists()
+
+
+def test_sign_in_through_the_identity_provider_is_off_by_default():
+    assert oidc_settings({})["enabled"] is False
+
+
+def test_a_client_id_needs_the_issuer_the_secret_and_the_four_endpoints():
+    with pytest.raises(ImproperlyConfigured) as refused:
+        oidc_settings({"REGISTRE_OIDC_CLIENT_ID": "registre", "REGISTRE_OIDC_ISSUER": "https://sso.example"})
+    assert "REGISTRE_OIDC_CLIENT_SECRET" in str(refused.value)
+    assert "REGISTRE_OIDC_JWKS_ENDPOINT" in str(refused.value) and "REGISTRE_OIDC_ISSUER" not in str(refused.value)
+    base = "https://sso.example"
+    environ = {
+        "REGISTRE_OIDC_CLIENT_ID": "registre",
+        "REGISTRE_OIDC_CLIENT_SECRET": "s",
+        "REGISTRE_OIDC_ISSUER": base,
+        "REGISTRE_OIDC_AUTHORIZATION_ENDPOINT": f"{base}/authorize",
+        "REGISTRE_OIDC_TOKEN_ENDPOINT": f"{base}/token",
+        "REGISTRE_OIDC_USERINFO_ENDPOINT": f"{base}/userinfo",
+        "REGISTRE_OIDC_JWKS_ENDPOINT": f"{base}/jwks",
+    }
+    found = oidc_settings(environ)
+    assert (
+        found["enabled"] and found["OIDC_OP_JWKS_ENDPOINT"] == f"{base}/jwks" and found["OIDC_RP_SIGN_ALGO"] == "RS256"
+    )

@@ -30,6 +30,7 @@ from registre.web.clients.models import Offboarding
 from registre.web.clients.offboarding import client_file, token_digest
 from registre.web.consent.links import issue_token
 from registre.web.discovery.models import ScanRun
+from registre.web.dpia.actions import create_version as create_dpia_version
 from registre.web.jobs.tasks import verify_audit_chain
 from registre.web.notices.links import issue_token as issue_notice_token
 from registre.web.notices.links import token_digest as notice_digest
@@ -225,6 +226,19 @@ def an_authorised_person(people: dict[str, User | None]) -> dict[str, Any]:
     return {"pk": person.pk}
 
 
+def a_dpia_version(people: dict[str, User | None]) -> dict[str, Any]:
+    """A draft version of the support activity's impact assessment."""
+    return {"pk": create_dpia_version(people["dpo"], "support").pk}
+
+
+def dpia_assessment_form() -> dict[str, str]:
+    data = {"context": "", "principles": "", "review_on": "2027-12-01"}
+    for kind in ("illegitimate_access", "unwanted_modification", "disappearance"):
+        for name in ("severity", "likelihood", "residual_severity", "residual_likelihood"):
+            data[f"{kind}-{name}"] = "2"
+    return data
+
+
 DESIGNATION_FORM = {
     "full_name": "I. M.",
     "job_title": "Support",
@@ -373,6 +387,11 @@ MATRIX: dict[str, Route] = {
     "console:home": Route(staff(ROLES)),
     "accounts:login": Route({**everyone(302), "anonymous": 200}),
     "accounts:logout": Route(everyone(302), method="post"),
+    # Sign-in through the identity provider: absent unless configured (tests/web/accounts/test_oidc.py runs it);
+    # the refusal page is public, and says why with a 403.
+    "accounts:oidc-sign-in": Route(everyone(404)),
+    "accounts:oidc-callback": Route(everyone(404)),
+    "accounts:oidc-refused": Route(everyone(403)),
     "accounts:password": Route(staff(ROLES | {"outsider"})),
     "accounts:staff": Route(staff(READERS)),
     # Creating, changing and deactivating staff: the administrator only.
@@ -454,6 +473,22 @@ MATRIX: dict[str, Route] = {
         )
         for step in ("signed", "undertaking", "trained", "end")
     },
+    # Impact assessments: read like the registers; every change comes back to the version's page.
+    "dpia:list": Route(staff(READERS)),
+    "dpia:create": Route(staff(MANAGERS, ok=302), method="post", data={"activity": "support"}),
+    "dpia:detail": Route(staff(READERS), kwargs=a_dpia_version),
+    "dpia:document": Route(staff(READERS), kwargs=a_dpia_version),
+    "dpia:assess": Route(staff(MANAGERS, ok=302), method="post", kwargs=a_dpia_version, data=dpia_assessment_form()),
+    "dpia:validate": Route(
+        staff(MANAGERS, ok=302),
+        method="post",
+        kwargs=a_dpia_version,
+        data={"name": "Hugo Leroy", "role": "dpo", "on": "2026-02-01"},
+    ),
+    # The draft's residual risk is not high: the consultation is refused with the form again (400).
+    "dpia:consultation": Route(
+        staff(MANAGERS, ok=400), method="post", kwargs=a_dpia_version, data={"sent_on": "2026-02-01"}
+    ),
     "clients:list": Route(staff(ROLES)),
     "clients:create": Route(
         staff(MANAGERS, ok=302),

@@ -77,6 +77,11 @@ COMMANDS = {
         "subprocessors",
         "Render the sub-processor list, as it appears in a data processing agreement's annex.",
     ),
+    "dpia": LazyCommand(
+        "registre.cli.dpia",
+        "dpia",
+        "Render the impact assessment (DPIA) of an activity, after the CNIL's PIA method.",
+    ),
     "diff": LazyCommand(
         "registre.cli.diff",
         "diff",

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
 from registre.cli.errors import CommandError, first_line
+from registre.core.dpia import DpiaRecord
 from registre.core.sources.connection import display_url
 from registre.core.sources.trail import trail_in_force
 
@@ -221,6 +222,18 @@ def audit_package(output: Path, *, lang: str, tenant: str | None) -> int:
     output.write_bytes(build(policy, "system", lang=lang, client=client))
     with zipfile.ZipFile(output) as archive:
         return len(archive.namelist())
+
+
+@on_application_database
+def dpia_version(activity: str, version: int) -> DpiaRecord:
+    """The `version` of `activity`'s impact assessment recorded in the console (a `core.dpia.DpiaRecord`)."""
+    setup_django()
+    from registre.web.dpia.models import DpiaVersion
+
+    found = DpiaVersion.objects.filter(activity=activity, version=version).first()
+    if found is None:
+        raise CommandError(f"the console records no version {version} of the DPIA of '{activity}'")
+    return found.record()
 
 
 def generate_key() -> str:

@@ -150,3 +150,41 @@ def _email_from_url(url: str) -> dict[str, Any]:
         "EMAIL_USE_TLS": security == "tls",
         "EMAIL_USE_SSL": security == "ssl",
     }
+
+
+OIDC_ENDPOINTS = {
+    "OIDC_OP_AUTHORIZATION_ENDPOINT": "REGISTRE_OIDC_AUTHORIZATION_ENDPOINT",
+    "OIDC_OP_TOKEN_ENDPOINT": "REGISTRE_OIDC_TOKEN_ENDPOINT",
+    "OIDC_OP_USER_ENDPOINT": "REGISTRE_OIDC_USERINFO_ENDPOINT",
+    "OIDC_OP_JWKS_ENDPOINT": "REGISTRE_OIDC_JWKS_ENDPOINT",
+}
+
+
+def oidc_settings(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """The settings of mozilla-django-oidc from REGISTRE_OIDC_*; sign-in through the identity provider is on
+    only when REGISTRE_OIDC_CLIENT_ID is set, and then the issuer, the four endpoints and the secret are required.
+
+    No value is fetched from the provider at start-up (every process, the CLI's included, reads these
+    settings): the endpoints are those of the provider's discovery document, copied once.
+    """
+    client_id = env_str("REGISTRE_OIDC_CLIENT_ID", "", environ)
+    values: dict[str, Any] = {
+        "enabled": bool(client_id),
+        "REGISTRE_OIDC_ISSUER": env_str("REGISTRE_OIDC_ISSUER", "", environ),
+        "REGISTRE_OIDC_PROVIDER_NAME": env_str("REGISTRE_OIDC_PROVIDER_NAME", "", environ),
+        "OIDC_RP_CLIENT_ID": client_id,
+        "OIDC_RP_CLIENT_SECRET": env_str("REGISTRE_OIDC_CLIENT_SECRET", "", environ),
+        "OIDC_RP_SIGN_ALGO": env_str("REGISTRE_OIDC_SIGN_ALGO", "RS256", environ),
+        "OIDC_RP_SCOPES": "openid email",
+        **{setting: env_str(name, "", environ) for setting, name in OIDC_ENDPOINTS.items()},
+    }
+    if client_id:
+        required = {
+            "REGISTRE_OIDC_ISSUER": values["REGISTRE_OIDC_ISSUER"],
+            "REGISTRE_OIDC_CLIENT_SECRET": values["OIDC_RP_CLIENT_SECRET"],
+        }
+        required |= {name: values[setting] for setting, name in OIDC_ENDPOINTS.items()}
+        missing = [name for name, value in required.items() if not value]
+        if missing:
+            raise ImproperlyConfigured(f"REGISTRE_OIDC_CLIENT_ID is set: set {', '.join(missing)} too")
+    return values

@@ -20,6 +20,7 @@ from registre.web.environment import (
     env_list,
     env_str,
     env_value,
+    oidc_settings,
     random_secret,
     stored_secret,
 )
@@ -109,6 +110,7 @@ INSTALLED_APPS = [
     "registre.web.breaches",
     "registre.web.authority",
     "registre.web.authorised",
+    "registre.web.dpia",
     "registre.web.consent",
     "registre.web.notices",
     "registre.web.versions",
@@ -169,6 +171,30 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 REGISTRE_LOGIN_FAILURES = env_int("REGISTRE_LOGIN_FAILURES", 5)
 REGISTRE_LOGIN_WINDOW = env_int("REGISTRE_LOGIN_WINDOW", 15 * 60)
 SESSION_COOKIE_AGE = env_int("REGISTRE_SESSION_AGE", 8 * 3600)
+
+# --- Sign-in through the company's identity provider (OpenID Connect): off unless REGISTRE_OIDC_CLIENT_ID ---
+# A console user signs in at the provider and is matched to an existing staff account by e-mail; nobody is
+# created (registre.web.accounts.oidc).
+_OIDC = oidc_settings()
+REGISTRE_OIDC_ENABLED = _OIDC["enabled"]
+REGISTRE_OIDC_ISSUER = _OIDC["REGISTRE_OIDC_ISSUER"]
+REGISTRE_OIDC_PROVIDER_NAME = _OIDC["REGISTRE_OIDC_PROVIDER_NAME"]
+OIDC_RP_CLIENT_ID = _OIDC["OIDC_RP_CLIENT_ID"]
+OIDC_RP_CLIENT_SECRET = _OIDC["OIDC_RP_CLIENT_SECRET"]
+OIDC_RP_SIGN_ALGO = _OIDC["OIDC_RP_SIGN_ALGO"]
+OIDC_RP_SCOPES = _OIDC["OIDC_RP_SCOPES"]
+OIDC_OP_AUTHORIZATION_ENDPOINT = _OIDC["OIDC_OP_AUTHORIZATION_ENDPOINT"]
+OIDC_OP_TOKEN_ENDPOINT = _OIDC["OIDC_OP_TOKEN_ENDPOINT"]
+OIDC_OP_USER_ENDPOINT = _OIDC["OIDC_OP_USER_ENDPOINT"]
+OIDC_OP_JWKS_ENDPOINT = _OIDC["OIDC_OP_JWKS_ENDPOINT"]
+OIDC_CREATE_USER = False  # an unknown person is refused, never given an account
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = 10
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:oidc-callback"
+LOGIN_REDIRECT_URL_FAILURE = "accounts:oidc-refused"
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+if REGISTRE_OIDC_ENABLED:
+    AUTHENTICATION_BACKENDS.append("registre.web.accounts.oidc.StaffOIDCBackend")
 
 # --- Security ---------------------------------------------------------------------------------------------
 # Cookies are Secure when the site is served over https (the embedded default is http on the loopback).

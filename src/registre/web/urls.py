@@ -31,6 +31,7 @@ urlpatterns = [
     path("console/authorised-staff/", include("registre.web.authorised.urls")),
     path("", include("registre.web.notices.urls")),
     path("", include("registre.web.versions.urls")),
+    path("console/dpia/", include("registre.web.dpia.urls")),
     path("privacy/", include("registre.web.portal.urls")),
     path("", include("registre.web.consent.urls")),
     path("api/", api.urls),

@@ -60,6 +60,7 @@ EXPECTED = {
         "breaches.view",
         "authority.view",
         "authorised.view",
+        "dpia.view",
         "consent.view",
         "consent.export",
         "discovery.view",

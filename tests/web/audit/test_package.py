@@ -16,6 +16,7 @@ from registre.web.audit.models import AuditEntry
 from registre.web.authorised.actions import designate
 from registre.web.breaches.actions import declare_breach
 from registre.web.clients.actions import ensure_client
+from registre.web.dpia.actions import create_version, validate
 
 pytestmark = pytest.mark.django_db
 
@@ -85,3 +86,16 @@ def test_the_command_writes_a_package_that_the_other_command_verifies(workspace,
 def test_an_unknown_client_is_a_clear_error(workspace, registre_web, tmp_path):
     result = registre_web("audit", "package", "--output", tmp_path / "p.zip", "--client", "tenant-404")
     assert result.exit_code == 1 and "tenant-404" in result.output
+
+
+def test_the_package_holds_every_validated_dpia_and_where_each_stands(workspace, dpo, client_for):
+    draft = create_version(dpo, "support")  # a draft is not part of the record
+    validate(draft, dpo, name="Hugo Leroy", role="dpo", on=timezone.localdate())
+    create_version(dpo, "support")  # version 2, still a draft
+    response = client_for(dpo).post("/console/audit/package/", {"lang": "fr"})
+    assert verify_package(response.content, trusted_certificate=certificate_pem()) == []
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    assert [name for name in archive.namelist() if name.startswith("dpia/")] == ["dpia/dpia-support-v1-fr.pdf"]
+    assert archive.read("dpia/dpia-support-v1-fr.pdf").startswith(b"%PDF")
+    rows = {row.split(",")[0]: row for row in archive.read("dpia.csv").decode().splitlines()}
+    assert rows["support"].endswith(f",1,{timezone.localdate().isoformat()},no")

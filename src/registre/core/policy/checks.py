@@ -95,7 +95,8 @@ class _Checker:
             if found.status == "required":
                 message = (
                     f"activity '{key}' meets {len(found.criteria)} criteria of the EDPB ({criteria}): a DPIA is "
-                    "required (Art. 35); record it as dpia: {done: DATE, review: DATE}"
+                    f"required (Art. 35): write it with `registre dpia {key}` or the console's impact assessments, "
+                    "then record it as dpia: {done: DATE, review: DATE, version: N}"
                 )
                 self.report(("activities", key), message, "dpia", "warning")
             elif found.status == "review_due" and found.review is not None:

@@ -369,6 +369,7 @@ class Dpia(Model):
     done: dt.date | None = None
     review: dt.date | None = None
     consultation: dt.date | None = None  # prior consultation of the supervisory authority (Art. 36)
+    version: int | None = Field(default=None, ge=1)  # the version of the DPIA document recorded in the console
 
 
 class Wording(Model):

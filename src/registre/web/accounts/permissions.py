@@ -93,6 +93,8 @@ ACTIONS: dict[str, Action] = {
         Action("authority.manage", MANAGERS, _("Record authority requests, their disclosures and notices")),
         Action("authorised.view", READERS, _("Read the register of authorised staff")),
         Action("authorised.manage", MANAGERS, _("Designate staff, record their training, end their mission")),
+        Action("dpia.view", READERS, _("Read the impact assessments and their documents")),
+        Action("dpia.manage", MANAGERS, _("Create, assess and validate impact assessments; record the consultation")),
         Action("consent.view", EVERY_ROLE, _("See the consent ledger and a person's consents")),
         Action("consent.record", frozenset({ADMINISTRATOR, DPO, AGENT}), _("Record consents and objections")),
         Action("consent.export", READERS, _("Export a person's proof of consent")),

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import PasswordChangeForm
@@ -31,6 +32,12 @@ class StaffLoginView(LoginView):
     form_class = StaffLoginForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["oidc_enabled"] = settings.REGISTRE_OIDC_ENABLED
+        context["oidc_provider"] = settings.REGISTRE_OIDC_PROVIDER_NAME
+        return context
 
 
 class StaffPasswordChangeView(PasswordChangeView):

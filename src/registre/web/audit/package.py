@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from registre.core.documents.breach_register import render_breach_register
+from registre.core.documents.dpia import render_dpia
 from registre.core.documents.notice import render_notice
 from registre.core.documents.package import build_manifest, write_package
 from registre.core.documents.register import render_register
@@ -32,6 +33,7 @@ from registre.web.breaches.export import register_entries
 from registre.web.breaches.models import AffectedClient
 from registre.web.clients.models import Client, Offboarding
 from registre.web.clients.offboarding import open_certificate
+from registre.web.dpia.models import DpiaVersion
 from registre.web.policy import loaded_policy
 
 
@@ -46,6 +48,7 @@ def audit_package(policy: Policy, actor: object, *, lang: str = "fr", client: Cl
         f"breach-register-{lang}.xlsx": _breach_register(policy, lang, client),
         "authorised-staff.csv": _staff_register(),
         "dpia.csv": _dpias(policy),
+        **_dpia_documents(policy, lang),
         **_policy_files(),
         **_certificates(client),
         **_audit_log(),
@@ -105,12 +108,20 @@ def _staff_register() -> bytes:
 
 
 def _dpias(policy: Policy) -> bytes:
+    """Where each activity's DPIA stands, with its latest validated version in the console."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(["activity", "criteria", "status", "done", "review", "consultation"])
+    writer.writerow(
+        ["activity", "criteria", "status", "done", "review", "consultation", "version", "validated_on", "residual_high"]
+    )
     today = timezone.localdate()
+    validated = {
+        version.activity: version
+        for version in DpiaVersion.objects.filter(validated_on__isnull=False).order_by("activity", "version")
+    }
     for key in policy.activities:
         found = assess_dpia(policy, key, today)
+        version = validated.get(key)
         writer.writerow(
             [
                 key,
@@ -119,9 +130,26 @@ def _dpias(policy: Policy) -> bytes:
                 found.done or "",
                 found.review or "",
                 found.consultation or "",
+                version.version if version else "",
+                version.validated_on if version else "",
+                ("yes" if version.record().residual_high else "no") if version else "",
             ]
         )
     return buffer.getvalue().encode("utf-8")
+
+
+def _dpia_documents(policy: Policy, lang: str) -> dict[str, bytes]:
+    """Every validated version of every DPIA, as the document the authority would read."""
+    found = DpiaVersion.objects.filter(validated_on__isnull=False, activity__in=list(policy.activities))
+    return {
+        f"dpia/dpia-{version.activity}-v{version.version}-{lang}.pdf": render_dpia(
+            policy,
+            version.record(),
+            lang=lang,  # type: ignore[arg-type]
+            fmt="pdf",
+        )
+        for version in found.order_by("activity", "version")
+    }
 
 
 def _policy_files() -> dict[str, bytes]:

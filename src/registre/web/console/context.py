@@ -21,6 +21,7 @@ NAVIGATION = [
     ("breaches:list", _("Breaches"), "breaches.view"),
     ("authority:list", _("Authority requests"), "authority.view"),
     ("authorised:list", _("Authorised staff"), "authorised.view"),
+    ("dpia:list", _("Impact assessments"), "dpia.view"),
     ("consent:ledger", _("Consent"), "consent.view"),
     ("notices:list", _("Notices"), "notices.view"),
     ("versions:list", _("Policy versions"), "policy.view"),
