@@ -18,6 +18,10 @@ their parents):
    elsewhere still reference; anonymise (and restrict) those instead.
    `erase: anonymize`: anonymise the other rows that still hold personal data.
 
+A subject that a case hold covers (`case_holds`; Art. 17(3)(e)) is left out
+of the request: none of their rows is touched, and the result names them
+with the hold (`held`). When every subject is held, no system is opened.
+
 Every statement only touches rows that still need it, so running the same
 erasure again changes nothing and reports nothing erased. Held rows found
 again are reported as kept again; held rows reached only through a parent
@@ -36,6 +40,7 @@ from typing import Any, NamedTuple
 import sqlalchemy as sa
 
 from registre.core.engine.anonymisation import AnonymisationError, anonymised_values, pseudonym_key, still_personal
+from registre.core.engine.case_holds import CaseHold, HeldSubject, separate_held
 from registre.core.engine.census import Census, Censuses, Tally, take_census
 from registre.core.engine.freetext import FreeTextField, redaction_statements, text_condition
 from registre.core.engine.holds import HoldRule, held_condition, rule_condition, rule_parameter, until_of
@@ -135,12 +140,16 @@ class SystemErasure:
 
 @dataclass(frozen=True)
 class ErasureResult:
-    """The outcome of an erasure, per system and dataset, with what was kept and until when."""
+    """The outcome of an erasure, per system and dataset, with what was kept and until when.
+
+    `held` are the subjects a case hold covers: nothing of theirs was erased.
+    """
 
     subjects: tuple[str, ...]
     tenant: str | None
     today: dt.date
     systems: tuple[SystemErasure, ...]
+    held: tuple[HeldSubject, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -174,6 +183,7 @@ class ErasureResult:
             "erased": self.erased,
             "kept": self.kept,
             "cut": self.cut,
+            "held": [held.to_dict() for held in self.held],
             "systems": [system.to_dict() for system in self.systems],
         }
 
@@ -186,17 +196,24 @@ def execute_erasure(
     today: dt.date | None = None,
     key: str | bytes | None = None,
     progress: Progress | None = None,
+    case_holds: Sequence[CaseHold] = (),
 ) -> ErasureResult:
     """Erase the subjects' data in every system, one transaction per system.
 
     `key` is the secret of pseudonyms (default `$REGISTRE_PSEUDONYM_KEY`),
     needed when a reached dataset anonymises a field by `hash`. A system
     that fails is rolled back and reported with its error; the others are
-    still erased. Raises SubjectError for an identity type the policy does
-    not declare.
+    still erased. Subjects that one of `case_holds` covers are not erased
+    (`ErasureResult.held`). Raises SubjectError for an identity type the
+    policy does not declare.
     """
     request = make_request("erase", subjects, tenant=tenant, today=today)
     check_subjects(policy_kinds(policy), request.subjects)
+    free, held = separate_held(policy, request.subjects, case_holds, request.tenant)
+    refs = tuple(subject.reference for subject in request.subjects)
+    if not free:
+        return ErasureResult(refs, request.tenant, request.today, (), tuple(held))
+    request = dataclasses.replace(request, subjects=tuple(free))
     secret = pseudonym_key(key)
     outcomes = []
     for name in systems_reached(policy, request):
@@ -213,8 +230,7 @@ def execute_erasure(
                     continue
                 outcomes.append(SystemErasure(name, error=describe_error(error, policy.systems[name].url)))
             break
-    refs = tuple(subject.reference for subject in request.subjects)
-    return ErasureResult(refs, request.tenant, request.today, tuple(outcomes))
+    return ErasureResult(refs, request.tenant, request.today, tuple(outcomes), tuple(held))
 
 
 @dataclass(frozen=True)

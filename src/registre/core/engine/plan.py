@@ -20,6 +20,7 @@ import sqlalchemy as sa
 
 from registre.core.engine.access import access_statement, free_text_statement, is_portable, mention_statement
 from registre.core.engine.anonymisation import AnonymisationError, anonymised_columns, pseudonym_key, still_personal
+from registre.core.engine.case_holds import CaseHold, HeldSubject, separate_held
 from registre.core.engine.census import Census, Censuses, Tally, take_census
 from registre.core.engine.erasure import (
     ErasureSteps,
@@ -147,6 +148,7 @@ class Plan:
     fields: tuple[str, ...] = ()
     lift: bool = False
     portability: bool = False
+    held: tuple[HeldSubject, ...] = ()  # subjects a case hold covers (erasure): nothing of theirs is erased
 
     @property
     def ok(self) -> bool:
@@ -172,6 +174,7 @@ class Plan:
             "lift": self.lift,
             "portability": self.portability,
             "ok": self.ok,
+            "held": [held.to_dict() for held in self.held],
             "systems": [system.to_dict() for system in self.systems],
         }
 
@@ -181,6 +184,7 @@ class Plan:
         who = self.subjects[0] if count == 1 else f"{count} subjects"
         tenant = f", tenant {self.tenant}" if self.tenant else ""
         lines = [f"Plan: {self.action} for {who}{tenant}, on {self.today.isoformat()}"]
+        lines += [f"held: {held.subject}: case hold {hold_label(held.hold)} (Art. 17(3)(e))" for held in self.held]
         for system in self.systems:
             lines.append(f"{system.system} ({system.url})" + (f": ERROR {system.error}" if system.error else ""))
             lines += [f"  note: {note}" for note in system.notes]
@@ -211,14 +215,24 @@ def plan_request(
     portability: bool = False,
     key: str | bytes | None = None,
     progress: Progress | None = None,
+    case_holds: Sequence[CaseHold] = (),
 ) -> Plan:
     """Count and decide, per system and dataset, what `action` would do for the subjects; change nothing.
 
-    Reads run in read-only transactions. Raises SubjectError for an unknown
-    identity type and RectificationError for invalid rectified values.
+    Reads run in read-only transactions. An erasure leaves out the subjects
+    that one of `case_holds` covers (`Plan.held`), as `execute_erasure`
+    does; when every subject is held, their rows are counted and planned as
+    kept under the case hold (`keep.case_hold`), with no statement to run.
+    Raises SubjectError for an unknown identity type and RectificationError
+    for invalid rectified values.
     """
     request = make_request(action, subjects, tenant=tenant, today=today, lift=lift, portability=portability)
     check_subjects(policy_kinds(policy), request.subjects)
+    if action == "erase" and case_holds:
+        free, held = separate_held(policy, request.subjects, case_holds, request.tenant)
+        options = {"tenant": tenant, "today": request.today, "key": key, "progress": progress}
+        planned = plan_request(policy, action, free or request.subjects, **options)  # type: ignore[arg-type]
+        return dataclasses.replace(planned, held=tuple(held)) if free else held_plan(planned, held)
     if action == "rectify":
         request = dataclasses.replace(request, changes=validate_changes(policy, changes or {}))
     reached = systems_reached(policy, request)
@@ -230,6 +244,29 @@ def plan_request(
     refs = tuple(subject.reference for subject in request.subjects)
     fields = tuple(request.changes)
     return Plan(action, refs, request.tenant, request.today, systems, fields, lift, portability)
+
+
+def hold_label(hold: CaseHold) -> str:
+    """How a plan names a case hold: its reference, else its number."""
+    return hold.reference or f"#{hold.key}"
+
+
+def held_plan(plan: Plan, held: Sequence[HeldSubject]) -> Plan:
+    """`plan` of an erasure with every row it would change kept under the case holds instead (Art. 17(3)(e))."""
+    label = ", ".join(dict.fromkeys(hold_label(found.hold) for found in held))
+
+    def kept(dataset: DatasetPlan) -> DatasetPlan:
+        decisions = [d for d in dataset.decisions if d.kind == "skip"]
+        rows = sum(d.rows for d in dataset.decisions if d.kind != "skip")
+        if rows:
+            decisions.insert(0, Decision("keep", rows, "keep.case_hold", {"hold": label}))
+        return dataclasses.replace(dataset, decisions=tuple(decisions), sql=(), per_subject={})
+
+    systems = tuple(
+        dataclasses.replace(system, datasets=tuple(kept(dataset) for dataset in system.datasets))
+        for system in plan.systems
+    )
+    return dataclasses.replace(plan, systems=systems, held=tuple(held))
 
 
 def _plan_system(

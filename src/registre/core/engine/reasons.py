@@ -31,6 +31,8 @@ REASONS: dict[str, str] = {
     "skip.not_processor": N_("not a processor dataset: a client's request reaches only its tenant's data"),
     "skip.no_identity": N_("no identity of type %(types)s leads to it"),
     "keep.hold": N_("kept: %(rule)s"),
+    # Art. 17(3)(e): data needed for legal claims stay while the case hold lasts.
+    "keep.case_hold": N_("kept: case hold %(hold)s (Art. 17(3)(e))"),
     "delete.erase": N_("erase: delete"),
     "anonymise.referenced": N_("referenced by rows that are kept: anonymised instead of deleted"),
     "anonymise.referenced_restricted": N_(

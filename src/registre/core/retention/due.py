@@ -45,10 +45,10 @@ from typing import Any
 import sqlalchemy as sa
 
 from registre.core.engine.anonymisation import AnonymisationError, anonymised_values, still_personal
+from registre.core.engine.case_holds import CaseHold, CaseHoldConditions
 from registre.core.engine.holds import HoldRule, hold_rules
 from registre.core.engine.references import Link, SystemGraph
 from registre.core.policy.model import Dataset, ErasureStrategy, Policy
-from registre.core.retention.case_holds import CaseHold, CaseHoldConditions
 from registre.core.retention.constraints import fit_unique_columns
 from registre.core.retention.order import SweepOrder, sweep_order
 from registre.core.retention.rules import RetentionRule, retention_rules, sweep_action

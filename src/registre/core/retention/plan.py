@@ -18,9 +18,9 @@ from typing import Any
 import sqlalchemy as sa
 
 from registre.core.engine.anonymisation import AnonymisationError
+from registre.core.engine.case_holds import CaseHold, check_case_holds
 from registre.core.engine.holds import HoldRule
 from registre.core.policy.model import Policy
-from registre.core.retention.case_holds import CaseHold, check_case_holds
 from registre.core.retention.census import DatasetFigures, RuleFigures, release_day, take_census
 from registre.core.retention.due import SystemRules, load_system
 from registre.core.retention.rules import RetentionRule

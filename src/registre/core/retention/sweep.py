@@ -45,8 +45,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from registre.core.engine.anonymisation import AnonymisationError
+from registre.core.engine.case_holds import CaseHold, check_case_holds
 from registre.core.policy.model import Policy
-from registre.core.retention.case_holds import CaseHold, check_case_holds
 from registre.core.retention.due import SweepConditions, SystemRules, load_system
 from registre.core.retention.plan import RetentionPlan, checked_systems, plan_retention
 from registre.core.sources.catalog import catalog_for
