@@ -271,9 +271,11 @@ def _build_steps(work: SystemWork, name: str) -> ErasureSteps:
     not_held = sa.true() if held is None else sa.not_(held)
     flag = {dataset.restrict: sa.bindparam(RESTRICT_FLAG, type_=sa.Boolean())} if dataset.restrict else {}
     restrict = None
-    if held is not None and dataset.restrict:
+    # Rows kept by law are restricted (Art. 18(1)(c)); rows a running contract keeps are not: it still uses them.
+    legal = [rule_condition(table, rule, rule_parameter(name, i)) for i, rule in enumerate(rules, 1) if rule.legal]
+    if legal and dataset.restrict:
         unrestricted = table.c[dataset.restrict].is_distinct_from(flag[dataset.restrict])
-        restrict = sa.update(table).where(condition, held, unrestricted).values(flag)
+        restrict = sa.update(table).where(condition, sa.or_(*legal), unrestricted).values(flag)
     children = referencing_rows(work, name) if dataset.erase == "delete" else []
     delete = None
     if dataset.erase == "delete":
@@ -357,6 +359,9 @@ def hold_census(work: SystemWork, steps: ErasureSteps, *, overall: bool = True, 
             held_by_rule = rule_condition(table, rule, rule_parameter(steps.name, index))
             counts[f"held_{index}"] = held_by_rule
             maxima[f"max_anchor_{index}"] = sa.case((held_by_rule, table.c[rule.anchor]))
+            if rule.running:
+                # A contract without an end date runs on: its rows are kept until it ends, not to a date.
+                counts[f"open_{index}"] = table.c[rule.anchor].is_(None)
         survivors = referencing_rows(work, steps.name, survivors_only=True) if referenced else []
         if survivors and work.dataset(steps.name).erase == "delete":
             linked = sa.and_(steps.erasable if steps.erasable is not None else sa.true(), sa.or_(*survivors))
@@ -382,9 +387,14 @@ def held_rows(census: Census) -> int:
 def kept_rows(steps: ErasureSteps, census: Census) -> tuple[KeptRows, ...]:
     """The held rows of a census, rule by rule, with the day each rule lets them go."""
     return tuple(
-        KeptRows(rule, census.count(f"held_{i}"), until_of(rule, census.maximum(f"max_anchor_{i}")))
-        for i, rule in enumerate(steps.rules, 1)
+        KeptRows(rule, census.count(f"held_{i}"), _until(rule, census, i)) for i, rule in enumerate(steps.rules, 1)
     )
+
+
+def _until(rule: HoldRule, census: Census, index: int) -> dt.date | None:
+    if rule.running and census.has(f"open_{index}") and census.count(f"open_{index}"):
+        return None
+    return until_of(rule, census.maximum(f"max_anchor_{index}"))
 
 
 def erase_dataset(work: SystemWork, name: str) -> DatasetErasure:

@@ -473,7 +473,9 @@ def plan_erasure(work: SystemWork, name: str) -> DatasetPlan:
 
 def _erasure_decisions(dataset: Dataset, steps: ErasureSteps, census: Census) -> list[Decision]:
     decisions = [
-        Decision("keep", kept.rows, "keep.hold", _hold_params(kept), kept.until)
+        Decision(
+            "keep", kept.rows, "keep.contract" if kept.rule.running else "keep.hold", _hold_params(kept), kept.until
+        )
         for kept in kept_rows(steps, census)
         if kept.rows
     ]

@@ -28,7 +28,7 @@ from sqlalchemy.engine import Connection, CursorResult
 
 from registre.core.engine.anonymisation import AnonymisationError, pseudonym_of, uses_pseudonyms
 from registre.core.engine.freetext import FreeTextField, free_text_fields, searched_values, text_parameters
-from registre.core.engine.holds import HoldRule, hold_parameters, hold_rules
+from registre.core.engine.holds import HoldRule, contract_rules, hold_parameters, hold_rules
 from registre.core.engine.mentions import MentionLink, reached_mentions
 from registre.core.engine.references import SystemGraph
 from registre.core.engine.request import RESTRICT_FLAG, Progress, Request
@@ -256,7 +256,7 @@ def _template(
     needed = {n: d for n, d in system.datasets.items() if n in reached or n in children or n in naming}
     tables = catalog.tables(connection, needed)
     scope = SystemScope(dict(system.datasets), tables, identities, request.tenant)
-    rules = {n: hold_rules(policy, name, n, dataset) for n, dataset in needed.items()}
+    rules = {n: hold_rules(policy, name, n, dataset) + contract_rules(policy, name, n) for n, dataset in needed.items()}
     held = {n: r for n, r in rules.items() if r}
     return SystemTemplate(name, system, policy, catalog, scope, reached, held, mentions, texts, searched)
 
