@@ -88,7 +88,13 @@ def contracts_declaration(url: str, basis: str) -> dict[str, Any]:
                         "identity": {"email": "email"},
                         "restrict": "restreint",
                         "fields": {
-                            "email": {"category": "contact.email", "required": True, "type": "email"},
+                            # UNIQUE: a pseudonym per person, never one constant for all.
+                            "email": {
+                                "category": "contact.email",
+                                "required": True,
+                                "type": "email",
+                                "anonymize": "hash",
+                            },
                             "nom": {"category": "identification.name", "required": True},
                             "restreint": {"type": "boolean"},
                         },
@@ -223,6 +229,7 @@ def test_the_answer_letter_says_the_contract_keeps_the_rows(contracts):
         "qui en a encore besoin.",
     )
     result = execute_erasure(policy, Subject.of("email=ana@exemple.fr"), today=TODAY, key=KEY)
+    assert result.ok, result.to_dict()
     assert kept_sentences(result, policy, "en") == (
         "We keep your data in “contrats” for as long as your contract runs: it still needs them.",
     )
