@@ -48,6 +48,7 @@ from registre.core.engine.mentions import cut_statement
 from registre.core.engine.request import RESTRICT_FLAG, Progress, make_request
 from registre.core.engine.subjects import Subject, check_subjects
 from registre.core.engine.systems import SystemWork, open_system, policy_kinds, systems_reached
+from registre.core.engine.texthits import redact_subjects, text_hits
 from registre.core.policy.model import Policy
 from registre.core.sources.connection import RETRY_ATTEMPTS, SourceError, describe_error, pause_before_retry
 
@@ -435,9 +436,14 @@ def cut_mentions(work: SystemWork) -> dict[str, int]:
         cuts[link.dataset] = cuts.get(link.dataset, 0) + _run(work, statement, f"cut mentions in {link.dataset}")
     for found in work.template.free_text:
         # A row is counted once, however many of the person's written forms it held.
-        redacted = _free_text_hits(work, found)
-        for redaction in redaction_of(work, found):
-            _run(work, redaction, f"redacted free text of {found.dataset}")
+        if work.request.batch:
+            hits = [hit for hit in text_hits(work, found, work.rules(found.dataset)) if not hit.held]
+            redact_subjects(work, found, sorted({hit.subject for hit in hits}))
+            redacted = len({hit.key for hit in hits})
+        else:
+            redacted = _free_text_hits(work, found)
+            for redaction in redaction_of(work, found):
+                _run(work, redaction, f"redacted free text of {found.dataset}")
         cuts[found.dataset] = cuts.get(found.dataset, 0) + redacted
     return cuts
 

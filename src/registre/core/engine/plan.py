@@ -32,8 +32,8 @@ from registre.core.engine.erasure import (
     kept_rows,
     redaction_of,
 )
-from registre.core.engine.freetext import FreeTextField, text_condition
-from registre.core.engine.holds import held_condition
+from registre.core.engine.freetext import FreeTextField, batch_hits, text_condition
+from registre.core.engine.holds import HoldRule, held_condition
 from registre.core.engine.mentions import (
     MentionLink,
     cut_statement,
@@ -50,6 +50,7 @@ from registre.core.engine.restriction import pending_tally as restriction_tally
 from registre.core.engine.restriction import restriction_statement
 from registre.core.engine.subjects import Subject, check_subjects
 from registre.core.engine.systems import SystemWork, open_system, policy_kinds, require_pseudonym_key, systems_reached
+from registre.core.engine.texthits import text_hits
 from registre.core.policy.model import Dataset, Policy
 from registre.core.sources.connection import SourceError, describe_error, display_url
 
@@ -325,6 +326,8 @@ def _free_text_decisions(work: SystemWork, found: FreeTextField) -> tuple[list[D
     action, table = work.request.action, work.table(found.dataset)
     tenant = work.scope.tenant_condition(found.dataset)
     rules = work.rules(found.dataset) if action == "erase" else []
+    if work.request.batch:
+        return _batch_free_text_decisions(work, found, rules)
     found_held = held_condition(table, rules, found.dataset)
     held = sa.false() if found_held is None else found_held
     counts = sa.select(sa.func.count(), sa.func.sum(sa.case((held, 1), else_=0))).where(
@@ -342,6 +345,26 @@ def _free_text_decisions(work: SystemWork, found: FreeTextField) -> tuple[list[D
     if kept:
         decisions.append(Decision("keep", kept, "keep.free_text_held", field_name))
     return decisions, "\n".join(work.sql(statement) for statement in redaction_of(work, found))
+
+
+def _batch_free_text_decisions(
+    work: SystemWork, found: FreeTextField, rules: list[HoldRule]
+) -> tuple[list[Decision], str]:
+    """`_free_text_decisions` for a batch: the rows any subject's written forms are found in, each counted once."""
+    hits = text_hits(work, found, rules)
+    rows, kept = len({hit.key for hit in hits}), len({hit.key for hit in hits if hit.held})
+    field_name = {"field": found.field}
+    identities: Any = work.scope.identities
+    statement = work.sql(batch_hits(work.table(found.dataset), work.dataset(found.dataset).key, found,
+                                    identities.table, work.scope.tenant_condition(found.dataset), None))  # fmt: skip
+    if work.request.action == "access":
+        return [Decision("disclose", rows, "disclose.free_text", field_name)], statement
+    if work.request.action != "erase":
+        return [Decision("skip", rows, "skip.free_text", field_name)], ""
+    decisions = [Decision("redact", rows - kept, "redact.free_text", field_name)] if rows > kept else []
+    if kept:
+        decisions.append(Decision("keep", kept, "keep.free_text_held", field_name))
+    return decisions, statement
 
 
 MentionCounts = tuple[int, int, int]
