@@ -55,8 +55,8 @@ from registre.core.engine import (
     write_access_bundle,
 )
 from registre.core.engine.bundle import Renderer
+from registre.core.engine.case_holds import HeldSubject
 from registre.core.policy import Policy
-from registre.core.retention.case_holds import covering_hold
 
 BATCH_SIZE = 10_000
 ROLLED_BACK = " (nothing was changed in this system)"
@@ -119,7 +119,9 @@ def plan(
     checked = require_policy(policy)
     subjects = read_subjects(checked, subject, batch)
     fields = parse_changes(changes) if action == "rectify" else {}
-    options = {"changes": fields, "lift": lift, "portability": portability}
+    options: dict[str, Any] = {"changes": fields, "lift": lift, "portability": portability}
+    if action == "erase":
+        options["case_holds"] = case_holds_in_force()
     print_planned(
         checked, cast(Action, action), subjects, tenant, parse_day(today, "--today"), output_format, **options
     )
@@ -188,40 +190,36 @@ def erase(
     """Erase the subject's data, except rows kept under a legal hold (restricted, with their date)."""
     tenant = check_tenant(tenant)
     checked = require_policy(policy)
-    subjects, held = without_held_subjects(read_subjects(checked, subject, batch), tenant)
+    subjects = read_subjects(checked, subject, batch)
     day = parse_day(today, "--today")
+    holds = case_holds_in_force()
     if dry_run:
-        if subjects:
-            print_planned(checked, "erase", subjects, tenant, day, output_format)
+        print_planned(checked, "erase", subjects, tenant, day, output_format, case_holds=holds)
         return
     refuse_future_day(day, "--today", allow_future_date)
     with recorded_changes("request.data_changed", command="dsr erase"):
         results = run_in_batches(
             subjects,
-            lambda group, progress: execute_erasure(checked, group, tenant=tenant, today=day, progress=progress),
+            lambda group, progress: execute_erasure(
+                checked, group, tenant=tenant, today=day, progress=progress, case_holds=holds
+            ),
         )
-    print_erasure(results, output_format)
+    held = [found for result in results for found in result.held]
+    for found in held:
+        err.print(held_line(found), markup=False, highlight=False)
+    if len(held) < len(subjects) or output_format is OutputFormat.json:
+        print_erasure(results, output_format)
     if held or any(not result.ok for result in results):
         raise typer.Exit(1)
 
 
-def without_held_subjects(subjects: list[Subject], tenant: str | None) -> tuple[list[Subject], list[Subject]]:
-    """The subjects no case hold covers, and those it does (named on standard error; Art. 17(3)(e))."""
-    holds = case_holds_in_force()
-    free, held = [], []
-    for found in subjects:
-        hold = covering_hold(holds, [found], tenant)
-        if hold is None:
-            free.append(found)
-            continue
-        held.append(found)
-        err.print(
-            f"kept: subject {found.reference} is under case hold {hold.key} ({hold.reference}): erasure is not owed "
-            f"while it lasts (Art. 17(3)(e)); `registre holds lift {hold.key}` ends it",
-            markup=False,
-            highlight=False,
-        )
-    return free, held
+def held_line(found: HeldSubject) -> str:
+    """The one line that names a subject a case hold keeps (Art. 17(3)(e)), and how the hold ends."""
+    hold = found.hold
+    return (
+        f"kept: subject {found.subject} is under case hold {hold.key} ({hold.reference}): erasure is not owed "
+        f"while it lasts (Art. 17(3)(e)); `registre holds lift {hold.key}` ends it"
+    )
 
 
 @app.command("rectify")

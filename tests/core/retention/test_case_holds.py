@@ -65,7 +65,7 @@ def test_a_held_subject_with_an_undeclared_identity_type_is_refused(sqlite_crm):
 
 
 def test_a_hold_covers_a_subject_by_any_of_its_identities_not_only_the_first():
-    from registre.core.retention.case_holds import covering_hold
+    from registre.core.engine.case_holds import covering_hold
 
     hold = CaseHold(Subject.of("email=ada@example.org", "phone=+33612345678"), reference="RG-1")
     assert covering_hold([hold], [Subject.of("phone=+33612345678")]) is hold

@@ -124,3 +124,30 @@ def test_dsr_erase_keeps_a_subject_a_hold_covers_by_any_identity(registre_web, m
     engine.dispose()
     assert left == 1, "nothing erased"
     assert phone
+
+
+def test_dsr_plan_erase_plans_a_held_subjects_rows_as_kept_under_the_hold(registre_web, monkeypatch, tmp_path):
+    from registre.core.demo import generate_demo_databases
+    from registre.core.sources.catalog import close_catalogs
+
+    crm, platform = f"sqlite:///{tmp_path / 'crm.sqlite'}", f"sqlite:///{tmp_path / 'platform.sqlite'}"
+    generate_demo_databases(crm, platform, subjects=40, tenants=1)
+    close_catalogs()
+    monkeypatch.setenv("CRM_DATABASE_URL", crm)
+    monkeypatch.setenv("PLATFORM_DATABASE_URL", platform)
+    engine = sa.create_engine(crm)
+    with engine.connect() as connection:
+        (email,) = connection.execute(sa.text("SELECT email FROM contacts ORDER BY id")).first()
+    engine.dispose()
+    # Staff typed the address in capitals: the core compares it in its normal form.
+    place_hold("system", reason="litigation", reference="RG-10", identities=[Identity("email", email.upper())])
+    monkeypatch.setenv("REGISTRE_DATABASE_URL", "the test database")
+    policy = ROOT / "examples" / "cloud-host" / "registre.yaml"
+    result = registre_web("dsr", "plan", "erase", "--policy", policy, "--subject", f"email={email}", "--format", "json")
+    close_catalogs()
+    assert result.exit_code == 0, result.stdout
+    plan = json.loads(result.stdout)
+    assert [held["hold"] for held in plan["held"]] == ["RG-10"]
+    decisions = [d for s in plan["systems"] for ds in s["datasets"] for d in ds["decisions"] if d["rows"]]
+    assert decisions and {d["code"] for d in decisions} == {"keep.case_hold"}
+    assert all(ds["sql"] == [] for s in plan["systems"] for ds in s["datasets"])

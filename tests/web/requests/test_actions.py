@@ -6,6 +6,7 @@ import datetime as dt
 import io
 import json
 import zipfile
+from unittest.mock import ANY
 
 import pytest
 from django.core import mail
@@ -241,6 +242,23 @@ def test_an_objection_to_direct_marketing_is_honoured_at_once(workspace):
     assert states == ["received", "review", "executing", "completed"]
     assert request.letters.get().kind == "objection"
     assert "prospecting" in request.activity_rows.values_list("activity", flat=True)
+
+
+def test_a_case_hold_keeps_the_rows_an_objection_would_erase(workspace, dpo):
+    email = workspace.query("SELECT email FROM newsletter ORDER BY id LIMIT 1")[0][0]
+    # The hold names the person as staff typed the address: the core compares normal forms.
+    typed = Identity("email", f" {email.upper()} ")
+    retention.place_hold(dpo, reason="litigation", reference="TJ-2026-18", identities=[typed])
+    request = new_request(workspace, kind="objection", email=email, details={"scope": "direct_marketing"})
+    actions.verify_identity(request, "subject", method="email")
+    request.refresh_from_db()
+    (part,) = request.plan["parts"]
+    assert part["action"] == "erase" and part["plan"]["held"][0]["hold"] == "TJ-2026-18"
+    decisions = [d for s in part["plan"]["systems"] for ds in s["datasets"] for d in ds["decisions"] if d["rows"]]
+    assert decisions and {d["code"] for d in decisions} == {"keep.case_hold"}
+    assert workspace.count("newsletter", email=email) == 1, "the held row stays"
+    assert request.result["parts"][0]["held"] == [{"subject": request.plan["parts"][0]["plan"]["subjects"][0],
+                                                   "hold": "TJ-2026-18", "key": ANY}]  # fmt: skip
 
 
 def test_an_objection_on_grounds_waits_for_review(workspace):

@@ -17,6 +17,7 @@ from registre.web.requests.plans import (
     planned_datasets,
     request_parts,
 )
+from registre.web.retention.actions import place_hold
 
 pytestmark = pytest.mark.django_db
 
@@ -40,9 +41,12 @@ def test_each_right_becomes_its_engine_operations(workspace, kind, details, acti
     assert [part.action for part in request_parts(current_policy(), kind, details)] == actions
 
 
-def test_an_erasure_is_planned_with_the_pseudonym_key(workspace, settings):
+def test_an_erasure_is_planned_with_the_pseudonym_key_and_the_case_holds(workspace, settings, dpo):
     (part,) = request_parts(current_policy(), "erasure", {})
-    assert part.options == {"key": settings.REGISTRE_PSEUDONYM_KEY}
+    assert part.options == {"key": settings.REGISTRE_PSEUDONYM_KEY, "case_holds": []}
+    place_hold(dpo, reason="litigation", reference="TJ-1", identities=[Identity("email", "ada@example.org")])
+    (part,) = request_parts(current_policy(), "erasure", {})
+    assert [hold.reference for hold in part.options["case_holds"]] == ["TJ-1"]
 
 
 def subject_of(email: str) -> Subject:

@@ -28,6 +28,7 @@ from registre.core.engine.mentions import MentionLink, disclosed_columns, mentio
 from registre.core.engine.request import Progress, Request, make_request
 from registre.core.engine.subjects import Subject, check_subjects
 from registre.core.engine.systems import SystemWork, open_system, policy_kinds, systems_reached
+from registre.core.engine.texthits import text_hits
 from registre.core.i18n import Localized
 from registre.core.policy.model import Policy
 from registre.core.sources.connection import SourceError, describe_error
@@ -207,7 +208,8 @@ def execute_access_batch(
                     for ref, mention in export_mention(work, link).items():
                         mentions[ref].append(mention)
                 for found in [] if portability else work.template.free_text:
-                    mentions[request.subjects[0].reference] += export_free_text(work, found)
+                    for ref, mention in export_free_text_of(work, found).items():
+                        mentions[ref].append(mention)
         except SourceError as error:
             errors[name] = str(error)
         except sa.exc.SQLAlchemyError as error:
@@ -356,6 +358,23 @@ def export_free_text(work: SystemWork, found: FreeTextField) -> list[MentionExpo
     spec = dataset.fields[found.field]
     fields = (ExportedField(dataset.key, None), ExportedField(found.field, spec.category, spec.label))
     return [MentionExport(work.name, found.dataset, dataset.label, dataset.key, found.field, fields, rows)]
+
+
+def export_free_text_of(work: SystemWork, found: FreeTextField) -> dict[str, MentionExport]:
+    """The rows whose free text names each subject (one statement per field, for a batch too), by subject."""
+    if not work.request.batch:
+        exported = export_free_text(work, found)
+        return {work.request.subjects[0].reference: exported[0]} if exported else {}
+    dataset = work.dataset(found.dataset)
+    rows: dict[str, list[dict[str, JsonValue]]] = {}
+    for hit in sorted(text_hits(work, found), key=lambda hit: (hit.subject, str(hit.key))):
+        rows.setdefault(hit.subject, []).append({dataset.key: json_value(hit.key), found.field: json_value(hit.text)})
+    spec = dataset.fields[found.field]
+    fields = (ExportedField(dataset.key, None), ExportedField(found.field, spec.category, spec.label))
+    return {
+        ref: MentionExport(work.name, found.dataset, dataset.label, dataset.key, found.field, fields, tuple(found_rows))
+        for ref, found_rows in rows.items()
+    }
 
 
 def json_value(value: object) -> JsonValue:

@@ -18,6 +18,10 @@ their parents):
    elsewhere still reference; anonymise (and restrict) those instead.
    `erase: anonymize`: anonymise the other rows that still hold personal data.
 
+A subject that a case hold covers (`case_holds`; Art. 17(3)(e)) is left out
+of the request: none of their rows is touched, and the result names them
+with the hold (`held`). When every subject is held, no system is opened.
+
 Every statement only touches rows that still need it, so running the same
 erasure again changes nothing and reports nothing erased. Held rows found
 again are reported as kept again; held rows reached only through a parent
@@ -36,6 +40,7 @@ from typing import Any, NamedTuple
 import sqlalchemy as sa
 
 from registre.core.engine.anonymisation import AnonymisationError, anonymised_values, pseudonym_key, still_personal
+from registre.core.engine.case_holds import CaseHold, HeldSubject, separate_held
 from registre.core.engine.census import Census, Censuses, Tally, take_census
 from registre.core.engine.freetext import FreeTextField, redaction_statements, text_condition
 from registre.core.engine.holds import HoldRule, held_condition, rule_condition, rule_parameter, until_of
@@ -43,6 +48,7 @@ from registre.core.engine.mentions import cut_statement
 from registre.core.engine.request import RESTRICT_FLAG, Progress, make_request
 from registre.core.engine.subjects import Subject, check_subjects
 from registre.core.engine.systems import SystemWork, open_system, policy_kinds, systems_reached
+from registre.core.engine.texthits import redact_subjects, text_hits
 from registre.core.policy.model import Policy
 from registre.core.sources.connection import (
     RETRY_ATTEMPTS,
@@ -140,12 +146,16 @@ class SystemErasure:
 
 @dataclass(frozen=True)
 class ErasureResult:
-    """The outcome of an erasure, per system and dataset, with what was kept and until when."""
+    """The outcome of an erasure, per system and dataset, with what was kept and until when.
+
+    `held` are the subjects a case hold covers: nothing of theirs was erased.
+    """
 
     subjects: tuple[str, ...]
     tenant: str | None
     today: dt.date
     systems: tuple[SystemErasure, ...]
+    held: tuple[HeldSubject, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -179,6 +189,7 @@ class ErasureResult:
             "erased": self.erased,
             "kept": self.kept,
             "cut": self.cut,
+            "held": [held.to_dict() for held in self.held],
             "systems": [system.to_dict() for system in self.systems],
         }
 
@@ -191,17 +202,24 @@ def execute_erasure(
     today: dt.date | None = None,
     key: str | bytes | None = None,
     progress: Progress | None = None,
+    case_holds: Sequence[CaseHold] = (),
 ) -> ErasureResult:
     """Erase the subjects' data in every system, one transaction per system.
 
     `key` is the secret of pseudonyms (default `$REGISTRE_PSEUDONYM_KEY`),
     needed when a reached dataset anonymises a field by `hash`. A system
     that fails is rolled back and reported with its error; the others are
-    still erased. Raises SubjectError for an identity type the policy does
-    not declare.
+    still erased. Subjects that one of `case_holds` covers are not erased
+    (`ErasureResult.held`). Raises SubjectError for an identity type the
+    policy does not declare.
     """
     request = make_request("erase", subjects, tenant=tenant, today=today)
     check_subjects(policy_kinds(policy), request.subjects)
+    free, held = separate_held(policy, request.subjects, case_holds, request.tenant)
+    refs = tuple(subject.reference for subject in request.subjects)
+    if not free:
+        return ErasureResult(refs, request.tenant, request.today, (), tuple(held))
+    request = dataclasses.replace(request, subjects=tuple(free))
     secret = pseudonym_key(key)
     outcomes = []
     for name in systems_reached(policy, request):
@@ -218,8 +236,7 @@ def execute_erasure(
                     continue
                 outcomes.append(SystemErasure(name, error=describe_write_error(error, policy.systems[name].url)))
             break
-    refs = tuple(subject.reference for subject in request.subjects)
-    return ErasureResult(refs, request.tenant, request.today, tuple(outcomes))
+    return ErasureResult(refs, request.tenant, request.today, tuple(outcomes), tuple(held))
 
 
 @dataclass(frozen=True)
@@ -260,9 +277,11 @@ def _build_steps(work: SystemWork, name: str) -> ErasureSteps:
     not_held = sa.true() if held is None else sa.not_(held)
     flag = {dataset.restrict: sa.bindparam(RESTRICT_FLAG, type_=sa.Boolean())} if dataset.restrict else {}
     restrict = None
-    if held is not None and dataset.restrict:
+    # Rows kept by law are restricted (Art. 18(1)(c)); rows a running contract keeps are not: it still uses them.
+    legal = [rule_condition(table, rule, rule_parameter(name, i)) for i, rule in enumerate(rules, 1) if rule.legal]
+    if legal and dataset.restrict:
         unrestricted = table.c[dataset.restrict].is_distinct_from(flag[dataset.restrict])
-        restrict = sa.update(table).where(condition, held, unrestricted).values(flag)
+        restrict = sa.update(table).where(condition, sa.or_(*legal), unrestricted).values(flag)
     children = referencing_rows(work, name) if dataset.erase == "delete" else []
     delete = None
     if dataset.erase == "delete":
@@ -346,6 +365,9 @@ def hold_census(work: SystemWork, steps: ErasureSteps, *, overall: bool = True, 
             held_by_rule = rule_condition(table, rule, rule_parameter(steps.name, index))
             counts[f"held_{index}"] = held_by_rule
             maxima[f"max_anchor_{index}"] = sa.case((held_by_rule, table.c[rule.anchor]))
+            if rule.running:
+                # A contract without an end date runs on: its rows are kept until it ends, not to a date.
+                counts[f"open_{index}"] = table.c[rule.anchor].is_(None)
         survivors = referencing_rows(work, steps.name, survivors_only=True) if referenced else []
         if survivors and work.dataset(steps.name).erase == "delete":
             linked = sa.and_(steps.erasable if steps.erasable is not None else sa.true(), sa.or_(*survivors))
@@ -371,9 +393,14 @@ def held_rows(census: Census) -> int:
 def kept_rows(steps: ErasureSteps, census: Census) -> tuple[KeptRows, ...]:
     """The held rows of a census, rule by rule, with the day each rule lets them go."""
     return tuple(
-        KeptRows(rule, census.count(f"held_{i}"), until_of(rule, census.maximum(f"max_anchor_{i}")))
-        for i, rule in enumerate(steps.rules, 1)
+        KeptRows(rule, census.count(f"held_{i}"), _until(rule, census, i)) for i, rule in enumerate(steps.rules, 1)
     )
+
+
+def _until(rule: HoldRule, census: Census, index: int) -> dt.date | None:
+    if rule.running and census.has(f"open_{index}") and census.count(f"open_{index}"):
+        return None
+    return until_of(rule, census.maximum(f"max_anchor_{index}"))
 
 
 def erase_dataset(work: SystemWork, name: str) -> DatasetErasure:
@@ -414,9 +441,14 @@ def cut_mentions(work: SystemWork) -> dict[str, int]:
         cuts[link.dataset] = cuts.get(link.dataset, 0) + _run(work, statement, f"cut mentions in {link.dataset}")
     for found in work.template.free_text:
         # A row is counted once, however many of the person's written forms it held.
-        redacted = _free_text_hits(work, found)
-        for redaction in redaction_of(work, found):
-            _run(work, redaction, f"redacted free text of {found.dataset}")
+        if work.request.batch:
+            hits = [hit for hit in text_hits(work, found, work.rules(found.dataset)) if not hit.held]
+            redact_subjects(work, found, sorted({hit.subject for hit in hits}))
+            redacted = len({hit.key for hit in hits})
+        else:
+            redacted = _free_text_hits(work, found)
+            for redaction in redaction_of(work, found):
+                _run(work, redaction, f"redacted free text of {found.dataset}")
         cuts[found.dataset] = cuts.get(found.dataset, 0) + redacted
     return cuts
 

@@ -18,9 +18,13 @@ pattern cannot use an index: each free-text field is scanned once per request.
   then its first occurrence in any case (`PAUL MARTIN` for `Paul Martin`);
   the plan counts the rows ("redact").
 
-Batches do not search free text (a pattern per identity of thousands of
-subjects would scan each field thousands of times): run such requests one
-subject at a time.
+A batch searches free text in one statement per field too: the written
+forms of every subject go to the batch's temporary table (identity type
+`FREE_TEXT_TYPE`, lower-cased), and each field is joined to them on
+`position(form IN lower(field)) > 0`, which gives the rows found with the
+subject they name. Access reports them per subject; erasure redacts them
+subject by subject, with the statements of a one-subject request, only for
+the subjects whose forms were found.
 """
 
 from __future__ import annotations
@@ -35,10 +39,13 @@ from registre.core.engine.anonymisation import REDACTED
 from registre.core.engine.holds import HoldRule, held_condition
 from registre.core.engine.subjects import Subject, match_values
 from registre.core.policy.model import Dataset
+from registre.core.sources.batches import IdentityRow
 from registre.core.sources.comparison import text_length, text_position
 
 Condition = sa.ColumnElement[bool]
 _ESCAPE = "\\"
+# The identity type of the written forms of a batch's subjects, in its temporary table (never a policy's type).
+FREE_TEXT_TYPE = "~free-text"
 
 
 @dataclass(frozen=True)
@@ -68,6 +75,28 @@ def searched_values(subjects: Sequence[Subject], kinds: Mapping[str, str | None]
             values[identity.value] = None
             values.update(dict.fromkeys(match_values(identity, kinds.get(identity.type), country)))
     return [value for value in values if len(value) >= 3]
+
+
+def text_rows(subjects: Sequence[Subject], kinds: Mapping[str, str | None], country: str) -> list[IdentityRow]:
+    """The written forms of each subject of a batch, lower-cased, as rows of the batch's temporary table."""
+    return [
+        IdentityRow(subject.reference, FREE_TEXT_TYPE, value.lower())
+        for subject in subjects
+        for value in dict.fromkeys(searched_values([subject], kinds, country))
+    ]
+
+
+def batch_hits(
+    table: sa.Table, key: str, found: FreeTextField, batch: sa.Table, tenant: Condition | None, held: Condition | None
+) -> sa.Select[Any]:
+    """`SELECT DISTINCT subject_ref, key, field, held` of the rows whose field holds a form of a batch's subject."""
+    column = table.c[found.field]
+    forms = sa.and_(batch.c.identity_type == FREE_TEXT_TYPE, text_position(sa.func.lower(column), batch.c.value) > 0)
+    flag = sa.case((held, 1), else_=0) if held is not None else sa.literal(0)
+    statement = sa.select(batch.c.subject_ref, table.c[key], column, flag.label("held")).select_from(
+        table.join(batch, forms)
+    )
+    return statement.where(tenant).distinct() if tenant is not None else statement.distinct()
 
 
 def text_parameters(values: Sequence[str]) -> dict[str, str]:

@@ -24,6 +24,15 @@ recorded, so nothing shows that the obligation applies
 (`registre check` asks for anchors to be dates; make them NOT NULL where the
 law requires keeping). A hold with no period at all holds every row that has
 an anchor, with no end date.
+
+A running contract keeps rows too (`contract_rules`): an activity on the
+legal basis `contract` that declares `contract_end: system.dataset.column`
+keeps the rows of that dataset whose end date is NULL (no end agreed yet) or
+not past: they are still necessary for the contract (Art. 6(1)(b)), so
+erasure does not apply to them (Art. 17(1)(a)); the plan says "kept under
+the running contract until <end>". Such rows are not restricted: the
+contract still uses them. Retention sweeps do not read these rules: the
+activity's own retention, counted from the end of the contract, decides.
 """
 
 from __future__ import annotations
@@ -59,13 +68,22 @@ class HoldRule:
     label: Localized | None
     source: str
     year_end: tuple[int, int] | None = None
+    running: bool = False  # a running contract: held while `anchor` (its end) is NULL or not past
+
+    @property
+    def legal(self) -> bool:
+        """A legal obligation (rows restricted while kept), not a running contract."""
+        return not self.running
 
     def first_held_day(self, today: dt.date) -> dt.date | None:
         """The earliest anchor date still held on `today` (None: every dated row is held).
 
         With a financial year end, a row is held when the close of its year is
         still held: its anchor comes after the last year end before that day.
+        A running contract holds through its last day: an end on `today` or later.
         """
+        if self.running:
+            return today
         if self.keep is None:
             return None
         first = self.keep.first_start_running(today)
@@ -75,6 +93,8 @@ class HoldRule:
 
     def until(self, anchor: dt.date) -> dt.date | None:
         """The last day a row anchored on `anchor` is held (None: never ends); it is released the day after."""
+        if self.running:
+            return anchor
         if self.keep is None:
             return None
         start = anchor if self.year_end is None else _year_end_from(anchor, self.year_end)
@@ -82,6 +102,9 @@ class HoldRule:
 
     def describe(self, until: dt.date | None) -> str:
         """`fr.commerce.L123-22, Code de commerce art. L123-22, 10 years from issued_at, until 2034-05-12`."""
+        if self.running:
+            end = f"until {until.isoformat()}" if until else "until it ends"
+            return f"the running contract of {self.basis} ({self.anchor}), {end}"
         parts = [self.basis, *([self.citation] if self.citation else [])]
         start = self.anchor if self.year_end is None else f"the close of the financial year of {self.anchor}"
         period = f"{describe_duration(self.keep)} from {start}" if self.keep else f"no end, from {start}"
@@ -97,6 +120,7 @@ class HoldRule:
             "from": self.anchor,
             "start": "date" if self.year_end is None else "financial_year_end",
             "source": self.source,
+            "running": self.running,
         }
 
 
@@ -143,6 +167,24 @@ def hold_rules(policy: Policy, system_name: str, dataset_name: str, dataset: Dat
     return list(unique.values())
 
 
+def contract_rules(policy: Policy, system_name: str, dataset_name: str) -> list[HoldRule]:
+    """The running contracts that keep rows of `system_name.dataset_name` (activities declaring `contract_end`)."""
+    prefix = f"{system_name}.{dataset_name}."
+    return [
+        HoldRule(
+            anchor=activity.contract_end.rsplit(".", 1)[1],
+            keep=None,
+            basis=key,
+            citation=None,
+            label=activity.name,
+            source=f"activity {key}",
+            running=True,
+        )
+        for key, activity in policy.activities.items()
+        if activity.legal_basis == "contract" and activity.contract_end and activity.contract_end.startswith(prefix)
+    ]
+
+
 def _rule_of_hold(hold: Hold, year_end: tuple[int, int]) -> HoldRule:
     reference = load_taxonomy().legal_references.get(hold.reference or "")
     keep = hold.keep or (Duration.parse(reference.keep) if reference else None)
@@ -176,6 +218,9 @@ def rule_condition(table: sa.Table, rule: HoldRule, name: str) -> sa.ColumnEleme
     `hold_parameters` gives the parameter's value for a given day.
     """
     anchor = table.c[rule.anchor]
+    if rule.running:
+        # No end date yet: the contract runs. Still two-valued: NULL is tested apart.
+        return sa.or_(anchor.is_(None), anchor >= sa.bindparam(parameter_name(name), type_=anchor.type))
     if rule.keep is None:
         return anchor.is_not(None)
     # IS NOT NULL keeps the test two-valued: NOT (held) must be true for a row without an anchor.

@@ -20,6 +20,7 @@ import sqlalchemy as sa
 
 from registre.core.engine.access import access_statement, free_text_statement, is_portable, mention_statement
 from registre.core.engine.anonymisation import AnonymisationError, anonymised_columns, pseudonym_key, still_personal
+from registre.core.engine.case_holds import CaseHold, HeldSubject, separate_held
 from registre.core.engine.census import Census, Censuses, Tally, take_census
 from registre.core.engine.erasure import (
     ErasureSteps,
@@ -31,8 +32,8 @@ from registre.core.engine.erasure import (
     kept_rows,
     redaction_of,
 )
-from registre.core.engine.freetext import FreeTextField, text_condition
-from registre.core.engine.holds import held_condition
+from registre.core.engine.freetext import FreeTextField, batch_hits, text_condition
+from registre.core.engine.holds import HoldRule, held_condition
 from registre.core.engine.mentions import (
     MentionLink,
     cut_statement,
@@ -49,6 +50,7 @@ from registre.core.engine.restriction import pending_tally as restriction_tally
 from registre.core.engine.restriction import restriction_statement
 from registre.core.engine.subjects import Subject, check_subjects
 from registre.core.engine.systems import SystemWork, open_system, policy_kinds, require_pseudonym_key, systems_reached
+from registre.core.engine.texthits import text_hits
 from registre.core.policy.model import Dataset, Policy
 from registre.core.sources.connection import SourceError, describe_error, display_url
 
@@ -147,6 +149,7 @@ class Plan:
     fields: tuple[str, ...] = ()
     lift: bool = False
     portability: bool = False
+    held: tuple[HeldSubject, ...] = ()  # subjects a case hold covers (erasure): nothing of theirs is erased
 
     @property
     def ok(self) -> bool:
@@ -172,6 +175,7 @@ class Plan:
             "lift": self.lift,
             "portability": self.portability,
             "ok": self.ok,
+            "held": [held.to_dict() for held in self.held],
             "systems": [system.to_dict() for system in self.systems],
         }
 
@@ -181,6 +185,7 @@ class Plan:
         who = self.subjects[0] if count == 1 else f"{count} subjects"
         tenant = f", tenant {self.tenant}" if self.tenant else ""
         lines = [f"Plan: {self.action} for {who}{tenant}, on {self.today.isoformat()}"]
+        lines += [f"held: {held.subject}: case hold {hold_label(held.hold)} (Art. 17(3)(e))" for held in self.held]
         for system in self.systems:
             lines.append(f"{system.system} ({system.url})" + (f": ERROR {system.error}" if system.error else ""))
             lines += [f"  note: {note}" for note in system.notes]
@@ -211,14 +216,24 @@ def plan_request(
     portability: bool = False,
     key: str | bytes | None = None,
     progress: Progress | None = None,
+    case_holds: Sequence[CaseHold] = (),
 ) -> Plan:
     """Count and decide, per system and dataset, what `action` would do for the subjects; change nothing.
 
-    Reads run in read-only transactions. Raises SubjectError for an unknown
-    identity type and RectificationError for invalid rectified values.
+    Reads run in read-only transactions. An erasure leaves out the subjects
+    that one of `case_holds` covers (`Plan.held`), as `execute_erasure`
+    does; when every subject is held, their rows are counted and planned as
+    kept under the case hold (`keep.case_hold`), with no statement to run.
+    Raises SubjectError for an unknown identity type and RectificationError
+    for invalid rectified values.
     """
     request = make_request(action, subjects, tenant=tenant, today=today, lift=lift, portability=portability)
     check_subjects(policy_kinds(policy), request.subjects)
+    if action == "erase" and case_holds:
+        free, held = separate_held(policy, request.subjects, case_holds, request.tenant)
+        options = {"tenant": tenant, "today": request.today, "key": key, "progress": progress}
+        planned = plan_request(policy, action, free or request.subjects, **options)  # type: ignore[arg-type]
+        return dataclasses.replace(planned, held=tuple(held)) if free else held_plan(planned, held)
     if action == "rectify":
         request = dataclasses.replace(request, changes=validate_changes(policy, changes or {}))
     reached = systems_reached(policy, request)
@@ -230,6 +245,29 @@ def plan_request(
     refs = tuple(subject.reference for subject in request.subjects)
     fields = tuple(request.changes)
     return Plan(action, refs, request.tenant, request.today, systems, fields, lift, portability)
+
+
+def hold_label(hold: CaseHold) -> str:
+    """How a plan names a case hold: its reference, else its number."""
+    return hold.reference or f"#{hold.key}"
+
+
+def held_plan(plan: Plan, held: Sequence[HeldSubject]) -> Plan:
+    """`plan` of an erasure with every row it would change kept under the case holds instead (Art. 17(3)(e))."""
+    label = ", ".join(dict.fromkeys(hold_label(found.hold) for found in held))
+
+    def kept(dataset: DatasetPlan) -> DatasetPlan:
+        decisions = [d for d in dataset.decisions if d.kind == "skip"]
+        rows = sum(d.rows for d in dataset.decisions if d.kind != "skip")
+        if rows:
+            decisions.insert(0, Decision("keep", rows, "keep.case_hold", {"hold": label}))
+        return dataclasses.replace(dataset, decisions=tuple(decisions), sql=(), per_subject={})
+
+    systems = tuple(
+        dataclasses.replace(system, datasets=tuple(kept(dataset) for dataset in system.datasets))
+        for system in plan.systems
+    )
+    return dataclasses.replace(plan, systems=systems, held=tuple(held))
 
 
 def _plan_system(
@@ -288,6 +326,8 @@ def _free_text_decisions(work: SystemWork, found: FreeTextField) -> tuple[list[D
     action, table = work.request.action, work.table(found.dataset)
     tenant = work.scope.tenant_condition(found.dataset)
     rules = work.rules(found.dataset) if action == "erase" else []
+    if work.request.batch:
+        return _batch_free_text_decisions(work, found, rules)
     found_held = held_condition(table, rules, found.dataset)
     held = sa.false() if found_held is None else found_held
     counts = sa.select(sa.func.count(), sa.func.sum(sa.case((held, 1), else_=0))).where(
@@ -305,6 +345,26 @@ def _free_text_decisions(work: SystemWork, found: FreeTextField) -> tuple[list[D
     if kept:
         decisions.append(Decision("keep", kept, "keep.free_text_held", field_name))
     return decisions, "\n".join(work.sql(statement) for statement in redaction_of(work, found))
+
+
+def _batch_free_text_decisions(
+    work: SystemWork, found: FreeTextField, rules: list[HoldRule]
+) -> tuple[list[Decision], str]:
+    """`_free_text_decisions` for a batch: the rows any subject's written forms are found in, each counted once."""
+    hits = text_hits(work, found, rules)
+    rows, kept = len({hit.key for hit in hits}), len({hit.key for hit in hits if hit.held})
+    field_name = {"field": found.field}
+    identities: Any = work.scope.identities
+    statement = work.sql(batch_hits(work.table(found.dataset), work.dataset(found.dataset).key, found,
+                                    identities.table, work.scope.tenant_condition(found.dataset), None))  # fmt: skip
+    if work.request.action == "access":
+        return [Decision("disclose", rows, "disclose.free_text", field_name)], statement
+    if work.request.action != "erase":
+        return [Decision("skip", rows, "skip.free_text", field_name)], ""
+    decisions = [Decision("redact", rows - kept, "redact.free_text", field_name)] if rows > kept else []
+    if kept:
+        decisions.append(Decision("keep", kept, "keep.free_text_held", field_name))
+    return decisions, statement
 
 
 MentionCounts = tuple[int, int, int]
@@ -437,7 +497,9 @@ def plan_erasure(work: SystemWork, name: str) -> DatasetPlan:
 
 def _erasure_decisions(dataset: Dataset, steps: ErasureSteps, census: Census) -> list[Decision]:
     decisions = [
-        Decision("keep", kept.rows, "keep.hold", _hold_params(kept), kept.until)
+        Decision(
+            "keep", kept.rows, "keep.contract" if kept.rule.running else "keep.hold", _hold_params(kept), kept.until
+        )
         for kept in kept_rows(steps, census)
         if kept.rows
     ]

@@ -31,6 +31,10 @@ REASONS: dict[str, str] = {
     "skip.not_processor": N_("not a processor dataset: a client's request reaches only its tenant's data"),
     "skip.no_identity": N_("no identity of type %(types)s leads to it"),
     "keep.hold": N_("kept: %(rule)s"),
+    # Art. 6(1)(b): rows a running contract needs stay until it ends.
+    "keep.contract": N_("kept: %(rule)s"),
+    # Art. 17(3)(e): data needed for legal claims stay while the case hold lasts.
+    "keep.case_hold": N_("kept: case hold %(hold)s (Art. 17(3)(e))"),
     "delete.erase": N_("erase: delete"),
     "anonymise.referenced": N_("referenced by rows that are kept: anonymised instead of deleted"),
     "anonymise.referenced_restricted": N_(
@@ -68,6 +72,8 @@ REASONS: dict[str, str] = {
 # The reason of a kept row, for people: the basis and the day it may go (the English `rule` is for the CLI).
 HOLD_REASON = N_("kept under a legal obligation (%(basis)s) until %(until)s")
 HOLD_REASON_WITHOUT_END = N_("kept under a legal obligation (%(basis)s)")
+CONTRACT_REASON = N_("kept under the running contract until %(until)s")
+CONTRACT_REASON_WITHOUT_END = N_("kept under the running contract until it ends")
 
 DECISION_KINDS: dict[str, str] = {
     "export": N_("exported"),
@@ -84,6 +90,11 @@ DECISION_KINDS: dict[str, str] = {
 }
 
 
+# Reasons read with their date (or without, when the rows have no end yet).
+_DATED = {
+    "keep.hold": (HOLD_REASON, HOLD_REASON_WITHOUT_END),
+    "keep.contract": (CONTRACT_REASON, CONTRACT_REASON_WITHOUT_END),
+}
 _DATE_LOCALES = {"en": "en_GB", "fr": "fr_FR"}  # "2 December 2026", « 2 décembre 2026 »
 
 
@@ -107,12 +118,13 @@ def render_reason(code: str, params: Mapping[str, str], lang: str = "en") -> str
     if code not in REASONS:
         raise UnknownReason(code)
     values = dict(params)
-    if code == "keep.hold":
+    if code in _DATED:
+        dated, undated = _DATED[code]
         until = values.get("until")
         if not until:
-            return gettext(lang, HOLD_REASON_WITHOUT_END) % values
+            return gettext(lang, undated) % values
         day = format_date(dt.date.fromisoformat(until), format="long", locale=_DATE_LOCALES.get(lang, lang))
-        return gettext(lang, HOLD_REASON) % {**values, "until": day}
+        return gettext(lang, dated) % {**values, "until": day}
     return gettext(lang, REASONS[code]) % values
 
 

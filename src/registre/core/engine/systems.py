@@ -29,8 +29,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, CursorResult
 
 from registre.core.engine.anonymisation import AnonymisationError, pseudonym_of, uses_pseudonyms
-from registre.core.engine.freetext import FreeTextField, free_text_fields, searched_values, text_parameters
-from registre.core.engine.holds import HoldRule, hold_parameters, hold_rules
+from registre.core.engine.freetext import FreeTextField, free_text_fields, searched_values, text_parameters, text_rows
+from registre.core.engine.holds import HoldRule, contract_rules, hold_parameters, hold_rules
 from registre.core.engine.mentions import MentionLink, reached_mentions
 from registre.core.engine.references import SystemGraph
 from registre.core.engine.request import RESTRICT_FLAG, Progress, Request
@@ -83,7 +83,7 @@ def systems_reached(policy: Policy, request: Request) -> dict[str, list[str]]:
         for name, reached in found.items()
         if reached
         or _mentions(policy, name, types, request.tenant)
-        or (not request.batch and free_text_fields(policy.systems[name].datasets, request.tenant))
+        or free_text_fields(policy.systems[name].datasets, request.tenant)
     }
 
 
@@ -209,7 +209,7 @@ def open_system(
     `key` is the secret of pseudonyms (needed to anonymise by hash).
     """
     catalog = catalog_for(policy.systems[name])
-    rows = _identity_rows(policy, request, key)
+    rows = _identity_rows(policy, name, request, key)
     if write:
         with write_transaction(catalog.engine, system=name) as connection:
             batch = create_identity_table(connection, rows) if request.batch else None
@@ -283,12 +283,12 @@ def _template(
         if request.batch
         else len(searched_values(request.subjects, policy_kinds(policy), policy.organisation.country))
     )
-    texts = free_text_fields(system.datasets, request.tenant) if searched else []
+    texts = free_text_fields(system.datasets, request.tenant) if searched or request.batch else []
     naming = {link.dataset for link in mentions} | {found.dataset for found in texts}
     needed = {n: d for n, d in system.datasets.items() if n in reached or n in children or n in naming}
     tables = catalog.tables(connection, needed)
     scope = SystemScope(dict(system.datasets), tables, identities, request.tenant)
-    rules = {n: hold_rules(policy, name, n, dataset) for n, dataset in needed.items()}
+    rules = {n: hold_rules(policy, name, n, dataset) + contract_rules(policy, name, n) for n, dataset in needed.items()}
     held = {n: r for n, r in rules.items() if r}
     return SystemTemplate(name, system, policy, catalog, scope, reached, held, mentions, texts, searched)
 
@@ -327,7 +327,7 @@ def require_pseudonym_key(template: SystemTemplate) -> None:
             )
 
 
-def _identity_rows(policy: Policy, request: Request, key: bytes | None) -> Sequence[IdentityRow]:
+def _identity_rows(policy: Policy, name: str, request: Request, key: bytes | None) -> Sequence[IdentityRow]:
     """Every value to look for, one row per written form, with each subject's pseudonym when a key is given."""
     if not request.batch:
         return []
@@ -338,6 +338,8 @@ def _identity_rows(policy: Policy, request: Request, key: bytes | None) -> Seque
         for identity in subject.identities:
             for value in match_values(identity, kinds.get(identity.type), country):
                 rows.append(IdentityRow(subject.reference, identity.type, value, pseudonym))
+    if free_text_fields(policy.systems[name].datasets, request.tenant):
+        rows += text_rows(request.subjects, kinds, country)
     return rows
 
 

@@ -262,6 +262,7 @@ class _Checker:
             )
         self.check_special_categories(key, activity)
         self.check_retention(key, activity)
+        self.check_contract_end(key, activity)
         self.check_role(key, activity)
         self.check_consent_terms(key, activity)
         if not activity.data_subjects and not self.policy.activity_subjects(activity):
@@ -408,6 +409,32 @@ class _Checker:
                 )
             else:
                 self.check_anchor(key, activity, full, (*path, "fallback", index))
+
+    def check_contract_end(self, key: str, activity: Activity) -> None:
+        """`contract_end`: a date column of one of the activity's datasets, on the legal basis contract."""
+        end, path = activity.contract_end, ("activities", key, "contract_end")
+        if end is None:
+            return
+        if activity.legal_basis != "contract":
+            self.report(path, f"contract_end of '{key}' needs legal_basis: contract", "retention")
+            return
+        parts = end.split(".")
+        if len(parts) != 3:
+            self.report(path, f"contract_end '{end}' must be written system.dataset.field", "reference-format")
+            return
+        reference, column = ".".join(parts[:2]), parts[2]
+        dataset = self.policy.dataset(reference)
+        if dataset is None:
+            self.check_activity_dataset(reference, path)
+        elif column not in dataset.fields:
+            message = f"contract_end column '{column}' is not a declared field of {reference}"
+            self.report(path, message + suggest(column, dataset.fields), "retention")
+        elif dataset.fields[column].type not in _DATE_TYPES:
+            self.report(path, f"declare contract_end {end} as a date (type: date or datetime)", "retention")
+        elif reference not in activity.datasets:
+            self.report(
+                path, f"contract_end {end} is in {reference}, which '{key}' does not list in datasets", "retention"
+            )
 
     def check_anchor(self, key: str, activity: Activity, anchor: str, path: PathKey) -> None:
         parts = anchor.split(".")

@@ -417,6 +417,8 @@ class Activity(Model):
     decision_logic: Localized | None = None
     decision_consequences: Localized | None = None
     marketing: bool = False
+    # `system.dataset.column`, the day a contract ends: its rows are kept while it runs (legal basis contract).
+    contract_end: str | None = None
     consent: ConsentTerms | None = None
     sale_or_sharing: bool = False
 

@@ -17,7 +17,7 @@ exported, then deleted from every processor dataset, but what the law keeps:
     deletion = delete_tenant(policy, "tenant-001", as_of=date(2026, 11, 23))
 """
 
-from registre.core.retention.case_holds import CaseHold
+from registre.core.engine.case_holds import CaseHold
 from registre.core.retention.census import DatasetFigures, RuleFigures
 from registre.core.retention.offboarding import (
     DatasetDeletion,

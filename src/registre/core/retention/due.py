@@ -24,10 +24,17 @@ A released row is then due, by the dataset's sweep action:
 - delete: deleted, unless rows that outlive the sweep reference it: then
   anonymised instead (once), so that no foreign key ever breaks.
 
-Anonymisation is the engine's, field by field (`engine.anonymisation`),
-with one difference: a field anonymised by `hash` gets `anonymised-<key>`
-instead of the person's pseudonym. At the end of retention nothing may link
-the row to the person any longer, and the key keeps the value unique.
+Anonymisation is the engine's, field by field (`engine.anonymisation`).
+A field anonymised by `hash` gets, when no pseudonym key is configured,
+`anonymised-<key>`: nothing links the row to the person any longer, and the
+key keeps the value unique. With a key (`REGISTRE_PSEUDONYM_KEY`), it gets
+the keyed pseudonym that an erasure writes (`RowPseudonyms`), of the row's
+first identity that has a value, so that a later erasure or access still
+reaches the row and what hangs from it: sweeping then erasing leaves the
+same rows as erasing then sweeping. A value that already has the shape of a
+pseudonym (hexadecimal, of the column's length, as an erasure left it) is
+not personal any longer; columns shorter than 16 characters keep
+`anonymised-<key>`, since a real value may have that shape there.
 
 Every condition is built over a table or an alias of it (`row`), with the
 dates bound as parameters; subqueries use fresh aliases, so a condition can
@@ -44,19 +51,100 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from registre.core.engine.anonymisation import AnonymisationError, anonymised_values, still_personal
+from registre.core.engine.anonymisation import (
+    PSEUDONYM_DIGITS,
+    AnonymisationError,
+    anonymised_columns,
+    anonymised_values,
+    pseudonym_key,
+    pseudonym_of,
+    still_personal,
+)
+from registre.core.engine.case_holds import CaseHold, CaseHoldConditions
 from registre.core.engine.holds import HoldRule, hold_rules
 from registre.core.engine.references import Link, SystemGraph
+from registre.core.engine.subjects import Identity, Subject, canonical_identity, identity_kinds
 from registre.core.policy.model import Dataset, ErasureStrategy, Policy
-from registre.core.retention.case_holds import CaseHold, CaseHoldConditions
 from registre.core.retention.constraints import fit_unique_columns
 from registre.core.retention.order import SweepOrder, sweep_order
 from registre.core.retention.rules import RetentionRule, retention_rules, sweep_action
 from registre.core.sources.catalog import catalog_for
+from registre.core.sources.comparison import text_length
 from registre.core.sources.connection import read_only_connection
 
 Condition = sa.ColumnElement[bool]
 MARKER = "anonymised-"
+# The bound parameters of a sweep's UPDATE that writes one pseudonym per row.
+ROW_KEY, ROW_PSEUDONYM = "row_key", "row_pseudonym"
+_SHORTEST_PSEUDONYM = 16
+_HEX = "0123456789abcdef"
+
+
+@dataclass(frozen=True)
+class RowPseudonyms:
+    """How a sweep writes, per row, the keyed pseudonym an erasure would write (see the module).
+
+    `identity` are the dataset's (identity type, column), in declaration
+    order; `columns` its fields anonymised by `hash`; `values` the new value
+    of every anonymised column, the pseudonym being the parameter `row_pseudonym`.
+    """
+
+    key: bytes
+    kinds: Mapping[str, str | None]
+    country: str
+    identity: tuple[tuple[str, str], ...]
+    columns: tuple[str, ...]
+    values: Mapping[str, sa.ColumnElement[Any]]
+
+    def pseudonym(self, row_key: Any, found: Sequence[Any]) -> str:
+        """The pseudonym of the row's first identity with a value; `anonymised-<key>` when it has none."""
+        for (identity_type, _column), value in zip(self.identity, found, strict=True):
+            text = "" if value is None else str(value).strip()
+            if not text:
+                continue
+            if _looks_pseudonymised(text):
+                return text  # an erasure left its pseudonym here: keep it
+            subject = Subject.of(Identity(identity_type, text))
+            return pseudonym_of(canonical_identity(subject, self.kinds, self.country), self.key)
+        return f"{MARKER}{row_key}"
+
+
+def _looks_pseudonymised(text: str) -> bool:
+    return len(text) >= _SHORTEST_PSEUDONYM and all(character in _HEX for character in text)
+
+
+def pseudonym_shaped(column: sa.Column[Any]) -> Condition:
+    """True for a value of the shape of a pseudonym cut to the column's length: hexadecimal digits only."""
+    length = min(getattr(column.type, "length", None) or PSEUDONYM_DIGITS, PSEUDONYM_DIGITS)
+    stripped: sa.ColumnElement[Any] = column
+    for digit in _HEX:
+        stripped = sa.func.replace(stripped, sa.literal_column(f"'{digit}'"), sa.literal_column("''"))
+    return sa.and_(text_length(column) == length, stripped == sa.literal_column("''"))
+
+
+def pseudonymised_columns(table: sa.Table, dataset: Dataset) -> tuple[str, ...]:
+    """The fields anonymised by `hash`, when every one is long enough to hold a recognisable pseudonym."""
+    hashed = tuple(name for name, spec in anonymised_columns(dataset).items() if spec.anonymize == "hash")
+    lengths = [getattr(table.c[name].type, "length", None) or PSEUDONYM_DIGITS for name in hashed]
+    return hashed if hashed and min(lengths) >= _SHORTEST_PSEUDONYM else ()
+
+
+def row_pseudonyms(
+    policy: Policy, table: sa.Table, dataset: Dataset, values: Mapping[str, sa.ColumnElement[Any]], key: bytes | None
+) -> RowPseudonyms | None:
+    """The per-row pseudonyms of a dataset's sweep; None without a key, an identity, or a long enough hash field."""
+    hashed = pseudonymised_columns(table, dataset)
+    if key is None or not dataset.identity or not hashed:
+        return None
+    by_row = anonymised_values(table, dataset, sa.bindparam(ROW_PSEUDONYM, type_=sa.String()))
+    return RowPseudonyms(
+        key=key,
+        kinds=identity_kinds(policy),
+        country=policy.organisation.country,
+        identity=tuple(dataset.identity.items()),
+        columns=hashed,
+        values={**values, **{name: by_row[name] for name in hashed}},
+    )
 
 
 def bound_day(column: sa.ColumnElement[Any], day: dt.date) -> sa.ColumnElement[Any]:
@@ -120,6 +208,7 @@ class SystemRules:
     self_links: dict[str, list[Link]]
     refused: dict[str, list[str]]
     case_holds: CaseHoldConditions
+    pseudonyms: dict[str, RowPseudonyms] = field(default_factory=dict)
     # Per rule counting from related rows (by `id(rule)`): their figures already joined to one row source,
     # which a census reads instead of a correlated subquery per condition (see `census`).
     summaries: dict[int, RelatedSummary] = field(default_factory=dict)
@@ -277,8 +366,25 @@ class SystemRules:
         return any(self.order.position(link.child) > position for link in self.children[name])
 
     def still_personal(self, name: str) -> Condition | None:
-        values = self.values.get(name)
-        return still_personal(self.tables[name], values) if values else None
+        values, table = self.values.get(name), self.tables[name]
+        if not values:
+            return None
+        hashed = pseudonymised_columns(table, self.datasets[name])
+        if not hashed:
+            return still_personal(table, values)
+        # A pseudonymised field is done, with a key or without: it holds a pseudonym (an erasure's, or a
+        # sweep's), or the marker. A plan without the key counts the same rows as a sweep with it.
+        others = {column: value for column, value in values.items() if column not in hashed}
+        parts = [still_personal(table, others)] if others else []
+        parts += [
+            sa.and_(
+                table.c[column].is_not(None),
+                table.c[column].is_distinct_from(values[column]),
+                sa.not_(pseudonym_shaped(table.c[column])),
+            )
+            for column in hashed
+        ]
+        return sa.or_(*parts)
 
     # The sweep -----------------------------------------------------------
 
@@ -314,7 +420,9 @@ class SystemRules:
         return SweepConditions(due, delete=delete, anonymise=anonymise, values=values)
 
 
-def load_system(policy: Policy, name: str, as_of: dt.date, case_holds: Sequence[CaseHold]) -> SystemRules:
+def load_system(
+    policy: Policy, name: str, as_of: dt.date, case_holds: Sequence[CaseHold], key: str | bytes | None = None
+) -> SystemRules:
     """The rules of system `name` for `as_of`, over its tables reflected (once per process) on a read-only connection.
 
     Raises SourceError when a dataset's table does not exist.
@@ -322,17 +430,27 @@ def load_system(policy: Policy, name: str, as_of: dt.date, case_holds: Sequence[
     catalog = catalog_for(policy.systems[name])
     with read_only_connection(catalog.engine) as connection:
         tables = catalog.tables(connection, policy.systems[name].datasets)
-    return compile_system(policy, name, tables, as_of, case_holds)
+    return compile_system(policy, name, tables, as_of, case_holds, key)
 
 
 def compile_system(
-    policy: Policy, name: str, tables: Mapping[str, sa.Table], as_of: dt.date, case_holds: Sequence[CaseHold]
+    policy: Policy,
+    name: str,
+    tables: Mapping[str, sa.Table],
+    as_of: dt.date,
+    case_holds: Sequence[CaseHold],
+    key: str | bytes | None = None,
 ) -> SystemRules:
-    """The rules of system `name` over its reflected tables (every dataset's), for `as_of`."""
+    """The rules of system `name` over its reflected tables (every dataset's), for `as_of`.
+
+    `key` is the secret of pseudonyms (default `$REGISTRE_PSEUDONYM_KEY`; none: `anonymised-<key>`).
+    """
+    secret = pseudonym_key(key)
     datasets = dict(policy.systems[name].datasets)
     rules = {dataset: retention_rules(policy, name, dataset) for dataset in datasets}
     actions = {dataset: sweep_action(datasets[dataset], rules[dataset]) for dataset in datasets}
     values, problems, refused = {}, {}, {}
+    pseudonyms: dict[str, RowPseudonyms] = {}
     for dataset, declared in datasets.items():
         # A dataset that cannot be anonymised as declared: nothing to anonymise, and the plan says why.
         table, row_marker = tables[dataset], marker(tables[dataset], declared)
@@ -342,6 +460,9 @@ def compile_system(
             problems[dataset] = str(error)
             continue
         values[dataset], refused[dataset] = fit_unique_columns(table, declared, found, row_marker)
+        per_row = row_pseudonyms(policy, table, declared, values[dataset], secret)
+        if per_row is not None:
+            pseudonyms[dataset] = per_row
     graph = SystemGraph(datasets)
     self_links = {name: [link for link in graph.cut if link.child == link.parent == name] for name in datasets}
     children = {
@@ -365,6 +486,7 @@ def compile_system(
         self_links=self_links,
         refused=refused,
         case_holds=CaseHoldConditions(policy, datasets, tables, case_holds),
+        pseudonyms=pseudonyms,
     )
 
 

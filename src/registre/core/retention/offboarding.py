@@ -42,10 +42,10 @@ from typing import Any, ClassVar
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from registre.core.engine.case_holds import CaseHold, check_case_holds
 from registre.core.engine.erasure import KeptRows
 from registre.core.engine.holds import until_of
 from registre.core.policy.model import Policy
-from registre.core.retention.case_holds import CaseHold, check_case_holds
 from registre.core.retention.sweep import DEFAULT_BATCH_SIZE, SweepBatch, SweepProgress
 from registre.core.retention.tenant_rows import TenantRows, load_tenant_rows, tenant_systems
 from registre.core.sources.catalog import catalog_for

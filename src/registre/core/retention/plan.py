@@ -18,9 +18,9 @@ from typing import Any
 import sqlalchemy as sa
 
 from registre.core.engine.anonymisation import AnonymisationError
+from registre.core.engine.case_holds import CaseHold, check_case_holds
 from registre.core.engine.holds import HoldRule
 from registre.core.policy.model import Policy
-from registre.core.retention.case_holds import CaseHold, check_case_holds
 from registre.core.retention.census import DatasetFigures, RuleFigures, release_day, take_census
 from registre.core.retention.due import SystemRules, load_system
 from registre.core.retention.rules import RetentionRule
@@ -261,6 +261,7 @@ def plan_retention(
     as_of: dt.date,
     case_holds: Sequence[CaseHold] = (),
     systems: Sequence[str] | None = None,
+    key: str | bytes | None = None,
 ) -> RetentionPlan:
     """Count what a sweep on `as_of` would do in each system (all, or those named); change nothing.
 
@@ -271,7 +272,7 @@ def plan_retention(
     """
     names = checked_systems(policy, systems)
     check_case_holds(policy, case_holds)
-    planned = tuple(_plan_system(policy, name, as_of, case_holds) for name in names)
+    planned = tuple(_plan_system(policy, name, as_of, case_holds, key) for name in names)
     return RetentionPlan(as_of, planned, tuple(case_holds))
 
 
@@ -286,11 +287,13 @@ def checked_systems(policy: Policy, systems: Sequence[str] | None) -> list[str]:
     return [name for name in policy.systems if name in systems]
 
 
-def _plan_system(policy: Policy, name: str, as_of: dt.date, case_holds: Sequence[CaseHold]) -> SystemRetention:
+def _plan_system(
+    policy: Policy, name: str, as_of: dt.date, case_holds: Sequence[CaseHold], key: str | bytes | None = None
+) -> SystemRetention:
     system = policy.systems[name]
     url = display_url(system.url)
     try:
-        rules = load_system(policy, name, as_of, case_holds)
+        rules = load_system(policy, name, as_of, case_holds, key)
         with read_only_connection(catalog_for(system).engine) as connection:
             datasets = tuple(
                 _plan_dataset(rules, dataset, take_census(connection, rules, dataset)) for dataset in system.datasets

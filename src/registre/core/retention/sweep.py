@@ -45,9 +45,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from registre.core.engine.anonymisation import AnonymisationError
+from registre.core.engine.case_holds import CaseHold, check_case_holds
 from registre.core.policy.model import Policy
-from registre.core.retention.case_holds import CaseHold, check_case_holds
-from registre.core.retention.due import SweepConditions, SystemRules, load_system
+from registre.core.retention.due import ROW_KEY, ROW_PSEUDONYM, RowPseudonyms, SweepConditions, SystemRules, load_system
 from registre.core.retention.plan import RetentionPlan, checked_systems, plan_retention
 from registre.core.sources.catalog import catalog_for
 from registre.core.sources.connection import (
@@ -272,8 +272,11 @@ def run_retention(
     case_holds: Sequence[CaseHold] = (),
     progress: SweepProgress | None = None,
     systems: Sequence[str] | None = None,
+    key: str | bytes | None = None,
 ) -> RetentionRun:
     """Delete or anonymise every row due on `as_of` in each system (all, or those named); see the module.
+
+    `key` is the secret of pseudonyms (default `$REGISTRE_PSEUDONYM_KEY`), see `due`.
 
     Systems are swept one after the other; one that fails stops after its
     committed batches and is reported with its error, and the others are
@@ -285,11 +288,11 @@ def run_retention(
         raise ValueError("the batch size must be at least 1")
     started = time.perf_counter()
     if dry_run:
-        plan = plan_retention(policy, as_of=as_of, case_holds=case_holds, systems=systems)
+        plan = plan_retention(policy, as_of=as_of, case_holds=case_holds, systems=systems, key=key)
         return planned_run(plan, batch_size, time.perf_counter() - started)
     names = checked_systems(policy, systems)
     check_case_holds(policy, case_holds)
-    swept = tuple(_sweep_system(policy, name, as_of, case_holds, batch_size, progress) for name in names)
+    swept = tuple(_sweep_system(policy, name, as_of, case_holds, batch_size, progress, key) for name in names)
     return RetentionRun(as_of, False, swept, time.perf_counter() - started, batch_size, tuple(case_holds))
 
 
@@ -317,12 +320,13 @@ def _sweep_system(
     case_holds: Sequence[CaseHold],
     batch_size: int,
     progress: SweepProgress | None,
+    key: str | bytes | None = None,
 ) -> SystemSweep:
     system = policy.systems[name]
     url = display_url(system.url)
     done: list[DatasetSweep] = []
     try:
-        rules = load_system(policy, name, as_of, case_holds)
+        rules = load_system(policy, name, as_of, case_holds, key)
         engine = catalog_for(system).engine
         for dataset in rules.order.datasets:
             done.append(_sweep_dataset(engine, rules, dataset, batch_size, progress))
@@ -405,7 +409,10 @@ class _DatasetWork:
         """Anonymise and delete the due rows within `bounds`, links to deleted rows cut first; (deleted, anonymised)."""
         conditions, table = self.conditions, self.table
         anonymised = deleted = 0
-        if conditions.anonymise is not None and conditions.values:
+        pseudonyms = self.rules.pseudonyms.get(self.name)
+        if conditions.anonymise is not None and conditions.values and pseudonyms is not None:
+            anonymised = self.pseudonymise(connection, pseudonyms, bounds)
+        elif conditions.anonymise is not None and conditions.values:
             statement = sa.update(table).where(conditions.anonymise, *bounds).values(dict(conditions.values))
             anonymised = connection.execute(statement).rowcount
         if conditions.delete is not None:
@@ -413,6 +420,27 @@ class _DatasetWork:
                 self.cut_links(connection, bounds)
             deleted = connection.execute(sa.delete(table).where(conditions.delete, *bounds)).rowcount
         return deleted, anonymised
+
+    def pseudonymise(self, connection: Connection, pseudonyms: RowPseudonyms, bounds: list[Condition]) -> int:
+        """Anonymise the due rows within `bounds`, each with the keyed pseudonym of its own identity.
+
+        The pseudonyms are computed in Python (HMAC of the row's identity) for
+        the batch's rows, then written by one UPDATE run for every row.
+        """
+        assert self.conditions.anonymise is not None
+        identity = [self.table.c[column] for _type, column in pseudonyms.identity]
+        query = sa.select(self.key, *identity).where(self.conditions.anonymise, *bounds)
+        rows = [tuple(row) for row in connection.execute(query)]
+        if not rows:
+            return 0
+        statement = (
+            sa.update(self.table)
+            .where(self.key == sa.bindparam(ROW_KEY), self.conditions.anonymise)
+            .values(dict(pseudonyms.values))
+        )
+        parameters = [{ROW_KEY: row[0], ROW_PSEUDONYM: pseudonyms.pseudonym(row[0], row[1:])} for row in rows]
+        connection.execute(statement, parameters)
+        return len(rows)
 
     def cut_links(self, connection: Connection, bounds: list[Condition]) -> None:
         """Set to NULL the references of other rows of the table to the rows about to be deleted (self-references)."""

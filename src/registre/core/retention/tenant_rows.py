@@ -17,10 +17,10 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from registre.core.engine.case_holds import CaseHold, CaseHoldConditions
 from registre.core.engine.holds import HoldRule, hold_rules
 from registre.core.engine.references import Link, SystemGraph
 from registre.core.policy.model import Policy
-from registre.core.retention.case_holds import CaseHold, CaseHoldConditions
 from registre.core.retention.due import bound_day, certainly
 from registre.core.sources.catalog import catalog_for
 from registre.core.sources.connection import read_only_connection

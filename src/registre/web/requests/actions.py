@@ -34,6 +34,7 @@ from registre.core.policy import Policy
 from registre.web.accounts.permissions import require
 from registre.web.audit.actions import Actor, record
 from registre.web.clients.models import Client
+from registre.web.policy import current_policy
 from registre.web.requests import exports
 from registre.web.requests.history import add_event, apply_step
 from registre.web.requests.holds import case_hold_on
@@ -363,7 +364,8 @@ def approve_erasure(request: DataRequest, actor: Any, note: str = "") -> str:
 
 
 def _refuse_if_held(request: DataRequest) -> None:
-    hold = case_hold_on(request)
+    policy = current_policy()
+    hold = case_hold_on(request, policy) if policy is not None else None
     if hold is not None:
         raise TransitionError(
             _("A case hold (%(reference)s) covers this person: the erasure waits until it is lifted.")

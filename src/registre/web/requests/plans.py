@@ -2,7 +2,9 @@
 
 A request becomes one or more engine operations ("parts"): an access, an
 erasure, or, for an objection or a withdrawal of consent, an erasure and a
-restriction on a narrowed policy (see `objections`). The plan of each part
+restriction on a narrowed policy (see `objections`). Every erase part takes
+the case holds in force: the core leaves a held person's rows untouched,
+in the plan and in execution alike (Art. 17(3)(e)). The plan of each part
 comes from `plan_request(...).to_dict()`: counts, decisions and reasons per
 dataset, and the SQL with parameter names, never identity values.
 """
@@ -26,6 +28,7 @@ from registre.web.requests.objections import (
     objectionable_activities,
 )
 from registre.web.requests.workflow import Kind
+from registre.web.retention.actions import active_case_holds
 
 DIRECT_MARKETING = "direct_marketing"
 
@@ -55,18 +58,23 @@ def request_parts(policy: Policy, kind: str, details: dict[str, Any]) -> list[Pa
     if kind in (Kind.ACCESS, Kind.PORTABILITY):
         return [Part("access", policy, {"portability": kind == Kind.PORTABILITY})]
     if kind == Kind.ERASURE:
-        return [Part("erase", policy, {"key": settings.REGISTRE_PSEUDONYM_KEY})]
+        return [Part("erase", policy, erase_options())]
     if kind == Kind.RECTIFICATION:
         return [Part("rectify", policy, {"changes": dict(details.get("changes") or {})})]
     if kind == Kind.RESTRICTION:
         return [Part("restrict", policy)]
     if kind in (Kind.OBJECTION, Kind.WITHDRAW_CONSENT):
-        key = {"key": settings.REGISTRE_PSEUDONYM_KEY}
+        erase = erase_options()
         return [
-            Part(part.action, part.policy, key if part.action == "erase" else {}, part.datasets)
+            Part(part.action, part.policy, erase if part.action == "erase" else {}, part.datasets)
             for part in objection_parts(policy, objected_activities(policy, kind, details))
         ]
     return []
+
+
+def erase_options() -> dict[str, Any]:
+    """The options of every erase part: the pseudonym key, and the case holds in force."""
+    return {"key": settings.REGISTRE_PSEUDONYM_KEY, "case_holds": active_case_holds()}
 
 
 def compute_plan(

@@ -63,7 +63,8 @@ def perform_execution(request_id: int, progress: Progress | None = None) -> dict
     request = DataRequest.objects.select_related("client").get(pk=request_id)
     if request.state != State.EXECUTING:
         return {"skipped": request.state}
-    hold = case_hold_on(request) if request.kind == Kind.ERASURE else None
+    policy = current_policy()
+    hold = case_hold_on(request, policy) if request.kind == Kind.ERASURE and policy is not None else None
     if hold is not None:
         # Placed after the approval: the erasure goes back to review until the hold is lifted.
         apply_step(request, "fail", "system", note=f"Stopped by case hold {hold.reference}.")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -112,8 +113,14 @@ def run_sweep(
     run = SweepRun.objects.create(as_of=as_of, dry_run=dry_run, actor_name=who.name)
     try:
         with recorded_changes(who, "retention.data_changed", details={"run": run.pk, "as_of": as_of.isoformat()}):
+            # The erasures' key: a swept row keeps the pseudonym a later erasure or access looks for.
             result = run_retention(
-                require_policy(), as_of=as_of, dry_run=dry_run, case_holds=active_case_holds(), progress=progress
+                require_policy(),
+                as_of=as_of,
+                dry_run=dry_run,
+                case_holds=active_case_holds(),
+                progress=progress,
+                key=settings.REGISTRE_PSEUDONYM_KEY,
             )
     except Exception as error:
         _finish(run, who, error=redact(f"{type(error).__name__}: {error}"))
@@ -150,7 +157,8 @@ def compute_forecast(as_of: dt.date | None = None) -> RetentionForecast:
     """Plan the retention on `as_of` (today) and keep, per dataset, the rows due now and within each horizon."""
     as_of = as_of or timezone.localdate()
     try:
-        plan = plan_retention(require_policy(), as_of=as_of, case_holds=active_case_holds())
+        policy, holds = require_policy(), active_case_holds()
+        plan = plan_retention(policy, as_of=as_of, case_holds=holds, key=settings.REGISTRE_PSEUDONYM_KEY)
     except Exception as error:
         return RetentionForecast.objects.create(as_of=as_of, error=redact(f"{type(error).__name__}: {error}"))
     datasets = []

@@ -19,7 +19,7 @@ from babel.numbers import format_decimal
 from registre.core.documents.dates import format_date
 from registre.core.documents.vocabulary import term_label, translator
 from registre.core.engine import DatasetExport
-from registre.core.engine.access import JsonValue
+from registre.core.engine.access import JsonValue, MentionExport
 from registre.core.policy import Dataset, FieldSpec, Policy
 from registre.core.taxonomy import Taxonomy
 
@@ -112,6 +112,66 @@ def found_dataset(
         rows=rows,
         total=len(export.rows),
         activities=activities,
+        widths=column_widths(columns, rows),
+    )
+
+
+@dataclass(frozen=True)
+class MentionedIn:
+    """Records of someone else that name the person: where (`named_in`), and only the fields about them.
+
+    Art. 15(4): the copy must not adversely affect the rights of others, so
+    the report shows the record's reference, the column or the free text
+    that names the person and the fields about them, never the rest of the
+    owner's record. `free_text` says the person is named in written text.
+    """
+
+    reference: str
+    title: str
+    system: str
+    column: str
+    named_in: str
+    free_text: bool
+    columns: tuple[Column, ...]
+    rows: tuple[tuple[str, ...], ...]
+    total: int
+    widths: tuple[int, ...] = ()
+
+    @property
+    def anchor(self) -> str:
+        """The id of the mention's section in the HTML report."""
+        return "mention-" + self.reference.replace(".", "-") + "-" + self.column
+
+    @property
+    def truncated(self) -> bool:
+        return self.total > len(self.rows)
+
+
+def mentioned_in(export: MentionExport, policy: Policy, taxonomy: Taxonomy, lang: str) -> MentionedIn:
+    """The table of one mention (or free-text hit): the owner's record reference, then the fields about the person."""
+    dataset = policy.dataset(export.reference) or Dataset()
+    system = policy.systems.get(export.system)
+    specs = {
+        exported.name: dataset.fields.get(exported.name) or FieldSpec(category=exported.category, label=exported.label)
+        for exported in export.fields
+    }
+    names = list(dict.fromkeys([export.key, *specs]))
+    columns = tuple(_column(name, specs.get(name), export.key, taxonomy, lang) for name in names)
+    rows = tuple(
+        tuple(display_value(row.get(name), specs.get(name), lang) for name in names) for row in export.rows[:MAX_ROWS]
+    )
+    named = dataset.fields.get(export.column)
+    label = humanise(named.label.get(lang)) if named is not None and named.label else humanise(export.column)
+    return MentionedIn(
+        reference=export.reference,
+        title=dataset_title(export.dataset, dataset, lang),
+        system=(system.name or export.system) if system else export.system,
+        column=export.column,
+        named_in=label,
+        free_text=named is not None and named.free_text,
+        columns=columns,
+        rows=rows,
+        total=len(export.rows),
         widths=column_widths(columns, rows),
     )
 

@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from registre.core.documents.access_report.processing import ProcessingFacts, processing_facts, reported_activities
-from registre.core.documents.access_report.records import FoundDataset, found_dataset
+from registre.core.documents.access_report.records import FoundDataset, MentionedIn, found_dataset, mentioned_in
 from registre.core.documents.notice import Authority, supervisory_authority
 from registre.core.documents.parties import Party, contact_party, organisation_party
 from registre.core.documents.rights import NoticeRight, notice_rights
@@ -51,6 +51,8 @@ class AccessReportView:
     processing: tuple[ProcessingFacts, ...]
     rights: tuple[NoticeRight, ...]
     authority: Authority
+    # Records of others that name the person (Art. 15(4): only where and what is about them).
+    mentions: tuple[MentionedIn, ...] = ()
 
     @property
     def rows(self) -> int:
@@ -104,6 +106,7 @@ def build_access_report(
         processing=processing,
         rights=notice_rights(activities, taxonomy, lang),
         authority=supervisory_authority(organisation.supervisory_authority, lang),
+        mentions=tuple(mentioned_in(export, policy, taxonomy, lang) for export in result.mentions if export.rows),
     )
 
 

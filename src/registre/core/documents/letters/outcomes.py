@@ -117,6 +117,11 @@ def _kept_sentence(dataset: DatasetErasure, kept: KeptRows, policy: Policy, lang
         "law": under_law(kept.rule.citation, lang, label=in_sentence(label)),
         "date": format_long_date(kept.until, lang),
     }
+    if kept.rule.running:
+        # Art. 6(1)(b): the contract still needs these rows; its own retention applies once it ends.
+        if kept.until is None:
+            return _("We keep %(data)s for as long as your contract runs: it still needs them.") % values
+        return _("We keep %(data)s until %(date)s, the end of your contract, which still needs them.") % values
     if kept.until is None:
         sentence = _(
             "We keep %(data)s %(law)s, for as long as that obligation applies, and use them for that purpose only."

@@ -3,10 +3,14 @@
 A case hold names a data subject (their rows in the controller's datasets,
 found as the engine finds them for a rights request), a client tenant (every
 row of that tenant in the processor datasets), or both (the subject's rows
-in that tenant's datasets). Staff place and lift them in the console; the
-sweep only receives those in force. Art. 17(3)(e) GDPR: erasure does not
-apply where processing is necessary for the establishment, exercise or
-defence of legal claims; the same need stops the storage limit.
+in that tenant's datasets). Staff place and lift them in the console or
+with `registre holds`; the core receives those in force, wherever the
+request comes from: plans and execution of erasure (an erasure request, and
+the erase part of an objection or of a withdrawal of consent), retention
+plans, sweeps and their forecast, and tenant deletion. Art. 17(3)(e) GDPR:
+erasure does not apply where processing is necessary for the
+establishment, exercise or defence of legal claims; the same need stops the
+storage limit.
 """
 
 from __future__ import annotations
@@ -18,7 +22,14 @@ from typing import Any
 import sqlalchemy as sa
 
 from registre.core.engine.scope import BoundIdentities, SystemScope
-from registre.core.engine.subjects import Subject, check_subjects, identity_kinds
+from registre.core.engine.subjects import (
+    DEFAULT_COUNTRY,
+    Identity,
+    Subject,
+    check_subjects,
+    identity_kinds,
+    match_values,
+)
 from registre.core.policy.model import Dataset, Policy
 
 Condition = sa.ColumnElement[bool]
@@ -48,23 +59,63 @@ class CaseHold:
         }
 
 
-def covering_hold(holds: Iterable[CaseHold], subjects: Sequence[Subject], tenant: str | None = None) -> CaseHold | None:
+def covering_hold(
+    holds: Iterable[CaseHold],
+    subjects: Sequence[Subject],
+    tenant: str | None = None,
+    kinds: Mapping[str, str | None] | None = None,
+    country: str = DEFAULT_COUNTRY,
+) -> CaseHold | None:
     """The first hold that covers one of `subjects` (in `tenant`), or None.
 
     A hold on a subject matches when any of its identities is one of any
-    subject's (every identity counts, not only the first); a hold on a
-    tenant matches a request about that tenant's data; a hold on both
-    needs both. What stops an erasure request (Art. 17(3)(e)) in the
-    console and on the command line alike.
+    subject's (every identity counts, not only the first), compared in the
+    normal form of its type (`kinds`, see `identity_kinds`: `Ada@Example.org`
+    is `ada@example.org`, `06 12 34 56 78` is `+33612345678`); a hold on a
+    tenant matches a request about that tenant's data; a hold on both needs
+    both. What stops an erasure (Art. 17(3)(e)) in the console, the API and
+    on the command line alike.
     """
-    wanted = {(identity.type, identity.value) for subject in subjects for identity in subject.identities}
+    known = kinds or {}
+
+    def normal(identity: Identity) -> tuple[str, str]:
+        return identity.type, match_values(identity, known.get(identity.type), country)[0]
+
+    wanted = {normal(identity) for subject in subjects for identity in subject.identities}
     for hold in holds:
-        held = {(identity.type, identity.value) for identity in hold.subject.identities} if hold.subject else set()
+        held = {normal(identity) for identity in hold.subject.identities} if hold.subject else set()
         subject_matches = hold.subject is None or bool(held & wanted)
         tenant_matches = not hold.tenant or hold.tenant == tenant
         if subject_matches and tenant_matches:
             return hold
     return None
+
+
+@dataclass(frozen=True)
+class HeldSubject:
+    """A subject of a request that a case hold covers: none of their rows is erased while it lasts."""
+
+    subject: str
+    hold: CaseHold
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"subject": self.subject, "hold": self.hold.reference, "key": self.hold.key}
+
+
+def separate_held(
+    policy: Policy, subjects: Sequence[Subject], holds: Sequence[CaseHold], tenant: str | None = None
+) -> tuple[list[Subject], list[HeldSubject]]:
+    """The subjects no case hold covers, in order, and those one does, with the hold (see `covering_hold`)."""
+    free: list[Subject] = []
+    held: list[HeldSubject] = []
+    kinds, country = identity_kinds(policy), policy.organisation.country
+    for subject in subjects:
+        hold = covering_hold(holds, [subject], tenant, kinds, country) if holds else None
+        if hold is None:
+            free.append(subject)
+        else:
+            held.append(HeldSubject(subject.reference, hold))
+    return free, held
 
 
 def check_case_holds(policy: Policy, holds: Iterable[CaseHold]) -> None:
@@ -107,8 +158,9 @@ class CaseHoldConditions:
         for hold in holds:
             if hold.subject is not None:
                 groups.setdefault(hold.tenant or None, []).append(hold.subject)
+        country = policy.organisation.country
         self.identities = {
-            tenant: _Identities(BoundIdentities.values_of(subjects, kinds)) for tenant, subjects in groups.items()
+            tenant: _Identities(BoundIdentities.values_of(found, kinds, country)) for tenant, found in groups.items()
         }
 
     def condition(self, name: str, row: sa.FromClause) -> Condition | None:
