@@ -109,6 +109,8 @@ INSTALLED_APPS = [
     "registre.web.breaches",
     "registre.web.authority",
     "registre.web.authorised",
+    "registre.web.instructions",
+    "registre.web.inspections",
     "registre.web.consent",
     "registre.web.portal",
     "registre.web.api",

@@ -29,6 +29,8 @@ urlpatterns = [
     path("console/breaches/", include("registre.web.breaches.urls")),
     path("console/authority-requests/", include("registre.web.authority.urls")),
     path("console/authorised-staff/", include("registre.web.authorised.urls")),
+    path("console/instructions/", include("registre.web.instructions.urls")),
+    path("console/inspections/", include("registre.web.inspections.urls")),
     path("privacy/", include("registre.web.portal.urls")),
     path("", include("registre.web.consent.urls")),
     path("api/", api.urls),

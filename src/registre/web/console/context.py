@@ -21,6 +21,8 @@ NAVIGATION = [
     ("breaches:list", _("Breaches"), "breaches.view"),
     ("authority:list", _("Authority requests"), "authority.view"),
     ("authorised:list", _("Authorised staff"), "authorised.view"),
+    ("instructions:list", _("Client instructions"), "instructions.view"),
+    ("inspections:list", _("Audits"), "inspections.view"),
     ("consent:ledger", _("Consent"), "consent.view"),
     ("audit:list", _("Audit log"), "audit.view"),
     ("jobs:list", _("Jobs"), "jobs.view"),
