@@ -64,13 +64,18 @@ def record_instruction(
 def log_forwarded_instruction(request: DataRequest, actor: Any) -> Instruction:
     """The instruction recorded on a forwarded request, as an entry of its client's log (same transaction).
 
-    The caller has checked `requests.handle` on the request; the activities are those of its plan that
-    are processing done for the client.
+    The caller has checked `requests.handle` on the request. The activities are those of its plan that are
+    processing done for the client; when the plan names none (a request forwarded before any tenant was
+    searched), every processor activity done for the client: the instruction concerns its data.
     """
     assert request.client is not None
+    tenant = request.client.tenant
     policy = current_policy()
-    found = sorted(request.activity_rows.values_list("activity", flat=True))
-    covered = [key for key in found if policy is not None and _covers(policy, key, request.client.tenant)]
+    covered = []
+    if policy is not None:
+        found = sorted(request.activity_rows.values_list("activity", flat=True))
+        covered = [key for key in found if _covers(policy, key, tenant)]
+        covered = covered or [key for key in policy.activities_by_role("processor") if _covers(policy, key, tenant)]
     entry = _log(
         actor,
         request.client,
