@@ -13,7 +13,6 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone, translation
 from tests.web.conftest import make_person
-from tests.web.instructions.conftest import app_database  # noqa: F401  (the fixture, on SQLite and PostgreSQL)
 
 from registre.core.documents.package import verify_package
 from registre.web.accounts.models import StaffScope
@@ -56,7 +55,7 @@ def test_short_notice_is_refused_in_the_users_language(db, dpo):
     client = make_client("globex")
     with translation.override("fr"), pytest.raises(actions.InspectionError, match="au plus tôt le 1er avril 2027"):
         schedule(dpo, client, D(2027, 3, 2), D(2027, 3, 31))
-    with translation.override("en"), pytest.raises(actions.InspectionError, match="earliest .* is 1 April 2027"):
+    with translation.override("en"), pytest.raises(actions.InspectionError, match=r"earliest .* is 1 April 2027"):
         schedule(dpo, client, D(2027, 3, 2), D(2027, 3, 31))
     assert not Inspection.objects.exists()
 
