@@ -97,3 +97,10 @@ def test_the_dpo_is_reminded_30_and_7_days_before():
 def test_months_are_added_as_the_calendar_counts_them():
     assert add_months(D(2028, 2, 29), 12) == D(2029, 2, 28)
     assert add_months(D(2027, 1, 31), 1) == D(2027, 2, 28)
+
+
+@pytest.mark.parametrize(("requested_on", "onsite_on"), [(D(1, 1, 1), D(1, 1, 1)), (D(2027, 1, 1), D(9999, 12, 31))])
+def test_dates_out_of_any_calendar_an_audit_could_have_are_refused(requested_on, onsite_on):
+    with pytest.raises(AuditRefused) as refused:
+        schedule(requested_on, onsite_on)
+    assert refused.value.code == "date_range"

@@ -45,6 +45,8 @@ EXPECTED = {
         "retention.view",
         "consent.view",
         "consent.record",
+        "instructions.view",
+        "instructions.record",
     },
     "auditor": {
         "console.view",
@@ -60,6 +62,8 @@ EXPECTED = {
         "breaches.view",
         "authority.view",
         "authorised.view",
+        "instructions.view",
+        "inspections.view",
         "consent.view",
         "consent.export",
         "discovery.view",

@@ -24,7 +24,8 @@ LIMIT_MONTHS = 12  # 004 Art. 6: "limited to once per year"
 REMINDER_DAYS = (30, 7)  # the DPO is reminded this many days before the on-site date
 Auditor = Literal["client", "authority"]
 Trigger = Literal["routine", "breach", "authority"]
-RefusalCode = Literal["short_notice", "yearly_limit", "date_order"]
+RefusalCode = Literal["short_notice", "yearly_limit", "date_order", "date_range"]
+FIRST_DAY, LAST_DAY = dt.date(1970, 1, 1), dt.date(9000, 12, 31)  # the dates an audit may have
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,7 @@ def check_audit(
 ) -> Schedule:
     """The schedule of an audit, or AuditRefused.
 
+    0. Both dates lie between FIRST_DAY and LAST_DAY (`date_range`): the others are typing errors.
     1. The on-site date cannot come before the request (`date_order`).
     2. The authority's inspections: no notice, no limit.
     3. A client's audit is requested at least `notice_days` before the on-site date (`short_notice`).
@@ -94,6 +96,8 @@ def check_audit(
        12 months of this one, before or after it (`yearly_limit`); one after a breach or an authority's
        demand is not counted and not limited.
     """
+    if not (FIRST_DAY <= requested_on <= LAST_DAY and FIRST_DAY <= onsite_on <= LAST_DAY):
+        raise AuditRefused("date_range", first=FIRST_DAY, last=LAST_DAY)
     if onsite_on < requested_on:
         raise AuditRefused("date_order", requested_on=requested_on, onsite_on=onsite_on)
     reminders = reminder_dates(onsite_on)

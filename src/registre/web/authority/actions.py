@@ -55,6 +55,8 @@ def record_request(
     require(actor, "authority.manage", client)
     if gag_until is not None and not gag_basis.strip():
         raise AuthorityError(_("State the legal basis that forbids telling the client or the person."))
+    if received_at is not None and received_at > timezone.now():
+        raise AuthorityError(_("This date is in the future."))
     identities = [{"type": "email", "value": email.strip()}] if email.strip() else []
     with transaction.atomic():
         found = AuthorityRequest.objects.create(

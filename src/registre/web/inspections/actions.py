@@ -190,6 +190,7 @@ def refusal_message(error: AuditRefused) -> str:
     }
     messages = {
         "date_order": _("The on-site date comes before the request."),
+        "date_range": _("Give dates between %(first)s and %(last)s."),
         "short_notice": _(
             "The agreement requires %(days)s days' notice before an on-site audit: the earliest on-site date "
             "for this request is %(earliest)s."
