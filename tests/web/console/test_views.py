@@ -31,7 +31,15 @@ def test_an_agent_sees_neither_the_audit_log_nor_the_jobs(agent, client_for):
     response = client_for(agent).get(reverse("console:home"))
     assert "audit_count" not in response.context and "job_counts" not in response.context
     labels = [str(item["label"]) for item in response.context["navigation"]]
-    assert labels == ["Accueil", "Demandes", "Clients", "Rétention", "Consentement", "Jetons d’API"]
+    assert labels == [
+        "Accueil",
+        "Demandes",
+        "Clients",
+        "Rétention",
+        "Instructions des clients",
+        "Consentement",
+        "Jetons d’API",
+    ]
 
 
 def test_the_navigation_marks_the_current_section(dpo, client_for):

@@ -65,7 +65,9 @@ from registre.web.requests.workflow import OPEN
 api = DescribedAPI(
     title="Registre API",
     version="1",
-    description="Rights requests from the company's product, the staff's work on them, and webhooks. "
+    description="Rights requests from the company's product, the staff's work on them, the registers of "
+    "accountability (breaches, authority requests, authorised staff, client instructions, audits), the consent "
+    "ledger, and webhooks. "
     "Authenticate with a staff API token: `Authorization: Bearer rgt_...`. See docs/api.md.",
     urls_namespace="api",
     auth=StaffToken(),

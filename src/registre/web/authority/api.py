@@ -76,7 +76,7 @@ class AuthorityRequestIn(Schema):
     client: str | None = Field(None, description="The tenant of the client whose data are asked for.")
 
 
-class RefusalIn(Schema):
+class AuthorityRefusalIn(Schema):
     reason: str = Field(min_length=1)
 
 
@@ -179,7 +179,7 @@ def authority_disclose(request: HttpRequest, reference: str) -> dict[str, Any]:
 
 
 @step("refuse", "refuse", "Refuse to answer")
-def authority_refuse(request: HttpRequest, reference: str, body: RefusalIn) -> dict[str, Any]:
+def authority_refuse(request: HttpRequest, reference: str, body: AuthorityRefusalIn) -> dict[str, Any]:
     """Refuse to answer, with the reason (`authority.manage`)."""
     found = visible(request, reference, "authority.manage")
     return request_body(actions.refuse(found, token_of(request), reason=body.reason))

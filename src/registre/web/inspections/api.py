@@ -25,7 +25,7 @@ from registre.web.inspections.models import Inspection, within_scope
 router = Router(tags=["Audits"])
 
 
-class PackageOut(Schema):
+class AuditPackageOut(Schema):
     sha256: str = Field(description="The SHA-256 of the ZIP kept with the audit.")
     built_at: dt.datetime
     files: list[dict[str, Any]] = Field(description="The manifest's files: name, sha256, size.")
@@ -43,7 +43,7 @@ class InspectionOut(Schema):
     onsite_on: dt.date
     notice_on: dt.date | None = Field(description="The last day the audit may be notified (none for the authority).")
     status: Literal["scheduled", "done", "cancelled"]
-    package: PackageOut | None
+    package: AuditPackageOut | None
 
 
 class InspectionPage(Schema):
@@ -64,11 +64,11 @@ class InspectionIn(Schema):
     onsite_on: dt.date
 
 
-class PackageIn(Schema):
+class AuditPackageIn(Schema):
     lang: Literal["fr", "en"] = "fr"
 
 
-class CloseIn(Schema):
+class AuditCloseIn(Schema):
     status: Literal["done", "cancelled"]
 
 
@@ -146,7 +146,7 @@ def inspection_detail(request: HttpRequest, reference: str) -> dict[str, Any]:
     url_name="inspection_package",
     summary="Build and keep the audit package",
 )
-def inspection_package(request: HttpRequest, reference: str, body: PackageIn) -> dict[str, Any]:
+def inspection_package(request: HttpRequest, reference: str, body: AuditPackageIn) -> dict[str, Any]:
     """Build the signed package for the audit and keep it with it (`inspections.manage` and `audit.export`)."""
     found = visible(request, reference, "inspections.manage")
     return inspection_body(actions.keep_package(found, token_of(request), lang=body.lang))
@@ -158,6 +158,6 @@ def inspection_package(request: HttpRequest, reference: str, body: PackageIn) ->
     url_name="inspection_close",
     summary="Record that the audit took place or was cancelled",
 )
-def inspection_close(request: HttpRequest, reference: str, body: CloseIn) -> dict[str, Any]:
+def inspection_close(request: HttpRequest, reference: str, body: AuditCloseIn) -> dict[str, Any]:
     found = visible(request, reference, "inspections.manage")
     return inspection_body(actions.close_inspection(found, token_of(request), status=body.status))

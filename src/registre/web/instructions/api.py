@@ -27,7 +27,7 @@ router = Router(tags=["Client instructions"])
 ChannelName = Literal["email", "letter", "contract", "ticket", "meeting", "request"]
 
 
-class InstructionOut(Schema):
+class ClientInstructionOut(Schema):
     reference: str
     client: str = Field(description="The client's tenant.")
     received_at: dt.datetime
@@ -41,14 +41,14 @@ class InstructionOut(Schema):
     client_told_at: dt.datetime | None
 
 
-class InstructionPage(Schema):
-    items: list[InstructionOut]
+class ClientInstructionPage(Schema):
+    items: list[ClientInstructionOut]
     count: int = Field(description="How many instructions match, in all.")
     limit: int
     offset: int
 
 
-class InstructionIn(Schema):
+class ClientInstructionIn(Schema):
     client: str = Field(min_length=1, description="The client's tenant.")
     channel: Literal["email", "letter", "contract", "ticket", "meeting"]
     given_by: str = Field(min_length=1, max_length=200)
@@ -57,7 +57,7 @@ class InstructionIn(Schema):
     received_at: dt.datetime | None = Field(None, description="Now when not given; never in the future.")
 
 
-class FlagIn(Schema):
+class UnlawfulFlagIn(Schema):
     reason: str = Field(min_length=1, description="Why it looks unlawful: e-mailed to the client at once.")
 
 
@@ -83,7 +83,10 @@ def visible(request: HttpRequest, reference: str, action: str) -> Instruction:
 
 
 @router.get(
-    "", response={200: InstructionPage, **error_responses()}, url_name="instruction_list", summary="List instructions"
+    "",
+    response={200: ClientInstructionPage, **error_responses()},
+    url_name="instruction_list",
+    summary="List instructions",
 )
 def instruction_list(
     request: HttpRequest,
@@ -105,11 +108,11 @@ def instruction_list(
 
 @router.post(
     "",
-    response={201: InstructionOut, **error_responses(400, 404)},
+    response={201: ClientInstructionOut, **error_responses(400, 404)},
     url_name="instruction_create",
     summary="Log an instruction",
 )
-def instruction_create(request: HttpRequest, body: InstructionIn) -> Status[dict[str, Any]]:
+def instruction_create(request: HttpRequest, body: ClientInstructionIn) -> Status[dict[str, Any]]:
     """Log a client's documented instruction (`instructions.record`, on the client)."""
     token = token_of(request)
     data = body.dict()
@@ -121,7 +124,7 @@ def instruction_create(request: HttpRequest, body: InstructionIn) -> Status[dict
 
 @router.get(
     "/{reference}",
-    response={200: InstructionOut, **error_responses(404)},
+    response={200: ClientInstructionOut, **error_responses(404)},
     url_name="instruction_detail",
     summary="Read an instruction",
 )
@@ -131,11 +134,11 @@ def instruction_detail(request: HttpRequest, reference: str) -> dict[str, Any]:
 
 @router.post(
     "/{reference}/flag",
-    response={200: InstructionOut, **error_responses(400, 404)},
+    response={200: ClientInstructionOut, **error_responses(400, 404)},
     url_name="instruction_flag",
     summary="Flag an instruction as unlawful",
 )
-def instruction_flag(request: HttpRequest, reference: str, body: FlagIn) -> dict[str, Any]:
+def instruction_flag(request: HttpRequest, reference: str, body: UnlawfulFlagIn) -> dict[str, Any]:
     """Flag it with the reason and e-mail the client at once, in its language (`instructions.flag`)."""
     found = visible(request, reference, "instructions.flag")
     return instruction_body(actions.flag_unlawful(found, token_of(request), reason=body.reason))
