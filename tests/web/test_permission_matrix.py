@@ -31,6 +31,9 @@ from registre.web.clients.offboarding import client_file, token_digest
 from registre.web.consent.links import issue_token
 from registre.web.discovery.models import ScanRun
 from registre.web.dpia.actions import create_version as create_dpia_version
+from registre.web.inspections.actions import package_file
+from registre.web.inspections.actions import schedule_inspection as schedule_audit
+from registre.web.instructions.actions import record_instruction
 from registre.web.jobs.tasks import verify_audit_chain
 from registre.web.notices.links import issue_token as issue_notice_token
 from registre.web.notices.links import token_digest as notice_digest
@@ -239,6 +242,37 @@ def dpia_assessment_form() -> dict[str, str]:
     return data
 
 
+def an_instruction(people: dict[str, User | None]) -> dict[str, Any]:
+    """An instruction of the client of tenant-001, covering its hosting, logged by the DPO."""
+    client = ensure_client("Client", "tenant-001", "dpo@client.example")
+    found = record_instruction(
+        people["dpo"],
+        client=client,
+        channel="email",
+        given_by="A. Martin, DPO",
+        text="Keep the message logs 90 days.",
+        activities=["hosted-messaging"],
+    )
+    return {"pk": found.pk}
+
+
+def an_inspection(people: dict[str, User | None]) -> dict[str, Any]:
+    """The authority's inspection (no client, no notice), with a package kept (a file, not a real build)."""
+    today = timezone.localdate()
+    found = schedule_audit(people["dpo"], by="authority", auditor="CNIL", requested_on=today, onsite_on=today)
+    encrypt_file([b"PK package"], package_file("package.rgf"))
+    found.package_stored_as, found.package_sha256, found.package_built_at = "package.rgf", "0" * 64, timezone.now()
+    found.save()
+    return {"pk": found.pk}
+
+
+AUDIT_FORM = {
+    "by": "authority",
+    "trigger": "routine",
+    "auditor": "CNIL",
+    "requested_on": f"{timezone.localdate():%Y-%m-%d}",
+    "onsite_on": f"{timezone.localdate() + timedelta(days=3):%Y-%m-%d}",
+}
 DESIGNATION_FORM = {
     "full_name": "I. M.",
     "job_title": "Support",
@@ -324,6 +358,10 @@ def api(method: str = "get", **kwargs: str) -> Route:
 
 
 A_REQUEST = {"request_id": "R-2026-0001"}
+AN_AUTHORITY_REQUEST = {"reference": "A-2026-0001"}
+A_PERSON = {"person_id": "1"}
+AN_INSTRUCTION = {"reference": "I-2026-0001"}
+AN_AUDIT = {"reference": "AU-2026-0001"}
 A_WEBHOOK = {"webhook_id": "00000000-0000-4000-8000-000000000000"}
 A_SUBJECT_REQUEST = {"subject_request_id": "00000000-0000-4000-8000-000000000000"}
 API_MATRIX: dict[str, Route] = {
@@ -363,6 +401,26 @@ API_MATRIX: dict[str, Route] = {
     "api:breach_detail": api(**A_BREACH),
     "api:breach_notification": api("post", **A_BREACH),
     "api:breach_notify_clients": api("post", **A_BREACH),
+    "api:authority_list": api(),
+    "api:authority_create": api("post"),
+    "api:authority_detail": api(**AN_AUTHORITY_REQUEST),
+    **{
+        f"api:authority_{step}": api("post", **AN_AUTHORITY_REQUEST)
+        for step in ("plan", "disclose", "refuse", "tell_client", "person_told", "hold")
+    },
+    "api:authorised_list": api(),
+    "api:authorised_create": api("post"),
+    "api:authorised_detail": api(**A_PERSON),
+    "api:authorised_update": api("patch", **A_PERSON),
+    "api:instruction_list": api(),
+    "api:instruction_create": api("post"),
+    "api:instruction_detail": api(**AN_INSTRUCTION),
+    "api:instruction_flag": api("post", **AN_INSTRUCTION),
+    "api:inspection_list": api(),
+    "api:inspection_create": api("post"),
+    "api:inspection_detail": api(**AN_AUDIT),
+    "api:inspection_package": api("post", **AN_AUDIT),
+    "api:inspection_close": api("post", **AN_AUDIT),
     "api:consent_suppressions": api(),
     "api:consent_record": api("post"),
     "api:consent_standing": api("post"),
@@ -489,6 +547,22 @@ MATRIX: dict[str, Route] = {
     "dpia:consultation": Route(
         staff(MANAGERS, ok=400), method="post", kwargs=a_dpia_version, data={"sent_on": "2026-02-01"}
     ),
+    # Client instructions: everyone on the clients sees their log; those who handle requests log them; only
+    # the DPO and the administrator flag one as unlawful (the client is e-mailed). An empty form: 400.
+    "instructions:list": Route(staff(ROLES)),
+    "instructions:create": Route(staff(HANDLERS, ok=400), method="post"),
+    "instructions:export": Route(staff(ROLES)),
+    "instructions:detail": Route(staff(ROLES), kwargs=an_instruction),
+    "instructions:flag": Route(
+        staff(MANAGERS, ok=302), method="post", kwargs=an_instruction, data={"reason": "No legal basis."}
+    ),
+    # Audits: read like the registers; scheduled, packaged and closed by the DPO and the administrator.
+    "inspections:list": Route(staff(READERS)),
+    "inspections:create": Route(staff(MANAGERS, ok=302), method="post", data=AUDIT_FORM),
+    "inspections:detail": Route(staff(READERS), kwargs=an_inspection),
+    "inspections:download": Route(staff(READERS), kwargs=an_inspection),
+    "inspections:package": Route(staff(MANAGERS, ok=302), method="post", kwargs=an_inspection, data={"lang": "en"}),
+    "inspections:close": Route(staff(MANAGERS, ok=302), method="post", kwargs=an_inspection, data={"status": "done"}),
     "clients:list": Route(staff(ROLES)),
     "clients:create": Route(
         staff(MANAGERS, ok=302),

@@ -111,6 +111,8 @@ INSTALLED_APPS = [
     "registre.web.authority",
     "registre.web.authorised",
     "registre.web.dpia",
+    "registre.web.instructions",
+    "registre.web.inspections",
     "registre.web.consent",
     "registre.web.notices",
     "registre.web.versions",

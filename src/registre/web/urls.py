@@ -32,6 +32,8 @@ urlpatterns = [
     path("", include("registre.web.notices.urls")),
     path("", include("registre.web.versions.urls")),
     path("console/dpia/", include("registre.web.dpia.urls")),
+    path("console/instructions/", include("registre.web.instructions.urls")),
+    path("console/inspections/", include("registre.web.inspections.urls")),
     path("privacy/", include("registre.web.portal.urls")),
     path("", include("registre.web.consent.urls")),
     path("api/", api.urls),

@@ -45,6 +45,8 @@ EXPECTED = {
         "retention.view",
         "consent.view",
         "consent.record",
+        "instructions.view",
+        "instructions.record",
     },
     "auditor": {
         "console.view",
@@ -61,6 +63,8 @@ EXPECTED = {
         "authority.view",
         "authorised.view",
         "dpia.view",
+        "instructions.view",
+        "inspections.view",
         "consent.view",
         "consent.export",
         "discovery.view",

@@ -25,6 +25,16 @@ EVERY_ACTION = [
     "requests.create",
     "requests.create_verified",
     "webhooks.manage",
+    "authority.view",
+    "authority.manage",
+    "authorised.view",
+    "authorised.manage",
+    "instructions.view",
+    "instructions.record",
+    "instructions.flag",
+    "inspections.view",
+    "inspections.manage",
+    "audit.export",
 ]
 
 

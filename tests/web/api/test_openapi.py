@@ -24,7 +24,11 @@ from jsonschema import Draft202012Validator, FormatChecker
 from registre.web.accounts.actions import create_token
 from registre.web.api.actions import file_request
 from registre.web.api.webhooks import create_webhook, ping_webhook
+from registre.web.authorised.actions import designate
+from registre.web.authority.actions import record_request as record_authority_request
 from registre.web.breaches.actions import declare_breach
+from registre.web.inspections.actions import schedule_inspection
+from registre.web.instructions.actions import record_instruction
 from registre.web.notices.models import Campaign
 from registre.web.policy import current_policy
 from registre.web.requests import actions
@@ -56,15 +60,10 @@ class World:
     def __post_init__(self) -> None:
         actions_ = ["requests.view", "requests.handle", "requests.approve_erasure", "requests.create"]
         consent = ["consent.view", "consent.record", "consent.suppressions", "consent.links"]
-        every = [
-            *actions_,
-            "webhooks.manage",
-            "breaches.view",
-            "breaches.manage",
-            *consent,
-            "notices.view",
-            "notices.manage",
-        ]
+        registers = ["authority.view", "authority.manage", "retention.hold", "authorised.view", "authorised.manage"]
+        registers += ["instructions.view", "instructions.record", "instructions.flag"]
+        registers += ["inspections.view", "inspections.manage", "audit.export", "notices.view", "notices.manage"]
+        every = [*actions_, "webhooks.manage", "breaches.view", "breaches.manage", *consent, *registers]
         self.token_row, self.token = create_token(self.dpo, "walk", every)
 
     def email(self, sample: int = 1) -> str:
@@ -128,6 +127,22 @@ class World:
         new = policy.model_copy(update={"activities": {**policy.activities, "hosted-messaging": wider}})
         return publish_version("system", new, effective=today + dt.timedelta(days=40)).pk
 
+    def authority_request(self) -> str:
+        found = record_authority_request(self.dpo, **{**AUTHORITY, "email": self.email()})
+        return found.reference
+
+    def authorised_person(self) -> str:
+        return str(designate(self.dpo, **PERSON, activities=[], systems=[]).pk)
+
+    def instruction(self) -> str:
+        return record_instruction(self.dpo, client=self.clients[0], **INSTRUCTION).reference
+
+    def inspection(self) -> str:
+        today = dt.date.today()
+        return schedule_inspection(
+            self.dpo, by="authority", auditor="CNIL", requested_on=today, onsite_on=today
+        ).reference
+
     def webhook(self) -> str:
         hook, _secret = create_webhook(self.dpo, url="https://ops.example.com/registre")
         ping_webhook(hook, self.dpo)
@@ -166,6 +181,21 @@ BREACH: dict[str, Any] = {
 }
 
 
+AUTHORITY: dict[str, Any] = {
+    "authority": "Tribunal judiciaire de Lille",
+    "legal_basis": "CPP art. 60-1",
+    "data_requested": "Connection logs",
+    "compelled": True,
+}
+PERSON: dict[str, Any] = {"full_name": "Inès Martin", "job_title": "Support", "designated_on": dt.date(2026, 1, 5)}
+INSTRUCTION: dict[str, Any] = {
+    "channel": "letter",
+    "given_by": "Their DPO",
+    "text": "Keep the message logs 90 days.",
+    "activities": ["hosted-messaging"],
+}
+
+
 def request_call(state: Callable[[World], DataRequest], body: Any = None) -> Callable[[World], Call]:
     return lambda world: Call(path={"request_id": state(world).reference}, body=body)
 
@@ -200,6 +230,44 @@ EXAMPLES: dict[str, Callable[[World], Call]] = {
     "api:notice_campaign_list": lambda w: (w.campaign(), Call())[1],
     "api:notice_campaign_detail": lambda w: Call(path={"reference": w.campaign()}),
     "api:notice_campaign_create": lambda w: Call(body={"version": w.published_change()}),
+    "api:authority_list": lambda w: (w.authority_request(), Call(query={"limit": 10}))[1],
+    "api:authority_create": lambda w: Call(body={**AUTHORITY, "client": w.clients[0].tenant}),
+    "api:authority_detail": lambda w: Call(path={"reference": w.authority_request()}),
+    "api:authority_plan": lambda w: Call(path={"reference": w.authority_request()}),
+    "api:authority_disclose": lambda w: Call(path={"reference": w.authority_request()}),
+    "api:authority_refuse": lambda w: Call(
+        path={"reference": w.authority_request()}, body={"reason": "Not compelled."}
+    ),
+    "api:authority_tell_client": lambda w: Call(
+        path={"reference": record_authority_request(w.dpo, **AUTHORITY, client=w.clients[0]).reference}
+    ),
+    "api:authority_person_told": lambda w: Call(path={"reference": w.authority_request()}),
+    "api:authority_hold": lambda w: Call(path={"reference": w.authority_request()}),
+    "api:authorised_list": lambda w: (w.authorised_person(), Call(query={"active": True}))[1],
+    "api:authorised_create": lambda w: Call(
+        body={**PERSON, "designated_on": "2026-01-05", "activities": ["support"], "systems": ["crm"]}
+    ),
+    "api:authorised_detail": lambda w: Call(path={"person_id": w.authorised_person()}),
+    "api:authorised_update": lambda w: Call(
+        path={"person_id": w.authorised_person()}, body={"last_trained_on": "2026-02-01"}
+    ),
+    "api:instruction_list": lambda w: (w.instruction(), Call(query={"client": w.clients[0].tenant}))[1],
+    "api:instruction_create": lambda w: Call(body={**INSTRUCTION, "client": w.clients[0].tenant}),
+    "api:instruction_detail": lambda w: Call(path={"reference": w.instruction()}),
+    "api:instruction_flag": lambda w: Call(path={"reference": w.instruction()}, body={"reason": "No legal basis."}),
+    "api:inspection_list": lambda w: (w.inspection(), Call())[1],
+    "api:inspection_create": lambda w: Call(
+        body={
+            "by": "client",
+            "client": w.clients[0].tenant,
+            "auditor": "Audit & Co",
+            "requested_on": "2027-01-02",
+            "onsite_on": "2027-03-31",
+        }
+    ),
+    "api:inspection_detail": lambda w: Call(path={"reference": w.inspection()}),
+    "api:inspection_package": lambda w: Call(path={"reference": w.inspection()}, body={"lang": "en"}),
+    "api:inspection_close": lambda w: Call(path={"reference": w.inspection()}, body={"status": "done"}),
     "api:webhook_list": lambda w: (w.webhook(), Call())[1],
     "api:webhook_create": lambda w: Call(body={"url": "https://ops.example.com/registre", "description": "ops"}),
     "api:webhook_detail": lambda w: Call(path={"webhook_id": w.webhook()}),

@@ -46,6 +46,7 @@ def test_the_package_holds_every_document_and_verifies_with_the_published_certif
         "breach-register-fr.xlsx",
         "authorised-staff.csv",
         "dpia.csv",
+        "instructions-fr.csv",
         "policy/registre.yaml",
         "policy/processors.yaml",
         "audit-log.csv",

@@ -7,8 +7,10 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from registre.web.accounts.models import StaffScope
 from registre.web.authority import actions
 from registre.web.authority.models import AuthorityRequest
+from registre.web.clients.actions import ensure_client
 
 pytestmark = pytest.mark.django_db
 FORM = {
@@ -64,3 +66,19 @@ def test_an_auditor_reads_the_register_without_the_forms(workspace, dpo, auditor
     found = actions.record_request(dpo, **{**FORM, "compelled": True})
     page = client_for(auditor).get("/console/authority-requests/").content.decode()
     assert found.reference in page and "/new/" not in page
+
+
+def test_a_client_scoped_dpo_sees_and_acts_on_its_clients_requests_only(workspace, dpo, admin, client_for):
+    acme = ensure_client("Acme", "acme", "privacy@acme.example")
+    globex = ensure_client("Globex", "globex", "privacy@globex.example")
+    mine = actions.record_request(dpo, **{**FORM, "compelled": True}, client=acme)
+    theirs = actions.record_request(dpo, **{**FORM, "compelled": True}, client=globex)
+    StaffScope.objects.create(user=admin, clients=["acme"])
+    console = client_for(admin)
+    listed = console.get("/console/authority-requests/").content.decode()
+    assert mine.reference in listed and theirs.reference not in listed
+    assert console.get(f"/console/authority-requests/{theirs.pk}/").status_code == 404
+    assert console.post(f"/console/authority-requests/{theirs.pk}/refuse/", {"reason": "x"}).status_code == 404
+    assert console.get(f"/console/authority-requests/{mine.pk}/").status_code == 200
+    theirs.refresh_from_db()
+    assert theirs.status == "received"

@@ -36,6 +36,7 @@ def test_an_agent_sees_neither_the_audit_log_nor_the_jobs(agent, client_for):
         "Demandes",
         "Clients",
         "Rétention",
+        "Instructions des clients",
         "Consentement",
         "Versions de la politique",
         "Jetons d’API",

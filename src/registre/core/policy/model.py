@@ -463,11 +463,16 @@ class ClientAgreement(Model):
     `objection`: the client is told `objection_days` beforehand (default
     `notices.subprocessor_objection_days`) and its silence is acceptance;
     `consent`: nothing starts before its prior written consent (Art. 28(2)).
+    `audit_notice_days` and `onsite_audits_per_year`: the audit clause (default 30 days, once a year).
     """
 
     subprocessors: SubprocessorTerms = "objection"
     objection_days: int | None = Field(None, ge=0)
     transfers: SubprocessorTerms = "objection"
+    # Audits (004 Art. 6): the days of notice before an on-site audit, and how many routine on-site audits
+    # the client may make within any 12 months.
+    audit_notice_days: int = Field(30, ge=0, le=365)
+    onsite_audits_per_year: int = Field(1, ge=1, le=12)
 
 
 class Client(Model):

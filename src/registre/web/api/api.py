@@ -25,6 +25,7 @@ from registre.web.api.auth import StaffToken, filed_by, readable_request, staff_
 from registre.web.api.callbacks import results_url
 from registre.web.api.models import Delivery, Webhook
 from registre.web.api.openapi import DescribedAPI
+from registre.web.api.pages import MAX_OFFSET
 from registre.web.api.problems import error_responses, install_problem_handlers
 from registre.web.api.ratelimit import RateLimited, limit_address
 from registre.web.api.schemas import (
@@ -48,9 +49,13 @@ from registre.web.api.schemas import (
     WebhookPatch,
     WebhookSecret,
 )
+from registre.web.authorised.api import router as authorised_router
+from registre.web.authority.api import router as authority_router
 from registre.web.breaches.api import router as breaches_router
 from registre.web.clients.models import Client
 from registre.web.consent.api import router as consent_router
+from registre.web.inspections.api import router as inspections_router
+from registre.web.instructions.api import router as instructions_router
 from registre.web.notices.api import router as notices_router
 from registre.web.portal.actions import portal_url
 from registre.web.requests import actions
@@ -61,7 +66,9 @@ from registre.web.requests.workflow import OPEN
 api = DescribedAPI(
     title="Registre API",
     version="1",
-    description="Rights requests from the company's product, the staff's work on them, and webhooks. "
+    description="Rights requests from the company's product, the staff's work on them, the registers of "
+    "accountability (breaches, authority requests, authorised staff, client instructions, audits), the consent "
+    "ledger, and webhooks. "
     "Authenticate with a staff API token: `Authorization: Bearer rgt_...`. See docs/api.md.",
     urls_namespace="api",
     auth=StaffToken(),
@@ -101,8 +108,11 @@ api.add_decorator(in_english, mode="view")
 # The registers of accountability, each in its app's api.py.
 api.add_router("/v1/breaches", breaches_router)
 api.add_router("/v1/notice-campaigns", notices_router)
+api.add_router("/v1/authority-requests", authority_router)
+api.add_router("/v1/authorised-staff", authorised_router)
+api.add_router("/v1/instructions", instructions_router)
+api.add_router("/v1/inspections", inspections_router)
 INTAKE, STAFF, HOOKS = ["Intake"], ["Requests (staff)"], ["Webhooks"]
-MAX_OFFSET = 1_000_000_000  # past it, a database's integer overflows: the page is refused as invalid input
 SUMMARY_FIELDS = ("reference", "kind", "state", "channel", "received_at", "due_on", "urgency")
 # The workflow's steps (requests.workflow.STEPS) that the API takes, by the path that takes them.
 STEP_PATHS = {

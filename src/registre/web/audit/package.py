@@ -3,8 +3,8 @@
 What an audit needs (SOURCES 20): the register (the controller's, or the processor's for a client), the privacy
 notice, the sub-processor annex, the policy in force (its files), the register of authorised staff (role,
 scopes, dates: no contact details), the breach register, where each DPIA stands, the deletion certificates, the
-audit-log extract with its verification; a manifest with the SHA-256 of every file, signed with the
-organisation's key (`api.signing`).
+log of client instructions, the audit-log extract with its verification; a manifest with the SHA-256 of every
+file, signed with the organisation's key (`api.signing`).
 """
 
 from __future__ import annotations
@@ -34,6 +34,8 @@ from registre.web.breaches.models import AffectedClient
 from registre.web.clients.models import Client, Offboarding
 from registre.web.clients.offboarding import open_certificate
 from registre.web.dpia.models import DpiaVersion
+from registre.web.instructions.export import instruction_log_csv
+from registre.web.instructions.models import Instruction
 from registre.web.policy import loaded_policy
 
 
@@ -49,6 +51,7 @@ def audit_package(policy: Policy, actor: object, *, lang: str = "fr", client: Cl
         "authorised-staff.csv": _staff_register(),
         "dpia.csv": _dpias(policy),
         **_dpia_documents(policy, lang),
+        f"instructions-{lang}.csv": _instructions(lang, client),
         **_policy_files(),
         **_certificates(client),
         **_audit_log(),
@@ -65,6 +68,12 @@ def _breach_register(policy: Policy, lang: str, client: Client | None) -> bytes:
     if client is not None:  # a client sees the breaches that concerned it
         entries = [entry for entry in entries if client.pk in _concerned(entry.facts.reference)]
     return render_breach_register(entries, policy, lang=lang, fmt="xlsx", today=timezone.localdate())  # type: ignore[arg-type]
+
+
+def _instructions(lang: str, client: Client | None) -> bytes:
+    """The log of client instructions: the client's own, or every client's for the authority."""
+    found = Instruction.objects.select_related("client", "request")
+    return instruction_log_csv(found.filter(client=client) if client is not None else found, lang)
 
 
 def _concerned(reference: str) -> set[int]:

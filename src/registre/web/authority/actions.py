@@ -52,9 +52,11 @@ def record_request(
     client: Client | None = None,
 ) -> AuthorityRequest:
     """Record a request from an authority about a person (their email), a client's data, or both."""
-    require(actor, "authority.manage")
+    require(actor, "authority.manage", client)
     if gag_until is not None and not gag_basis.strip():
         raise AuthorityError(_("State the legal basis that forbids telling the client or the person."))
+    if received_at is not None and received_at > timezone.now():
+        raise AuthorityError(_("This date is in the future."))
     identities = [{"type": "email", "value": email.strip()}] if email.strip() else []
     with transaction.atomic():
         found = AuthorityRequest.objects.create(
@@ -83,7 +85,7 @@ def record_request(
 
 def plan_disclosure(found: AuthorityRequest, actor: Any) -> AuthorityRequest:
     """Count, with the engine's access plan, the person's rows in every dataset (in the client's tenant if set)."""
-    require(actor, "authority.manage")
+    require(actor, "authority.manage", found)
     subject = found.subject()
     if subject is None:
         raise AuthorityError(_("Name the person concerned to plan what would be disclosed."))
@@ -100,7 +102,7 @@ def plan_disclosure(found: AuthorityRequest, actor: Any) -> AuthorityRequest:
 
 def disclose(found: AuthorityRequest, actor: Any) -> AuthorityRequest:
     """Record that the planned data were handed over; refused unless the company is legally compelled."""
-    require(actor, "authority.manage")
+    require(actor, "authority.manage", found)
     try:
         check_disclosure(compelled=found.compelled)
     except DisclosureRefused:
@@ -116,7 +118,7 @@ def disclose(found: AuthorityRequest, actor: Any) -> AuthorityRequest:
 
 def refuse(found: AuthorityRequest, actor: Any, *, reason: str) -> AuthorityRequest:
     """Refuse to answer (no legal obligation, or an invalid request), with the reason."""
-    require(actor, "authority.manage")
+    require(actor, "authority.manage", found)
     if found.status != AuthorityRequest.Status.RECEIVED:
         raise AuthorityError(_("This request is already answered."))
     if not reason.strip():
@@ -130,7 +132,7 @@ def refuse(found: AuthorityRequest, actor: Any, *, reason: str) -> AuthorityRequ
 
 def tell_client(found: AuthorityRequest, actor: Any) -> AuthorityRequest:
     """E-mail the client that an authority asked for its data; refused while the prohibition runs."""
-    require(actor, "authority.manage")
+    require(actor, "authority.manage", found)
     if found.client is None:
         raise AuthorityError(_("This request concerns no client."))
     _check_notice(found)
@@ -159,7 +161,7 @@ def tell_client(found: AuthorityRequest, actor: Any) -> AuthorityRequest:
 
 def record_person_told(found: AuthorityRequest, actor: Any) -> AuthorityRequest:
     """Record that the person was told (by letter or e-mail); refused while the prohibition runs."""
-    require(actor, "authority.manage")
+    require(actor, "authority.manage", found)
     if found.subject() is None:
         raise AuthorityError(_("This request names no person."))
     _check_notice(found)
@@ -174,6 +176,7 @@ def record_person_told(found: AuthorityRequest, actor: Any) -> AuthorityRequest:
 
 def hold_data(found: AuthorityRequest, actor: Any) -> AuthorityRequest:
     """Place a case hold on the person and the client's tenant, so that no sweep or erasure removes the data."""
+    require(actor, "authority.manage", found)
     require(actor, "retention.hold")
     if found.hold is not None and found.hold.active:
         return found

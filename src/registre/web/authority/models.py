@@ -9,12 +9,16 @@ hold placed to preserve the data.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from registre.core.engine import Identity, Subject
+from registre.web.accounts.permissions import ScopeKeys, scope_of
 from registre.web.clients.models import Client
 from registre.web.retention.models import CaseHold
 from registre.web.vault.fields import EncryptedJSONField
@@ -61,9 +65,27 @@ class AuthorityRequest(models.Model):
     def __str__(self) -> str:
         return f"{self.reference} {self.authority}"
 
+    def scope_keys(self) -> ScopeKeys:
+        """A request belongs to its client: staff restricted to some clients see only theirs."""
+        return ScopeKeys(client=self.client.tenant if self.client else None)
+
     def subject(self) -> Subject | None:
         if not self.identities:
             return None
         return Subject.of(
             *(Identity(item["type"], item["value"]) for item in self.identities), reference=self.reference
         )
+
+
+def within_scope(found: QuerySet[AuthorityRequest], user: Any) -> QuerySet[AuthorityRequest]:
+    """The requests `user` may see, as `can(user, "authority.view", request)` decides one by one.
+
+    Restricted to clients: the requests of those clients only. Restricted to activities: none (a request
+    concerns a person or a client, not an activity).
+    """
+    scope = scope_of(user)
+    if scope.activities is not None:
+        return found.none()
+    if scope.clients is not None:
+        found = found.filter(client__tenant__in=scope.clients)
+    return found

@@ -4,7 +4,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -16,7 +16,7 @@ from registre.core.authority import notice_allowed
 from registre.web.accounts.permissions import action_required, can
 from registre.web.authority import actions
 from registre.web.authority.forms import AuthorityRequestForm, RefusalForm
-from registre.web.authority.models import AuthorityRequest
+from registre.web.authority.models import AuthorityRequest, within_scope
 
 
 @action_required("authority.view")
@@ -36,13 +36,22 @@ def request_create(request: HttpRequest) -> HttpResponse:
 
 
 def _render_list(request: HttpRequest, form: AuthorityRequestForm | None, status: int = 200) -> HttpResponse:
-    context = {"requests": AuthorityRequest.objects.select_related("client")[:200], "form": form}
+    found = within_scope(AuthorityRequest.objects.select_related("client"), request.user)
+    context = {"requests": found[:200], "form": form}
     return render(request, "authority/list.html", context, status=status)
 
 
 @action_required("authority.view")
 def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _render_detail(request, get_object_or_404(AuthorityRequest, pk=pk), RefusalForm())
+    return _render_detail(request, visible_request(request, pk), RefusalForm())
+
+
+def visible_request(request: HttpRequest, pk: int) -> AuthorityRequest:
+    """The request `pk`, within the user's scope: 404 otherwise (its existence is not disclosed)."""
+    found = get_object_or_404(AuthorityRequest.objects.select_related("client"), pk=pk)
+    if not can(request.user, "authority.view", found):
+        raise Http404
+    return found
 
 
 def _step(action: Callable[..., AuthorityRequest], done: Promise) -> Callable[[HttpRequest, int], HttpResponse]:
@@ -51,7 +60,7 @@ def _step(action: Callable[..., AuthorityRequest], done: Promise) -> Callable[[H
     @require_POST
     @action_required("authority.manage")
     def view(request: HttpRequest, pk: int) -> HttpResponse:
-        found = get_object_or_404(AuthorityRequest, pk=pk)
+        found = visible_request(request, pk)
         try:
             action(found, request.user)
         except actions.AuthorityError as error:
@@ -73,7 +82,7 @@ request_hold = _step(actions.hold_data, gettext_lazy("A case hold preserves the 
 @require_POST
 @action_required("authority.manage")
 def request_refuse(request: HttpRequest, pk: int) -> HttpResponse:
-    found = get_object_or_404(AuthorityRequest, pk=pk)
+    found = visible_request(request, pk)
     form = RefusalForm(request.POST)
     if form.is_valid():
         try:
@@ -88,7 +97,7 @@ def request_refuse(request: HttpRequest, pk: int) -> HttpResponse:
 def _render_detail(request: HttpRequest, found: AuthorityRequest, refusal: RefusalForm, status: int = 200) -> Any:
     context = {
         "found": found,
-        "may_manage": can(request.user, "authority.manage"),
+        "may_manage": can(request.user, "authority.manage", found),
         "may_hold": can(request.user, "retention.hold"),
         "may_tell": notice_allowed(gag_until=found.gag_until, today=timezone.localdate()),
         "refusal": refusal,

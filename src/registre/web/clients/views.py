@@ -150,5 +150,6 @@ def _render_detail(
         "offboarding": offboarding,
         "form": form if manage else None,
         "end_form": end_form if manage and offboarding is None else None,
+        "may_see_instructions": can(request.user, "instructions.view", client),
     }
     return render(request, "clients/detail.html", context, status=status)

@@ -22,6 +22,8 @@ NAVIGATION = [
     ("authority:list", _("Authority requests"), "authority.view"),
     ("authorised:list", _("Authorised staff"), "authorised.view"),
     ("dpia:list", _("Impact assessments"), "dpia.view"),
+    ("instructions:list", _("Client instructions"), "instructions.view"),
+    ("inspections:list", _("Audits"), "inspections.view"),
     ("consent:ledger", _("Consent"), "consent.view"),
     ("notices:list", _("Notices"), "notices.view"),
     ("versions:list", _("Policy versions"), "policy.view"),

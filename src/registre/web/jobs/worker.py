@@ -17,6 +17,7 @@ from django_tasks_db.management.commands.db_worker import Worker
 
 from registre.web.authorised.tasks import ensure_reminders_scheduled as ensure_training_reminders_scheduled
 from registre.web.breaches.tasks import ensure_clocks_scheduled
+from registre.web.inspections.tasks import ensure_reminders_scheduled as ensure_inspection_reminders_scheduled
 from registre.web.jobs.leases import worker_lease
 from registre.web.notices.tasks import ensure_settling_scheduled
 from registre.web.requests.reminders import ensure_reminders_scheduled
@@ -29,6 +30,7 @@ DAILY_CHORES = (
     ensure_clocks_scheduled,
     ensure_training_reminders_scheduled,
     ensure_settling_scheduled,
+    ensure_inspection_reminders_scheduled,
 )
 STOP_SIGNALS = [signal.SIGINT, signal.SIGTERM] + ([signal.SIGQUIT] if hasattr(signal, "SIGQUIT") else [])
 

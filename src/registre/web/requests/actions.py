@@ -34,6 +34,7 @@ from registre.core.policy import Policy
 from registre.web.accounts.permissions import require
 from registre.web.audit.actions import Actor, record
 from registre.web.clients.models import Client
+from registre.web.instructions.actions import log_forwarded_instruction
 from registre.web.policy import current_policy
 from registre.web.requests import exports
 from registre.web.requests.history import add_event, apply_step
@@ -341,6 +342,8 @@ def record_instruction(request: DataRequest, actor: Any, *, instruction: str, gi
             instruction_by=given_by.strip(),
             instruction_at=timezone.now(),
         )
+        if request.client is not None:  # the client's log of instructions holds this one too (Art. 28(3)(a))
+            log_forwarded_instruction(request, actor)
     return _enqueue(request)
 
 
