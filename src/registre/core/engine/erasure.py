@@ -42,6 +42,7 @@ import sqlalchemy as sa
 from registre.core.engine.anonymisation import AnonymisationError, anonymised_values, pseudonym_key, still_personal
 from registre.core.engine.case_holds import CaseHold, HeldSubject, separate_held
 from registre.core.engine.census import Census, Censuses, Tally, take_census
+from registre.core.engine.constraints import fit_unique_columns, row_marker
 from registre.core.engine.freetext import FreeTextField, redaction_statements, text_condition
 from registre.core.engine.holds import HoldRule, held_condition, rule_condition, rule_parameter, until_of
 from registre.core.engine.mentions import cut_statement
@@ -291,7 +292,11 @@ def _build_steps(work: SystemWork, name: str) -> ErasureSteps:
         # Every row not held is deleted: the census need not count them apart.
         return ErasureSteps(name, rules, held, None if held is None else not_held, restrict, delete, None)
     pseudonym = work.scope.pseudonym(name) if work.request.batch else sa.bindparam("pseudonym", type_=sa.String())
-    values = anonymised_values(table, dataset, pseudonym)
+    # A UNIQUE column without a declared method gets a value unique to the row: the constant its type would
+    # take is refused by the database at the second person erased.
+    values, _refused = fit_unique_columns(
+        table, dataset, anonymised_values(table, dataset, pseudonym), row_marker(table, dataset)
+    )
     pending = sa.and_(not_held, still_personal(table, values))
     # A row to delete that kept rows still reference is anonymised instead, and restricted.
     anonymise = sa.update(table).where(condition, pending).values({**values, **(flag if delete is not None else {})})

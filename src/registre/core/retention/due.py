@@ -61,11 +61,11 @@ from registre.core.engine.anonymisation import (
     still_personal,
 )
 from registre.core.engine.case_holds import CaseHold, CaseHoldConditions
+from registre.core.engine.constraints import MARKER, fit_unique_columns, row_marker
 from registre.core.engine.holds import HoldRule, hold_rules
 from registre.core.engine.references import Link, SystemGraph
 from registre.core.engine.subjects import Identity, Subject, canonical_identity, identity_kinds
 from registre.core.policy.model import Dataset, ErasureStrategy, Policy
-from registre.core.retention.constraints import fit_unique_columns
 from registre.core.retention.order import SweepOrder, sweep_order
 from registre.core.retention.rules import RetentionRule, retention_rules, sweep_action
 from registre.core.sources.catalog import catalog_for
@@ -73,7 +73,6 @@ from registre.core.sources.comparison import text_length
 from registre.core.sources.connection import read_only_connection
 
 Condition = sa.ColumnElement[bool]
-MARKER = "anonymised-"
 # The bound parameters of a sweep's UPDATE that writes one pseudonym per row.
 ROW_KEY, ROW_PSEUDONYM = "row_key", "row_pseudonym"
 _SHORTEST_PSEUDONYM = 16
@@ -491,5 +490,5 @@ def compile_system(
 
 
 def marker(table: sa.Table, dataset: Dataset) -> sa.ColumnElement[Any]:
-    """`anonymised-<key>`: what a field anonymised by `hash` becomes in a sweep (see the module)."""
-    return sa.literal(MARKER) + sa.cast(table.c[dataset.key], sa.String)
+    """`anonymised-<key>`: what a field anonymised by `hash` becomes in a sweep without a key (see the module)."""
+    return row_marker(table, dataset)

@@ -1,6 +1,7 @@
-"""What the columns' constraints accept when a sweep anonymises them: a unique value where the column is UNIQUE.
+"""What the columns' constraints accept when rows are anonymised: a unique value where the column is UNIQUE.
 
-A sweep anonymises every due row of a dataset in one `UPDATE`. A constant
+A sweep anonymises every due row of a dataset in one `UPDATE`, and the
+erasures of several people leave their rows side by side. A constant
 (`redact`, `constant`, zero, a year) in a UNIQUE column is refused by the
 database from the second row on. A column that declares no method gets, by
 default, a value unique to the row instead: `anonymised-<key>` for text,
@@ -22,6 +23,12 @@ from registre.core.engine.anonymisation import anonymised_columns
 from registre.core.policy.model import Dataset
 
 _ROW_UNIQUE_METHODS = frozenset({"hash"})
+MARKER = "anonymised-"
+
+
+def row_marker(table: sa.Table, dataset: Dataset) -> sa.ColumnElement[Any]:
+    """`anonymised-<key>`: a text unique to the row, that names nobody."""
+    return sa.literal(MARKER) + sa.cast(table.c[dataset.key], sa.String)
 
 
 def unique_columns(table: sa.Table) -> set[str]:
