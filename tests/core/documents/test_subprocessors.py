@@ -53,7 +53,7 @@ def test_sub_processors_in_the_eea_need_no_safeguard(annex: Policy) -> None:
     twilio = lines["Twilio Ireland Limited"]
     assert (twilio.country, twilio.location) == ("Irlande", "Allemagne")
     assert not twilio.transfer
-    assert twilio.safeguard == "Sans objet (données dans l'EEE)"
+    assert twilio.safeguard == "Sans objet (données dans l’EEE)"
 
 
 def test_the_html_list_highlights_transfers(annex: Policy) -> None:

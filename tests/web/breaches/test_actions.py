@@ -65,7 +65,7 @@ def test_a_processor_breach_notifies_exactly_the_clients_whose_tenants_are_in_th
     for message in mail.outbox:
         [(name, pdf, kind)] = message.attachments
         assert kind == "application/pdf" and breach.reference in name
-        assert "Notification d'une violation de données à caractère personnel au responsable" in text_of(pdf)
+        assert "Notification d’une violation de données à caractère personnel au responsable" in text_of(pdf)
 
 
 def test_each_client_notice_counts_that_clients_records(platform, clients, dpo):
