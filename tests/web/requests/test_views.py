@@ -224,4 +224,4 @@ def test_the_request_page_names_the_language_in_french(workspace, agent, client_
         reverse("requests:detail", args=[request.reference]), headers={"accept-language": "fr"}
     )
     text = page.content.decode()
-    assert "<dd>anglais</dd>" in text and "English" not in text.split("<dt>Langue</dt>", 1)[1][:40]
+    assert "<dd>Anglais</dd>" in text and "English" not in text.split("<dt>Langue</dt>", 1)[1][:40]
