@@ -188,6 +188,6 @@ def test_the_document_is_dated_and_authored(cloud_host: Policy) -> None:
     assert (document.author, document.date, document.date_line) == (
         "Nuage Exemple SAS",
         TODAY,
-        "Up to date as of 2026-01-05",
+        "Up to date as of 5 January 2026",
     )
     assert document.subtitle == "Nuage Exemple SAS, as controller (Article 30(1) GDPR)."

@@ -120,7 +120,7 @@ def test_the_html_register_is_a_standalone_french_document(cloud_host: Policy) -
     assert html.startswith("<!DOCTYPE html>")
     assert '<html lang="fr">' in html
     assert "<style>" in html and "@page" in html
-    assert "À jour au 05/01/2026" in html
+    assert "À jour au 5 janvier 2026" in html
     assert html.count('<section class="fiche"') == 6
 
 
