@@ -8,12 +8,14 @@ import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from registre.web.accounts.models import StaffScope
 from registre.web.jobs.worker import make_worker
 from registre.web.requests import actions
 from registre.web.requests.models import DataRequest
+from registre.web.requests.plans import planned_datasets
 from registre.web.requests.storage import attachment_path
 from registre.web.requests.workflow import State
 
@@ -137,6 +139,21 @@ def test_the_page_shows_the_plan_before_execution(workspace, dpo, client_for):
     assert "Plan" in text and "invoices" in text and "kept under a legal obligation" in text
     assert "Anonymised" in text or "Deleted" in text
     assert workspace.sample(1)["email"] in text  # staff see the identities
+
+
+def test_the_plan_in_french_gives_the_day_kept_rows_may_go_in_words(workspace, dpo, client_for):
+    request = new_request(workspace, kind="erasure")
+    actions.verify_identity(request, "system", method="manual")
+    request.refresh_from_db()
+    untils = {decision["until"] for _, dataset in planned_datasets(request.plan) for decision in dataset["decisions"]}
+    untils.discard(None)
+    assert untils, "the sample's invoices are kept until a day"
+    text = client_for(dpo).get(reverse("requests:detail", args=[request.reference]), HTTP_ACCEPT_LANGUAGE="fr")
+    html = text.content.decode()
+    for until in untils:
+        assert until not in html
+        with translation.override("fr"):
+            assert date_format(dt.date.fromisoformat(until), "DATE_FORMAT") in html
 
 
 def test_an_access_from_intake_to_download_through_the_console(workspace, agent, client_for):
