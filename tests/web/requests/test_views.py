@@ -168,7 +168,9 @@ def test_an_access_from_intake_to_download_through_the_console(workspace, agent,
     text = page(client, request.reference)
     assert "crm.contacts" in text
     letter = request.letters.get()
-    assert client.get(reverse("requests:letter", args=[request.reference, letter.pk])).status_code == 200
+    shown = client.get(reverse("requests:letter", args=[request.reference, letter.pk]), HTTP_ACCEPT_LANGUAGE="fr")
+    assert shown.status_code == 200
+    assert " · Français</p>" in shown.content.decode()  # the letter's language named in French, not "fr"
     pdf = client.get(reverse("requests:letter", args=[request.reference, letter.pk]), {"format": "pdf"})
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
 
