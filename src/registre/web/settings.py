@@ -231,6 +231,7 @@ REGISTRE_PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment
 
 # --- Languages and time -----------------------------------------------------------------------------------
 LANGUAGE_CODE = "fr"
+# The language switcher names each language in itself; a field naming a language uses registre.web.languages.
 LANGUAGES = [("fr", "Français"), ("en", "English")]
 LOCALE_PATHS = [WEB_DIR / "locale"]
 FORMAT_MODULE_PATH = ["registre.web.formats"]  # one date format per language (see that package)

@@ -84,7 +84,7 @@ def test_the_report_is_a_standalone_page_in_the_person_s_language(french: str) -
     assert french.startswith("<!DOCTYPE html>")
     assert '<html lang="fr">' in french
     assert "<h1>Vos données personnelles</h1>" in french
-    assert "Réponse à votre demande d'accès (article 15 du RGPD)" in text_of(french)
+    assert "Réponse à votre demande d’accès (article 15 du RGPD)" in text_of(french)
 
 
 def test_it_shows_who_asked_the_identifiers_they_gave_and_who_answers(demo: Demo, french: str) -> None:
@@ -113,7 +113,7 @@ def test_it_names_the_purposes_and_legal_bases_of_the_activities_using_the_data(
     text = text_of(french)
     assert "Gestion de la relation contractuelle avec les clients" in text
     assert "Traitement des demandes d'assistance des clients" in text
-    assert "Exécution d'un contrat ou de mesures précontractuelles (article 6.1.b du RGPD)" in text
+    assert "Exécution d’un contrat ou de mesures précontractuelles (article 6.1.b du RGPD)" in text
     assert "Intérêt légitime (article 6.1.f du RGPD)" in text
     assert "Notre intérêt légitime\u00a0: promouvoir auprès des clients et prospects" in text
 
@@ -137,8 +137,8 @@ def test_it_names_the_recipients_and_the_sub_processors_with_their_country_and_s
 
 def test_it_states_the_rights_and_the_complaint_to_the_cnil(french: str) -> None:
     text = text_of(french)
-    assert "Droit d'accès" in text and "Droit à l'effacement" in text
-    assert "Commission nationale de l'informatique et des libertés (CNIL)" in text
+    assert "Droit d’accès" in text and "Droit à l’effacement" in text
+    assert "Commission nationale de l’informatique et des libertés (CNIL)" in text
     assert "3 place de Fontenoy, TSA 80715, 75334 Paris Cedex 07" in text
     assert 'href="https://www.cnil.fr"' in french
 
@@ -200,10 +200,10 @@ def test_when_nothing_is_found_it_says_so_plainly_and_still_states_the_rights(de
     subject = Subject.of("email=personne@example.org")
     result = execute_access(demo.policy, subject, today=TODAY)
     text = text_of(render_access_report(result, demo.policy, lang="fr", subject=subject).decode())
-    assert "n'y avons trouvé aucune donnée personnelle vous concernant" in text
+    assert "n’y avons trouvé aucune donnée personnelle vous concernant" in text
     assert "Ce document y répond et rappelle vos droits." in text
     assert "Données trouvées Aucune donnée personnelle vous concernant" in text
-    assert "Droit d'accès" in text and "CNIL" in text
+    assert "Droit d’accès" in text and "CNIL" in text
     assert "Vos données concernées" not in text
 
 

@@ -76,7 +76,7 @@ def test_the_notification_to_the_authority_follows_the_cnil_form(policy):
     assert found["Prise de connaissance le"] == "4 décembre 2026, 17:00 (UTC+01:00)"
     assert found["Échéance de cette notification"] == "7 décembre 2026, 17:00 (UTC+01:00)"
     assert found["Nombre approximatif de personnes concernées"] == "1\u202f250"
-    assert found["Pays de l'établissement principal"] == "France"
+    assert found["Pays de l’établissement principal"] == "France"
     assert "T-001 — Gestion des clients et des contrats" in found["Traitements concernés"]
     assert "S-001" in found["Traitements concernés"]
     assert found["Notification"] == "Notification initiale"

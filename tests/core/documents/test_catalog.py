@@ -47,5 +47,10 @@ def test_french_puts_a_non_breaking_space_before_double_punctuation() -> None:
     assert wrong == []
 
 
+def test_french_uses_the_typographic_apostrophe() -> None:
+    straight = [text for message in read(FRENCH) for text in _strings(message.string) if message.id and "'" in text]
+    assert straight == [], "write ’ in French, not '"
+
+
 def _strings(value: str | tuple[str, ...]) -> tuple[str, ...]:
     return value if isinstance(value, tuple) else (value,)

@@ -198,7 +198,7 @@ def test_without_kept_rows_it_says_nothing_was_kept(cloud_host: Policy) -> None:
     assert "No data of the client was kept: every record has been deleted." in text
     assert "Legal basis" not in text
     french = html_text(render(deletion(kept=False), cloud_host, lang="fr"))
-    assert "Aucune donnée du client n'a été conservée : tous les enregistrements ont été supprimés." in french
+    assert "Aucune donnée du client n’a été conservée : tous les enregistrements ont été supprimés." in french
 
 
 def test_rows_under_a_case_hold_within_the_tenant_are_reported_with_its_reference(cloud_host: Policy) -> None:
@@ -222,9 +222,9 @@ def test_the_rule_is_the_agreements_end_of_contract_clause(cloud_host: Policy) -
 def test_a_late_deletion_says_by_how_many_days(cloud_host: Policy) -> None:
     late = deletion(finished=dt.datetime(2026, 11, 26, 8, 0, tzinfo=dt.UTC))
     assert "3 days after that time limit" in html_text(render(late, cloud_host, lang="en"))
-    assert "3 jours après l'expiration de ce délai" in html_text(render(late, cloud_host, lang="fr"))
+    assert "3 jours après l’expiration de ce délai" in html_text(render(late, cloud_host, lang="fr"))
     one = deletion(finished=dt.datetime(2026, 11, 24, 8, 0, tzinfo=dt.UTC))
-    assert "1 jour après l'expiration de ce délai" in html_text(render(one, cloud_host, lang="fr"))
+    assert "1 jour après l’expiration de ce délai" in html_text(render(one, cloud_host, lang="fr"))
 
 
 def without_backups(policy: Policy) -> Policy:

@@ -103,15 +103,15 @@ def test_the_erasure_letter_states_the_kept_invoices_with_their_law_and_until_da
     until = format_long_date(demo.kept_until, "fr")
     assert re.fullmatch(r"(1er|\d{1,2}) [a-zéû]+ 20\d\d", until)
     assert (
-        f"Nous conservons vos factures jusqu'au {until} en application de l'article L123-22 du Code de commerce, "
-        "et ne les utilisons plus qu'à cette fin." in text
+        f"Nous conservons vos factures jusqu’au {until} en application de l’article L123-22 du Code de commerce, "
+        "et ne les utilisons plus qu’à cette fin." in text
     )
-    assert "Nous les anonymiserons à l'issue de ce délai." in text
+    assert "Nous les anonymiserons à l’issue de ce délai." in text
 
 
 def test_the_erasure_letter_says_what_was_erased_and_anonymised(demo: Demo, letter: Callable[..., str]) -> None:
     text = text_of(letter("erasure", result=demo.erasure))
-    assert "Votre demande d'effacement de vos données personnelles (article 17 du RGPD) nous est parvenue" in text
+    assert "Votre demande d’effacement de vos données personnelles (article 17 du RGPD) nous est parvenue" in text
     assert "Contacts\u00a0: 1 enregistrement pseudonymisé" in text, "still referenced by the kept invoices"
     assert re.search(r"Factures\u00a0: (\d+ enregistrements? anonymisés?, )?\d+ enregistrements? conservés?", text)
     assert "les données qui vous identifiaient ont été supprimées ou remplacées" in text
@@ -143,10 +143,10 @@ def test_the_refusal_letter_gives_the_reason_the_complaint_and_the_judicial_reme
     reason = "Les éléments fournis ne nous ont pas permis de vérifier votre identité."
     text = text_of(letter("refusal", reason=reason))
     assert reason in text
-    assert "introduire une réclamation auprès de l'autorité de contrôle" in text
+    assert "introduire une réclamation auprès de l’autorité de contrôle" in text
     assert "former un recours juridictionnel" in text
     assert "(articles 12.4, 77 et 79 du RGPD)" in text
-    assert "Commission nationale de l'informatique et des libertés (CNIL), 3 place de Fontenoy" in text
+    assert "Commission nationale de l’informatique et des libertés (CNIL), 3 place de Fontenoy" in text
 
 
 def test_the_english_refusal_letter_says_the_same(letter: Callable[..., str]) -> None:
@@ -161,11 +161,11 @@ def test_a_refusal_states_its_reason(letter: Callable[..., str]) -> None:
 
 
 def test_the_extension_letter_gives_the_new_deadline_and_the_reasons(letter: Callable[..., str]) -> None:
-    text = text_of(letter("extension", reason="Votre demande porte sur douze années d'historique."))
+    text = text_of(letter("extension", reason="Votre demande porte sur douze années d’historique."))
     # Art. 12(3): one month and two more from 2 November 2026; 2 February 2027 is a Tuesday.
     assert "nous vous répondrons au plus tard le 2 février 2027" in text
     assert "Les motifs de cette prolongation sont les suivants" in text
-    assert "douze années d'historique" in text
+    assert "douze années d’historique" in text
     assert "Objet\u00a0: Prolongation du délai de réponse à votre demande" in text
 
 
@@ -187,7 +187,7 @@ def test_the_access_letter_summarises_what_the_bundle_holds(demo: Demo, letter: 
 def test_the_access_letter_can_give_a_download_link(demo: Demo, letter: Callable[..., str]) -> None:
     url = "https://privacy.nuage-exemple.fr/exports/abc"
     text = text_of(letter("access", result=demo.access, download_url=url, available_until=dt.date(2026, 12, 23)))
-    assert f"jusqu'au 23 décembre 2026, à partir de ce lien sécurisé\u00a0: {url}" in text
+    assert f"jusqu’au 23 décembre 2026, à partir de ce lien sécurisé\u00a0: {url}" in text
 
 
 def test_a_portability_answer_has_no_report(demo: Demo, letter: Callable[..., str]) -> None:
@@ -199,7 +199,7 @@ def test_a_portability_answer_has_no_report(demo: Demo, letter: Callable[..., st
 
 def test_the_forwarded_letter_names_the_client_that_will_answer(letter: Callable[..., str]) -> None:
     text = text_of(letter("forwarded_to_client", client="Durand SARL"))
-    assert "l'un de ses clients, Durand SARL, en qualité de sous-traitant (article 28 du RGPD)" in text
+    assert "l’un de ses clients, Durand SARL, en qualité de sous-traitant (article 28 du RGPD)" in text
     assert "Nous lui avons transmis votre demande le 23 novembre 2026\u00a0; il vous répondra directement" in text
 
 
@@ -217,11 +217,11 @@ def test_the_rectification_letter_lists_what_was_corrected(demo: Demo, letter: C
     result = execute_rectification(demo.policy, subject, {"job_title": "Déléguée à la protection des données"})
     text = text_of(letter("rectification", result=result))
     assert (
-        "Nous avons rectifié vos données comme vous l'avez demandé\u00a0: Contacts\u00a0: 1 enregistrement rectifié"
+        "Nous avons rectifié vos données comme vous l’avez demandé\u00a0: Contacts\u00a0: 1 enregistrement rectifié"
         in text
     )
     again = execute_rectification(demo.policy, subject, {"job_title": "Déléguée à la protection des données"})
-    assert "aucune rectification n'était nécessaire" in text_of(letter("rectification", result=again))
+    assert "aucune rectification n’était nécessaire" in text_of(letter("rectification", result=again))
 
 
 def test_a_change_letter_takes_the_result_of_its_own_action(letter: Callable[..., str]) -> None:
@@ -256,7 +256,7 @@ def test_letters_carry_the_letterhead_the_date_the_receipt_and_the_dpo_s_signatu
 def test_the_email_body_is_plain_text(demo: Demo, letter: Callable[..., str]) -> None:
     body = letter("erasure", result=demo.erasure, fmt="txt")
     assert "<" not in body and "&#39;" not in body
-    assert body.startswith("Madame, Monsieur,\n\nVotre demande d'effacement")
+    assert body.startswith("Madame, Monsieur,\n\nVotre demande d’effacement")
     assert "\n- Contacts\u00a0: 1 enregistrement pseudonymisé\n" in body
     assert body.rstrip().endswith("Cordialement,\n\nHugo LEROY\nDélégué à la protection des données\nNuage Exemple SAS")
 
@@ -289,7 +289,7 @@ def test_an_unknown_kind_or_format_is_refused(demo: Demo) -> None:
 
 
 def test_the_subject_of_the_email_is_the_letter_s() -> None:
-    assert response_letter_subject("erasure", "fr") == "Votre demande d'effacement de vos données personnelles"
+    assert response_letter_subject("erasure", "fr") == "Votre demande d’effacement de vos données personnelles"
     assert response_letter_subject("refusal", "en") == "Your request concerning your personal data"
 
 

@@ -63,7 +63,7 @@ def test_it_lists_every_right_and_the_complaint_to_the_cnil(cloud_host: Policy, 
     for key, right in taxonomy.rights.items():
         if key != "withdraw_consent":  # no activity rests on consent
             assert right.label.get("fr").replace("'", "&#39;") in french_html
-    assert "Commission nationale de l&#39;informatique et des libertés (CNIL)" in french_html
+    assert "Commission nationale de l’informatique et des libertés (CNIL)" in french_html
     assert "3 place de Fontenoy, TSA 80715, 75334 Paris Cedex 07" in french_html
     assert 'href="https://www.cnil.fr"' in french_html
 
@@ -100,7 +100,7 @@ def test_automated_decisions_state_their_logic_and_consequences(cloud_host: Poli
         "prospecting",
         automated_decisions=True,
         decision_logic={
-            "fr": "Un score calculé sur l'historique d'achat",
+            "fr": "Un score calculé sur l’historique d’achat",
             "en": "A score computed from purchase history",
         },
         decision_consequences={"fr": "Les offres envoyées", "en": "Which offers you receive"},
@@ -121,7 +121,7 @@ def test_the_notice_lists_the_cookies_set_or_says_there_are_none(cloud_host: Pol
 
 
 def test_an_anchor_labelled_as_an_event_reads_as_french(make_policy: Callable[..., Policy]) -> None:
-    # The field's label "l'inscription" is an event: « 2 ans à compter de l'inscription », not « la date du champ ».
+    # The field's label "l’inscription" is an event: « 2 ans à compter de l'inscription », not « la date du champ ».
     activities = {
         "accounts": {
             "name": "Comptes",
@@ -177,7 +177,7 @@ def test_it_gives_recipients_transfers_and_retention(english_html: str) -> None:
 
 def test_it_gives_the_effective_date(french_html: str, english_html: str) -> None:
     # Our own (translated) text is trusted markup: only declared values are escaped.
-    assert "Date d'entrée en vigueur\u00a0: 1er janvier 2026" in french_html
+    assert "Date d’entrée en vigueur\u00a0: 1er janvier 2026" in french_html
     assert "Effective date: 1 January 2026" in english_html
 
 
@@ -206,7 +206,7 @@ def test_the_pdf_notice_is_printed_from_the_html(cloud_host: Policy) -> None:
     reader = PdfReader(io.BytesIO(render_notice(cloud_host, lang="fr", fmt="pdf")))
     text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
     assert "Politique de confidentialité" in text
-    assert "Droit d'opposition" in text
+    assert "Droit d’opposition" in text
 
 
 def test_an_unknown_format_is_refused(cloud_host: Policy) -> None:
@@ -222,7 +222,7 @@ def test_without_a_dpo_the_notice_has_no_dpo_section(make_policy: Callable[..., 
 
 def test_without_an_effective_date_the_notice_states_none(make_policy: Callable[..., Policy]) -> None:
     html = render_notice(make_policy(), lang="fr").decode()
-    assert "Date d'entrée en vigueur" not in html
+    assert "Date d’entrée en vigueur" not in html
 
 
 def test_without_processor_activities_there_is_no_client_section(make_policy: Callable[..., Policy]) -> None:

@@ -58,7 +58,7 @@ def test_it_contracts_de_le_into_du_in_french(cloud_host: Policy) -> None:
 
 def test_it_elides_de_before_a_vowel_in_french(small_policy: Policy) -> None:
     retention = Retention.model_validate({"keep": "P1Y", "after": {"fr": "inscription", "en": "sign-up"}})
-    assert describe_retention(retention, small_policy, "fr") == "1 an à compter d'inscription, puis suppression"
+    assert describe_retention(retention, small_policy, "fr") == "1 an à compter d’inscription, puis suppression"
 
 
 def test_the_after_text_wins_over_the_anchor_field(cloud_host: Policy) -> None:

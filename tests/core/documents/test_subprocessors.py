@@ -53,7 +53,7 @@ def test_sub_processors_in_the_eea_need_no_safeguard(annex: Policy) -> None:
     twilio = lines["Twilio Ireland Limited"]
     assert (twilio.country, twilio.location) == ("Irlande", "Allemagne")
     assert not twilio.transfer
-    assert twilio.safeguard == "Sans objet (données dans l'EEE)"
+    assert twilio.safeguard == "Sans objet (données dans l’EEE)"
 
 
 def test_the_html_list_highlights_transfers(annex: Policy) -> None:
@@ -89,7 +89,7 @@ def test_the_markdown_and_pdf_lists_name_the_sub_processors(annex: Policy) -> No
     reader = PdfReader(io.BytesIO(pdf))
     text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
     assert "Salesforce Inc." in text
-    assert "À jour au 05/01/2026" in text
+    assert "À jour au 5 janvier 2026" in text
 
 
 def test_an_unknown_format_is_refused(annex: Policy) -> None:

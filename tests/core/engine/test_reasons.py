@@ -30,7 +30,7 @@ def test_a_hold_is_rendered_with_its_basis_and_its_date_in_each_language():
         "until": "2026-12-02",
     }
     assert render_reason("keep.hold", params, "fr") == (
-        "conservées en application d'une obligation légale (fr.commerce.L123-22) jusqu'au 2 décembre 2026"
+        "conservées en application d’une obligation légale (fr.commerce.L123-22) jusqu’au 2 décembre 2026"
     )
     assert render_reason("keep.hold", params, "en") == (
         "kept under a legal obligation (fr.commerce.L123-22) until 2 December 2026"
@@ -56,7 +56,7 @@ def test_a_plan_carries_codes_and_parameters_that_no_caller_parses(shop):
     kept = decisions["shop.orders", "keep"]
     assert kept.code == "keep.hold" and kept.params["until"] == "2034-02-10"
     assert "Code de commerce" in kept.params["basis"]
-    assert kept.explain("fr").endswith("jusqu'au 10 février 2034")
+    assert kept.explain("fr").endswith("jusqu’au 10 février 2034")
     stored = plan.to_dict()["systems"][0]["datasets"]
     codes = {x["code"] for dataset in stored for x in dataset["decisions"]}
     assert codes <= set(REASONS)

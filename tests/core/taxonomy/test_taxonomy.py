@@ -114,11 +114,16 @@ def test_french_labels_use_accents_where_french_needs_them(tx: Taxonomy) -> None
     groups = tx.category_groups
     assert groups["identification"].label.get("fr").startswith("État civil")
     assert tx.data_categories["contact.email"].label.fr == "Adresse électronique"
-    assert tx.rights["erasure"].label.fr == "Droit à l'effacement"
+    assert tx.rights["erasure"].label.fr == "Droit à l’effacement"
     assert not any("Etat civil" in text.get("fr") for _, text in all_texts(tx))
 
 
 # --- Data categories
+
+
+def test_french_labels_use_the_typographic_apostrophe(tx: Taxonomy) -> None:
+    straight = [where for where, text in all_texts(tx) if "'" in text.get("fr")]
+    assert straight == [], "write ’ in French, not '"
 
 
 def test_every_category_belongs_to_a_declared_group(tx: Taxonomy) -> None:
@@ -133,13 +138,13 @@ def test_every_group_has_at_least_one_category(tx: Taxonomy) -> None:
 
 def test_the_cnil_standard_sections_use_the_cnil_wording(tx: Taxonomy) -> None:
     expected = {
-        "identification": "État civil, identité, données d'identification, images",
+        "identification": "État civil, identité, données d’identification, images",
         "personal_life": "Vie personnelle (habitudes de vie, situation familiale, etc.)",
         "professional_life": (
             "Vie professionnelle (CV, situation professionnelle, scolarité, formation, distinctions, etc.)"
         ),
         "economic": (
-            "Informations d'ordre économique et financier (revenus, situation financière, situation fiscale, etc.)"
+            "Informations d’ordre économique et financier (revenus, situation financière, situation fiscale, etc.)"
         ),
         "connection": "Données de connexion (adresse IP, logs, etc.)",
         "location": "Données de localisation (déplacements, données GPS, GSM, etc.)",
@@ -151,14 +156,14 @@ def test_the_cnil_standard_sections_use_the_cnil_wording(tx: Taxonomy) -> None:
 
 def test_the_cnil_special_categories_are_all_present(tx: Taxonomy) -> None:
     expected = {
-        "racial_ethnic_origin": "Données révélant l'origine raciale ou ethnique",
+        "racial_ethnic_origin": "Données révélant l’origine raciale ou ethnique",
         "political_opinions": "Données révélant les opinions politiques",
         "religious_beliefs": "Données révélant les convictions religieuses ou philosophiques",
-        "trade_union": "Données révélant l'appartenance syndicale",
+        "trade_union": "Données révélant l’appartenance syndicale",
         "genetic": "Données génétiques",
-        "biometric": "Données biométriques aux fins d'identifier une personne physique de manière unique",
+        "biometric": "Données biométriques aux fins d’identifier une personne physique de manière unique",
         "health": "Données concernant la santé",
-        "sex_life": "Données concernant la vie sexuelle ou l'orientation sexuelle",
+        "sex_life": "Données concernant la vie sexuelle ou l’orientation sexuelle",
     }
     special = {key: group.label.fr for key, group in tx.category_groups.items() if group.kind == "special"}
     assert special == expected
@@ -266,7 +271,7 @@ def test_the_data_subjects_of_the_cnil_list_and_the_seeds_are_present(tx: Taxono
         "service_providers": "Prestataires",
         "end_users_of_clients": "Personnes dont les données sont traitées pour le compte des clients",
         "recipients_of_communications": "Destinataires des fax et SMS",
-        "field_technicians": "Techniciens d'intervention",
+        "field_technicians": "Techniciens d’intervention",
     }
     for key, label in expected.items():
         assert tx.data_subjects[key].label.fr == label
@@ -283,7 +288,7 @@ def test_the_six_legal_bases_cite_article_6_1(tx: Taxonomy) -> None:
         "public_task": "6(1)(e)",
         "legitimate_interest": "6(1)(f)",
     }
-    assert tx.legal_bases["contract"].label.fr == "Exécution d'un contrat ou de mesures précontractuelles"
+    assert tx.legal_bases["contract"].label.fr == "Exécution d’un contrat ou de mesures précontractuelles"
     assert tx.legal_bases["legitimate_interest"].label.fr == "Intérêt légitime"
 
 
@@ -389,7 +394,7 @@ def test_security_measures_include_the_cnil_list(tx: Taxonomy) -> None:
     assert labels["software_protection"] == "Mesures de protection des logiciels"
     assert labels["backup"] == "Sauvegarde des données"
     assert labels["encryption"] == "Chiffrement des données"
-    assert labels["access_control"] == "Contrôle d'accès des utilisateurs"
+    assert labels["access_control"] == "Contrôle d’accès des utilisateurs"
     assert labels["processor_control"] == "Contrôle des sous-traitants"
     assert labels["other"] == "Autres mesures"
     assert {

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.test import Client
 
+from registre.core.engine.subjects import identity_kinds
+from registre.core.policy import load_policy
 from registre.web.accounts.actions import revoke_token
 from registre.web.accounts.models import ApiToken
 from registre.web.api.models import Intake
@@ -67,6 +71,22 @@ def test_an_identity_type_the_policy_does_not_declare_is_refused(workspace, dpo,
     assert response["Content-Type"].startswith("application/problem+json")
     assert response.json()["type"] == "urn:registre:problem:refused-input"
     assert not DataRequest.objects.exists()
+
+
+def test_an_undeclared_identity_type_is_refused_even_empty(workspace, dpo, api_as):
+    body = intake(workspace, identities={"email": "ada@example.org", "passport": ""})
+    response = api_as(dpo, ["requests.create"]).post(URL, body)
+    assert response.status_code == 400 and "passport" in response.json()["detail"]
+    assert not DataRequest.objects.exists()
+
+
+def test_the_schema_names_the_identity_types_of_the_policy_in_force_and_no_other(workspace):
+    identities = Client().get("/api/openapi.json").json()["components"]["schemas"]["Identities"]
+    declared = identity_kinds(load_policy(Path(settings.REGISTRE_POLICY)))
+    assert "phone" in declared and "passport" not in declared
+    assert set(identities["properties"]) == {"email", *declared}
+    assert identities["required"] == ["email"] and identities["additionalProperties"] is False
+    assert identities["properties"]["email"]["pattern"] == "@"
 
 
 @pytest.mark.parametrize(

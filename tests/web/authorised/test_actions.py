@@ -110,6 +110,7 @@ def test_the_dpo_is_reminded_once_per_due_date(dpo):
     assert actions.send_training_reminders(today) == 0
     [message] = mail.outbox
     assert message.to == ["dpo@nuage-exemple.fr"] and "- A:" in message.body and "- C:" not in message.body
+    assert f"- B: {in_french(today)}" in message.body
 
 
 def test_an_agent_may_not_designate(agent):
@@ -117,3 +118,22 @@ def test_an_agent_may_not_designate(agent):
 
     with pytest.raises(PermissionDenied):
         designate(agent)
+
+
+def in_french(day: dt.date) -> str:
+    """« 2 décembre 2026 »: the one date format of French pages and e-mails."""
+    months = [
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+    ]
+    return f"{day.day} {months[day.month - 1]} {day.year}"

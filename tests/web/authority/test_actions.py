@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.core import mail
@@ -60,7 +61,7 @@ def test_under_a_gag_the_client_cannot_be_told_until_it_ends(workspace, dpo):
     client = ensure_client("Acme", workspace.report.tenant_ids[0], "privacy@acme.example")
     until = timezone.localdate() + dt.timedelta(days=30)
     found = a_request(dpo, client=client, gag_until=until, gag_basis="Secret de l'enquête (CPP art. 11)")
-    with pytest.raises(actions.AuthorityError, match=until.isoformat()):
+    with pytest.raises(actions.AuthorityError, match=in_french(until)):
         actions.tell_client(found, dpo)
     assert mail.outbox == [] and found.client_told_at is None
     AuthorityRequest.objects.filter(pk=found.pk).update(gag_until=timezone.localdate() - dt.timedelta(days=1))
@@ -68,6 +69,8 @@ def test_under_a_gag_the_client_cannot_be_told_until_it_ends(workspace, dpo):
     actions.tell_client(found, dpo)
     [message] = mail.outbox
     assert message.to == ["privacy@acme.example"] and found.reference in message.subject
+    assert in_french(timezone.localdate(found.received_at)) in message.body
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", message.body)
     assert AuditEntry.objects.filter(action="authority_request.client_told").count() == 1
 
 
@@ -105,3 +108,22 @@ def test_the_identity_is_stored_encrypted_and_audited_as_a_hash(workspace, dpo):
 def test_an_agent_may_not_record_a_request(workspace, agent):
     with pytest.raises(PermissionDenied):
         a_request(agent)
+
+
+def in_french(day: dt.date) -> str:
+    """« 2 décembre 2026 »: the one date format of French pages and e-mails."""
+    months = [
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+    ]
+    return f"{day.day} {months[day.month - 1]} {day.year}"

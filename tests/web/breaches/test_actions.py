@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -22,6 +23,20 @@ from .conftest import declare
 
 pytestmark = pytest.mark.django_db
 PARIS = ZoneInfo("Europe/Paris")
+FRENCH_MONTHS = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+]
 
 
 def rows_per_tenant(url: str, table: str) -> dict[str, int]:
@@ -65,7 +80,7 @@ def test_a_processor_breach_notifies_exactly_the_clients_whose_tenants_are_in_th
     for message in mail.outbox:
         [(name, pdf, kind)] = message.attachments
         assert kind == "application/pdf" and breach.reference in name
-        assert "Notification d'une violation de données à caractère personnel au responsable" in text_of(pdf)
+        assert "Notification d’une violation de données à caractère personnel au responsable" in text_of(pdf)
 
 
 def test_each_client_notice_counts_that_clients_records(platform, clients, dpo):
@@ -219,6 +234,10 @@ def test_the_dpo_is_reminded_once_per_threshold_as_the_clock_runs_down(workspace
     assert first.to == ["dpo@nuage-exemple.fr"] and breach.reference in first.subject
     assert "47" in first.subject
     assert "dépassé" in overdue.subject or "passed" in overdue.subject
+    # The dates as the console's language writes them (« 2 décembre 2026, 18:29 »), not ISO.
+    due = timezone.localtime(aware + dt.timedelta(hours=72))
+    assert f"{due.day} {FRENCH_MONTHS[due.month - 1]} {due.year}, {due:%H:%M}" in first.body
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", first.body)
     breach.refresh_from_db()
     assert breach.reminders["authority"] == [48, 24, 12, 6, 2, 1, 0]
 

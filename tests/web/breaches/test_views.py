@@ -74,7 +74,7 @@ def test_an_auditor_reads_the_breach_without_the_forms(workspace, dpo, auditor, 
 @pytest.mark.parametrize(
     ("kind", "lang", "title"),
     [
-        ("authority", "fr", "Notification d'une violation de données à caractère personnel à l'autorité de contrôle"),
+        ("authority", "fr", "Notification d’une violation de données à caractère personnel à l’autorité de contrôle"),
         ("authority", "en", "Notification of a personal data breach to the supervisory authority"),
         ("people", "fr", "Information sur une violation de données à caractère personnel"),
         ("record", "en", "Record of a personal data breach"),

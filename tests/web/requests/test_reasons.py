@@ -67,7 +67,7 @@ def test_a_decision_with_a_code_is_rendered_by_the_core_catalogs():
     }
     with translation.override("fr"):
         assert explain(decision, 2) == (
-            "conservées en application d'une obligation légale (fr.commerce.L123-22) jusqu'au 10 février 2034"
+            "conservées en application d’une obligation légale (fr.commerce.L123-22) jusqu’au 10 février 2034"
         )
         assert label_decision("cut") == "mention effacée"
     with translation.override("en"):

@@ -8,12 +8,14 @@ import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from registre.web.accounts.models import StaffScope
 from registre.web.jobs.worker import make_worker
 from registre.web.requests import actions
 from registre.web.requests.models import DataRequest
+from registre.web.requests.plans import planned_datasets
 from registre.web.requests.storage import attachment_path
 from registre.web.requests.workflow import State
 
@@ -139,6 +141,21 @@ def test_the_page_shows_the_plan_before_execution(workspace, dpo, client_for):
     assert workspace.sample(1)["email"] in text  # staff see the identities
 
 
+def test_the_plan_in_french_gives_the_day_kept_rows_may_go_in_words(workspace, dpo, client_for):
+    request = new_request(workspace, kind="erasure")
+    actions.verify_identity(request, "system", method="manual")
+    request.refresh_from_db()
+    untils = {decision["until"] for _, dataset in planned_datasets(request.plan) for decision in dataset["decisions"]}
+    untils.discard(None)
+    assert untils, "the sample's invoices are kept until a day"
+    text = client_for(dpo).get(reverse("requests:detail", args=[request.reference]), HTTP_ACCEPT_LANGUAGE="fr")
+    html = text.content.decode()
+    for until in untils:
+        assert until not in html
+        with translation.override("fr"):
+            assert date_format(dt.date.fromisoformat(until), "DATE_FORMAT") in html
+
+
 def test_an_access_from_intake_to_download_through_the_console(workspace, agent, client_for):
     client = client_for(agent)
     request = new_request(workspace)
@@ -151,7 +168,9 @@ def test_an_access_from_intake_to_download_through_the_console(workspace, agent,
     text = page(client, request.reference)
     assert "crm.contacts" in text
     letter = request.letters.get()
-    assert client.get(reverse("requests:letter", args=[request.reference, letter.pk])).status_code == 200
+    shown = client.get(reverse("requests:letter", args=[request.reference, letter.pk]), HTTP_ACCEPT_LANGUAGE="fr")
+    assert shown.status_code == 200
+    assert " · Français</p>" in shown.content.decode()  # the letter's language named in French, not "fr"
     pdf = client.get(reverse("requests:letter", args=[request.reference, letter.pk]), {"format": "pdf"})
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
 
@@ -224,4 +243,4 @@ def test_the_request_page_names_the_language_in_french(workspace, agent, client_
         reverse("requests:detail", args=[request.reference]), headers={"accept-language": "fr"}
     )
     text = page.content.decode()
-    assert "<dd>anglais</dd>" in text and "English" not in text.split("<dt>Langue</dt>", 1)[1][:40]
+    assert "<dd>Anglais</dd>" in text and "English" not in text.split("<dt>Langue</dt>", 1)[1][:40]

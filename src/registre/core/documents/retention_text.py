@@ -120,12 +120,12 @@ def _period(duration: str, event: str | None, lang: str) -> str:
 
 
 def _french_de(phrase: str) -> str:
-    """French "de" before a noun phrase, contracted or elided: du, des, d'."""
+    """French "de" before a noun phrase, contracted or elided: du, des, d’."""
     for article, contracted in (("le ", "du "), ("les ", "des ")):
         if phrase.startswith(article):
             return contracted + phrase[len(article) :]
     if phrase[:1] in _FRENCH_VOWELS:
-        return "d'" + phrase
+        return "d’" + phrase
     return "de " + phrase
 
 

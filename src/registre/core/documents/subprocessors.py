@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from registre.core.documents.csv import write_csv
-from registre.core.documents.dates import format_date
+from registre.core.documents.dates import format_long_date
 from registre.core.documents.environment import render_template
 from registre.core.documents.layout import Cell, Document, Table
 from registre.core.documents.parties import contact_party
@@ -130,7 +130,7 @@ def subprocessor_document(policy: Policy, lines: tuple[SubprocessorLine, ...], l
         subtitle=_subtitle(policy, lang),
         author=policy.organisation.name,
         date=today,
-        date_line=_("Up to date as of %(date)s") % {"date": format_date(today, lang)},
+        date_line=_("Up to date as of %(date)s") % {"date": format_long_date(today, lang)},
         summary_name=_("Sub-processors"),
         blocks=(),
         summary=Table(groups=(), headings=headings, rows=tuple(line.cells() for line in lines)),

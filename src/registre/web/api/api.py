@@ -146,8 +146,8 @@ def create(request: HttpRequest, body: IntakeIn) -> Status[dict[str, Any]]:
     data_request, status_token = file_request(
         token_of(request),
         kind=body.kind,
-        email=body.identities["email"],
-        identities=body.identities,
+        email=body.identities.email,
+        identities=body.identities.model_dump(),
         name=body.name,
         lang=body.lang,
         details=body.details.model_dump(exclude_none=True),

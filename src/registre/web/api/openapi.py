@@ -2,6 +2,8 @@
 
 - Each operation's id is its URL name (`request_create`...): stable and short.
 - Errors answered as problem details are documented with their media type, `application/problem+json`.
+- The identity types a request may carry are those of the policy in force, named when the schema is served:
+  valid input by the schema is input the API accepts (schemathesis's `positive_data_acceptance`).
 """
 
 from __future__ import annotations
@@ -9,6 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 from ninja import NinjaAPI
+
+from registre.core.engine.subjects import identity_kinds
+from registre.web.policy import current_policy
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 
@@ -26,4 +31,21 @@ class DescribedAPI(NinjaAPI):
                     json = content.get("application/json", {})
                     if json.get("schema", {}).get("$ref", "").endswith("/Problem"):
                         content[PROBLEM_MEDIA_TYPE] = content.pop("application/json")
+        identities = schema.get("components", {}).get("schemas", {}).get("Identities")
+        if identities is not None:
+            name_identity_types(identities)
         return schema
+
+
+def name_identity_types(identities: dict[str, Any]) -> None:
+    """The `Identities` schema with a property per identity type of the policy in force, and no other.
+
+    Without a policy (or with errors in it) the schema is left open: intake then answers 503 anyway.
+    """
+    policy = current_policy()
+    if policy is None:
+        return
+    for kind in sorted(identity_kinds(policy)):
+        if kind != "email":
+            identities["properties"][kind] = {"type": "string", "title": kind}
+    identities["additionalProperties"] = False

@@ -12,7 +12,7 @@ import uuid
 from typing import Any, Literal
 
 from ninja import Schema
-from pydantic import ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 from registre.web.api.models import EVENTS
 from registre.web.requests.workflow import Kind, State
@@ -56,9 +56,21 @@ class RequestDetails(Strict):
     message: str | None = Field(None, max_length=5000, description="Anything the person adds.")
 
 
+class Identities(BaseModel):
+    """The person's identities by type: `email`, and the other identity types that the policy declares.
+
+    The schema served at /api/openapi.json names those types (`api.openapi`), from the policy in force.
+    A pydantic model rather than a ninja Schema, which would drop the other types (its extra fields).
+    """
+
+    model_config = ConfigDict(extra="allow")
+    __pydantic_extra__: dict[str, str]
+    email: str = Field(pattern="@", max_length=254, description="Required: where the answers go.")
+
+
 class IntakeIn(Strict):
     kind: KindName = Field(description="The right exercised.")
-    identities: dict[str, str] = Field(
+    identities: Identities = Field(
         description="The person's identities by type: `email` (required; where answers go) and any other identity "
         "type that the policy declares (`customer_number`, `phone`...).",
         examples=[{"email": "ada@example.org", "customer_number": "C-1042"}],
@@ -67,15 +79,11 @@ class IntakeIn(Strict):
     lang: Literal["fr", "en"] = Field("fr", description="The language of the letters and emails.")
     details: RequestDetails = Field(default_factory=RequestDetails)
     client: str | None = Field(
-        None, max_length=100, description="Processor mode: the tenant of the client whose data the request concerns."
+        None,
+        max_length=100,
+        description="Processor mode: the tenant of the client whose data the request concerns. A tenant that no "
+        "client has is refused (400, `refused-input`).",
     )
-
-    @model_validator(mode="after")
-    def needs_an_email(self) -> IntakeIn:
-        email = self.identities.get("email", "").strip()
-        if "@" not in email or len(email) > 254:
-            raise ValueError("identities.email is required: a valid email address")
-        return self
 
 
 class IntakeOut(Schema):

@@ -14,6 +14,7 @@ from django.contrib.auth.models import User
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from registre.core.designation import check_scopes
@@ -132,7 +133,7 @@ def send_training_reminders(today: dt.date | None = None) -> int:
         record("system", "authorised.training_reminded", counts={"people": len(due)})
         with translation.override(settings.LANGUAGE_CODE):
             subject = _("Data protection training due for %(count)s authorised person(s)") % {"count": len(due)}
-            lines = [f"- {person.full_name}: {person.training_due.isoformat()}" for person in due]
+            lines = [f"- {person.full_name}: {date_format(person.training_due, 'DATE_FORMAT')}" for person in due]
             body = _("Training due (at least once a year):\n\n%(lines)s\n") % {"lines": "\n".join(lines)}
         EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [dpo.email]).send()
     return len(due)

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from registre.core.authority import (
@@ -149,7 +150,7 @@ def tell_client(found: AuthorityRequest, actor: Any) -> AuthorityRequest:
                 "Hello,\n\nOn %(date)s, %(authority)s asked us for data that we process on your behalf, under "
                 "%(basis)s. Requested: %(data)s.\n%(outcome)s\n"
             ) % {
-                "date": timezone.localdate(found.received_at).isoformat(),
+                "date": date_format(timezone.localdate(found.received_at), "DATE_FORMAT"),
                 "authority": found.authority,
                 "basis": found.legal_basis,
                 "data": found.data_requested,
@@ -198,7 +199,8 @@ def _check_notice(found: AuthorityRequest) -> None:
         check_notice(gag_until=found.gag_until, today=timezone.localdate())
     except NoticeForbidden as error:
         raise AuthorityError(
-            _("Telling the client or the person is forbidden until %(date)s.") % {"date": error.until.isoformat()}
+            _("Telling the client or the person is forbidden until %(date)s.")
+            % {"date": date_format(error.until, "DATE_FORMAT")}
         ) from None
 
 

@@ -15,6 +15,7 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from registre.core.breaches import NATURES, RISKS, Clock, derive_scope, find_tenants, require_delay_reasons
@@ -297,9 +298,9 @@ def _send_reminder(breach: Breach, name: str, clock: Clock, now: dt.datetime, re
         ) % {
             "reference": breach.reference,
             "title": breach.title,
-            "aware": timezone.localtime(breach.aware_at).strftime("%Y-%m-%d %H:%M"),
+            "aware": date_format(timezone.localtime(breach.aware_at), "DATETIME_FORMAT"),
             "whom": whom,
-            "due": timezone.localtime(clock.due_at).strftime("%Y-%m-%d %H:%M"),
+            "due": date_format(timezone.localtime(clock.due_at), "DATETIME_FORMAT"),
             "url": settings.REGISTRE_BASE_URL + reverse("breaches:detail", args=[breach.pk]),
         }
     EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient]).send()

@@ -16,9 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from registre.web.accounts.permissions import ScopeKeys
+from registre.web.languages import LANGUAGES
 from registre.web.vault.fields import EncryptedJSONField
-
-LANGUAGES = [("fr", "Français"), ("en", "English")]
 
 
 class Client(models.Model):

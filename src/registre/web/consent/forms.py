@@ -4,8 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from registre.web.consent.models import ConsentEvent
-
-LANGUAGES = [("fr", "Français"), ("en", "English")]
+from registre.web.languages import LANGUAGES
 
 
 class PersonForm(forms.Form):

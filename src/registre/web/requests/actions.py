@@ -179,9 +179,10 @@ def _checked_request(
     known = identity_kinds(policy)
     listed = [{"type": "email", "value": email, "verified": False}]
     for identity_type, value in identities.items():
+        # An undeclared type is refused even when empty: the API's schema names the declared ones only.
+        if identity_type != "email" and identity_type not in known:
+            raise ValueError(f"unknown identity type {identity_type!r}: the policy declares {', '.join(known)}")
         if value and value.strip() and identity_type != "email":
-            if identity_type not in known:
-                raise ValueError(f"unknown identity type {identity_type!r}: the policy declares {', '.join(known)}")
             listed.append({"type": identity_type, "value": value.strip(), "verified": False})
     if kind == Kind.RECTIFICATION:
         try:

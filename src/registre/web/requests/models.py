@@ -20,10 +20,10 @@ from registre.core.deadlines import days_left
 from registre.core.engine import Identity, Subject
 from registre.web.accounts.permissions import ScopeKeys
 from registre.web.clients.models import Client
+from registre.web.languages import LANGUAGES
 from registre.web.requests.workflow import CLOSED, Channel, Kind, State
 from registre.web.vault.fields import EncryptedJSONField, EncryptedTextField
 
-LANGUAGES = [("fr", "Français"), ("en", "English")]
 CLOSE_DAYS = 7  # the inbox highlights deadlines this close
 
 
@@ -195,7 +195,7 @@ class Letter(models.Model):
 
     request = models.ForeignKey(DataRequest, on_delete=models.CASCADE, related_name="letters")
     kind = models.CharField(max_length=30)
-    lang = models.CharField(max_length=2, default="fr")
+    lang = models.CharField(max_length=2, choices=LANGUAGES, default="fr")
     recipient = models.CharField(max_length=10, default="person")  # "person" or "client"
     subject = models.CharField(max_length=300)
     text = EncryptedTextField()

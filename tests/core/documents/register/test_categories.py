@@ -16,9 +16,9 @@ def lines(policy: Policy, key: str, lang: str = "fr") -> tuple[tuple[CategoryLin
 def test_categories_are_grouped_in_cnil_order_with_labels_in_a_sentence(cloud_host: Policy) -> None:
     standard, _sensitive = lines(cloud_host, "contract-management")
     assert [line.group for line in standard] == [
-        "État civil, identité, données d'identification, images",
+        "État civil, identité, données d’identification, images",
         "Vie professionnelle (CV, situation professionnelle, scolarité, formation, distinctions, etc.)",
-        "Informations d'ordre économique et financier (revenus, situation financière, situation fiscale, etc.)",
+        "Informations d’ordre économique et financier (revenus, situation financière, situation fiscale, etc.)",
     ]
     assert standard[0].description == "Numéro client, adresse électronique, prénom, nom de famille, numéro de téléphone"
 

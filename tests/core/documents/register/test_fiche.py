@@ -82,7 +82,7 @@ def test_sensitive_data_are_answered_no(cloud_host: Policy) -> None:
 def test_an_empty_table_says_so(cloud_host: Policy) -> None:
     transfers = section(layout(cloud_host), 1, "Transferts hors UE")
     assert transfers.rows == ()
-    assert transfers.empty == "Aucun transfert hors de l'Union européenne"
+    assert transfers.empty == "Aucun transfert hors de l’Union européenne"
 
 
 def test_transfers_give_recipient_country_safeguard_and_documentation(cloud_host: Policy) -> None:
@@ -117,7 +117,7 @@ def test_the_list_has_the_cnil_columns_and_one_row_per_activity(cloud_host: Poli
 
 def test_the_contact_blocks_follow_the_cnil_list(cloud_host: Policy) -> None:
     blocks = layout(cloud_host).blocks
-    assert blocks[0].title.startswith("Coordonnées du responsable de l'organisme")
+    assert blocks[0].title.startswith("Coordonnées du responsable de l’organisme")
     assert [(f.label, f.value) for f in blocks[0].fields][:2] == [("Nom\u00a0:", "MARTIN"), ("Prénom\u00a0:", "Claire")]
     assert blocks[1].fields[0].value == "Sans objet"
     assert blocks[2].title == "Coordonnées du délégué à la protection des données (DPO)"
@@ -188,6 +188,6 @@ def test_the_document_is_dated_and_authored(cloud_host: Policy) -> None:
     assert (document.author, document.date, document.date_line) == (
         "Nuage Exemple SAS",
         TODAY,
-        "Up to date as of 2026-01-05",
+        "Up to date as of 5 January 2026",
     )
     assert document.subtitle == "Nuage Exemple SAS, as controller (Article 30(1) GDPR)."

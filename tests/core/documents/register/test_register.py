@@ -120,7 +120,7 @@ def test_the_html_register_is_a_standalone_french_document(cloud_host: Policy) -
     assert html.startswith("<!DOCTYPE html>")
     assert '<html lang="fr">' in html
     assert "<style>" in html and "@page" in html
-    assert "À jour au 05/01/2026" in html
+    assert "À jour au 5 janvier 2026" in html
     assert html.count('<section class="fiche"') == 6
 
 
@@ -134,9 +134,9 @@ def test_the_markdown_processor_register_lists_the_controllers_served(cloud_host
 
 def test_an_empty_section_reads_as_a_sentence(cloud_host: Policy, french_book: Workbook) -> None:
     billing = texts(french_book[next(name for name in french_book.sheetnames if name.startswith("T-002"))])
-    assert "Aucun transfert hors de l'Union européenne" in billing
+    assert "Aucun transfert hors de l’Union européenne" in billing
     markdown = render_register(cloud_host, lang="fr", fmt="md", today=TODAY).decode()
-    assert "\n\nAucun transfert hors de l'Union européenne\n" in markdown
+    assert "\n\nAucun transfert hors de l’Union européenne\n" in markdown
 
 
 def test_the_markdown_register_writes_tables_with_a_heading_row(cloud_host: Policy) -> None:

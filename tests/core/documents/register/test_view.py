@@ -39,7 +39,7 @@ def test_a_sheet_states_purposes_basis_and_dates(cloud_host: Policy) -> None:
     assert sheet.name == "Gestion des clients et des contrats"
     assert sheet.purpose == "Gestion de la relation contractuelle avec les clients"
     assert len(sheet.sub_purposes) == 3
-    assert sheet.legal_basis == "Exécution d'un contrat ou de mesures précontractuelles (article 6.1.b du RGPD)"
+    assert sheet.legal_basis == "Exécution d’un contrat ou de mesures précontractuelles (article 6.1.b du RGPD)"
     assert (sheet.created, sheet.updated) == (dt.date(2019, 3, 1), dt.date(2026, 1, 1))
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from registre.core.documents.dates import format_date
+from registre.core.documents.dates import format_long_date
 from registre.core.documents.layout import Block, Cell, Document, Field, Row, Section, Sheet, Table
 from registre.core.documents.parties import Party
 from registre.core.documents.register.categories import CategoryLine, SensitiveLine
@@ -31,7 +31,7 @@ def layout_register(view: RegisterView) -> Document:
         subtitle=_subtitle(view, _),
         author=view.organisation.name,
         date=view.today,
-        date_line=_("Up to date as of %(date)s") % {"date": format_date(view.today, view.lang)},
+        date_line=_("Up to date as of %(date)s") % {"date": format_long_date(view.today, view.lang)},
         summary_name=_("Processing activities") if controller else _("Processor activities"),
         blocks=_blocks(view, _),
         summary=_summary(view, _),
