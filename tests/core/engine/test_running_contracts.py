@@ -192,11 +192,11 @@ def test_the_plan_says_until_when_the_contract_keeps_the_rows_in_french_and_engl
     (bruno,) = keep_decisions(plan_request(policy, "erase", Subject.of("email=bruno@exemple.fr"), today=TODAY))
     assert (bruno.code, bruno.rows, bruno.until) == ("keep.contract", 1, dt.date(2027, 6, 30))
     assert bruno.explain("en") == "kept under the running contract until 30 June 2027"
-    assert bruno.explain("fr") == "conservées au titre du contrat en cours jusqu'au 30 juin 2027"
+    assert bruno.explain("fr") == "conservées au titre du contrat en cours jusqu’au 30 juin 2027"
     assert "running contract of abonnement (date_fin), until 2027-06-30" in bruno.reason
     (ana,) = keep_decisions(plan_request(policy, "erase", Subject.of("email=ana@exemple.fr"), today=TODAY))
     assert (ana.rows, ana.until) == (1, None), "no end agreed yet: kept until it ends"
-    assert ana.explain("fr") == "conservées au titre du contrat en cours jusqu'à sa fin"
+    assert ana.explain("fr") == "conservées au titre du contrat en cours jusqu’à sa fin"
     assert ana.explain("en") == "kept under the running contract until it ends"
 
 
@@ -225,7 +225,7 @@ def test_the_answer_letter_says_the_contract_keeps_the_rows(contracts):
     _engine, policy = contracts
     result = execute_erasure(policy, Subject.of("email=bruno@exemple.fr"), today=TODAY, key=KEY)
     assert kept_sentences(result, policy, "fr") == (
-        "Nous conservons vos données de l'ensemble «\u00a0contrats\u00a0» jusqu'au 30 juin 2027, fin de votre contrat, "
+        "Nous conservons vos données de l’ensemble «\u00a0contrats\u00a0» jusqu’au 30 juin 2027, fin de votre contrat, "
         "qui en a encore besoin.",
     )
     result = execute_erasure(policy, Subject.of("email=ana@exemple.fr"), today=TODAY, key=KEY)

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from registre.web.clients.models import Client
 from registre.web.inspections.models import Inspection
+from registre.web.languages import LANGUAGES
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TEXT = forms.Textarea(attrs={"rows": 3})
@@ -30,7 +31,7 @@ class InspectionForm(forms.Form):
 
 
 class PackageForm(forms.Form):
-    lang = forms.ChoiceField(label=_("Language"), choices=[("fr", "Français"), ("en", "English")])
+    lang = forms.ChoiceField(label=_("Language"), choices=LANGUAGES)
 
 
 class CloseForm(forms.Form):
