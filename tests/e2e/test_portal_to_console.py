@@ -12,6 +12,7 @@ With REGISTRE_SCREENSHOTS=docs/screenshots, the screenshots of the daily screens
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import os
@@ -326,3 +327,49 @@ def test_a_withdrawn_request_and_a_sweep_run_from_the_french_console(browser, se
     console.screenshot(path=str(target / "retention-fr.png"), full_page=True)
     console.goto(f"{server.url}/console/audit/")
     assert "retention.data_changed" in console.content()
+
+
+def test_screenshots_of_the_accountability_registers(browser, server):
+    """A client and its instruction, the authority's audit and an impact assessment, in the French console."""
+    target = Path(os.environ.get("REGISTRE_SCREENSHOTS") or server.folder / "screenshots")
+    target.mkdir(parents=True, exist_ok=True)
+    console = staff_logs_in(browser, server, "dpo", "fr")
+
+    console.goto(f"{server.url}/console/clients/")
+    console.fill("#id_name", "Transports Lemoine SAS")
+    console.fill("#id_tenant", "tenant-001")
+    console.fill("#id_contact_email", "dpo@lemoine.example")
+    with console.expect_navigation():
+        console.click("form[action$='/clients/new/'] button[type=submit]")
+
+    console.goto(f"{server.url}/console/instructions/")
+    console.select_option("#id_client", label="Transports Lemoine SAS")
+    console.fill("#id_received_at", "2026-11-30T10:15")
+    console.select_option("#id_channel", "email")
+    console.fill("#id_given_by", "Mme Lemoine, déléguée à la protection des données du client")
+    console.fill("#id_text", "Conserver les journaux de la messagerie hébergée 90 jours, puis les supprimer.")
+    console.locator("input[name=activities]").first.check()
+    with console.expect_navigation():
+        console.click("form[action$='/instructions/new/'] button[type=submit]")
+    assert re.search(r"I-\d{4}-\d{4}", console.inner_text("main"))
+    console.screenshot(path=str(target / "instruction-fr.png"), full_page=True)
+
+    today = dt.date.today()
+    console.goto(f"{server.url}/console/inspections/")
+    console.select_option("#id_by", "authority")
+    console.fill("#id_auditor", "CNIL, service des contrôles")
+    console.fill("#id_scope", "Registre des activités de traitement, sécurité des données hébergées")
+    console.fill("#id_requested_on", f"{today:%Y-%m-%d}")
+    console.fill("#id_onsite_on", f"{today + dt.timedelta(days=12):%Y-%m-%d}")
+    with console.expect_navigation():
+        console.click("form[action$='/inspections/new/'] button[type=submit]")
+    assert re.search(r"AU-\d{4}-\d{4}", console.inner_text("main"))
+    console.goto(f"{server.url}/console/inspections/")
+    console.screenshot(path=str(target / "audits-register-fr.png"), full_page=True)
+
+    console.goto(f"{server.url}/console/dpia/")
+    console.screenshot(path=str(target / "dpia-register-fr.png"), full_page=True)
+    with console.expect_navigation():
+        console.locator("form[action$='/dpia/new/'] button[type=submit]").first.click()
+    assert "Accès illégitime" in console.inner_text("main")
+    console.screenshot(path=str(target / "dpia-version-fr.png"), full_page=True)

@@ -81,8 +81,11 @@ def _render_detail(
     record = version.record()
     found = assess_dpia(policy, version.activity, timezone.localdate())
     today = timezone.localdate().isoformat()
+    lang = (get_language() or "fr")[:2]
+    activity = policy.activities.get(version.activity)
     context = {
         "version": version,
+        "activity_name": activity.name.get(lang) if activity is not None else version.activity,
         "record": record,
         "form": form,
         "titles": risk_titles((get_language() or "fr")[:2]),

@@ -63,8 +63,19 @@ def instruction_create(request: HttpRequest) -> HttpResponse:
 
 
 def _render_list(request: HttpRequest, form: InstructionForm | None, status: int = 200) -> HttpResponse:
-    context = {"instructions": visible_log(request)[:200], "form": form, "client": request.GET.get("client", "")}
+    instructions = list(visible_log(request)[:200])
+    names = _activity_names()
+    for item in instructions:
+        item.covered = [names.get(key, key) for key in item.activities]  # type: ignore[attr-defined]
+    context = {"instructions": instructions, "form": form, "client": request.GET.get("client", "")}
     return render(request, "instructions/list.html", context, status=status)
+
+
+def _activity_names() -> dict[str, str]:
+    """Each activity of the policy in force by its name in the page's language."""
+    policy = current_policy()
+    lang = (get_language() or "fr")[:2]
+    return {} if policy is None else {key: activity.name.get(lang) for key, activity in policy.activities.items()}
 
 
 @action_required("instructions.view")
@@ -106,8 +117,10 @@ def visible_instruction(request: HttpRequest, pk: int) -> Instruction:
 
 
 def _render_detail(request: HttpRequest, found: Instruction, form: FlagForm, status: int = 200) -> HttpResponse:
+    names = _activity_names()
     context = {
         "found": found,
+        "covered": [names.get(key, key) for key in found.activities],
         "flag_form": form if can(request.user, "instructions.flag", found) and not found.flagged else None,
     }
     return render(request, "instructions/detail.html", context, status=status)
