@@ -148,7 +148,7 @@ def test_a_new_subprocessor_for_processor_activities_opens_a_fifteen_day_objecti
     assert window.activities == ["messaging"]
     # Notified 15 days before the effective date; clients may object until it.
     assert (window.opens, window.deadline) == (dt.date(2026, 2, 14), dt.date(2026, 3, 1))
-    assert "by 2026-02-14, 15 days before it takes effect on 2026-03-01" in window.reason
+    assert "by 14 February 2026, 15 days before it takes effect on 1 March 2026" in window.reason
     assert "may object until then; silence is acceptance" in window.reason
     assert "Art. 28(2)" in window.citation
     assert not window.late
@@ -221,7 +221,7 @@ def test_a_new_purpose_gives_data_subjects_thirty_days_notice(version):
     assert notice.audience == "data_subjects"
     assert notice.subject == "newsletter"
     assert notice.deadline == dt.date(2026, 1, 30)
-    assert "at least 30 days before 2026-03-01" in notice.reason
+    assert "at least 30 days before 1 March 2026" in notice.reason
     assert not notice.late
 
 
@@ -443,9 +443,9 @@ def test_json_output_round_trips(version):
 def test_the_text_report_lists_changes_and_obligations_with_their_dates(version):
     found = diff(version(), version(("keep: P3Y", "keep: P5Y")), today=dt.date(2026, 2, 10))
     text = found.to_text()
-    assert text.startswith("Policy changes effective 2026-03-01")
+    assert text.startswith("Policy changes effective 1 March 2026")
     assert "  ~ prospecting: retention keep changed from P3Y to P5Y" in text
-    assert "purpose notice: prospecting by 2026-01-30 (LATE)" in text
+    assert "purpose notice: prospecting by 30 January 2026 (LATE)" in text
 
 
 def test_the_text_report_shows_declared_texts_in_the_language_asked(version):

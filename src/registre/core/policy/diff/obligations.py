@@ -106,8 +106,8 @@ def _localized(value: JsonValue, lang: str) -> str:
 
 
 def format_day(day: dt.date, lang: str) -> str:
-    """ "2 décembre 2026" in French; ISO 8601 in English, as scripts read it."""
-    return str(format_date(day, "d MMMM y", locale="fr")) if lang == "fr" else day.isoformat()
+    """ "2 décembre 2026" in French, "2 December 2026" in English (scripts read the JSON, with ISO dates)."""
+    return str(format_date(day, "d MMMM y", locale="fr" if lang == "fr" else "en_GB"))
 
 
 def find_obligations(
