@@ -33,7 +33,7 @@ from registre.cli.console import (
     refuse_future_day,
     require_policy,
 )
-from registre.cli.holds import case_holds_in_force
+from registre.cli.holds import case_holds_in_force, record_restrictions_in_force
 from registre.cli.web import recorded_changes
 from registre.core.engine import (
     AccessResult,
@@ -216,6 +216,11 @@ def erase(
 def held_line(found: HeldSubject) -> str:
     """The one line that names a subject a case hold keeps (Art. 17(3)(e)), and how the hold ends."""
     hold = found.hold
+    if hold.restriction:
+        return (
+            f"kept: subject {found.subject} is restricted ({hold.reference}): the data are only stored while the "
+            "restriction lasts (Art. 18(2)); `registre dsr restrict --lift` ends it"
+        )
     return (
         f"kept: subject {found.subject} is under case hold {hold.key} ({hold.reference}): erasure is not owed "
         f"while it lasts (Art. 17(3)(e)); `registre holds lift {hold.key}` ends it"
@@ -256,6 +261,14 @@ def restrict(
     subject: SubjectOption = None,
     batch: BatchOption = None,
     lift: Annotated[bool, typer.Option("--lift", help="Lift the restriction instead of setting it.")] = False,
+    reason: Annotated[
+        str,
+        typer.Option(
+            "--reason",
+            help="Why (the ground of Art. 18(1), a request's reference), kept with Registre's record of the "
+            "restriction.",
+        ),
+    ] = "Art. 18(1)",
     tenant: TenantOption = None,
     dry_run: DryRunOption = False,
     output_format: FormatOption = OutputFormat.text,
@@ -264,6 +277,8 @@ def restrict(
     tenant = check_tenant(tenant)
     checked = require_policy(policy)
     subjects = read_subjects(checked, subject, batch)
+    if not reason.strip():
+        fail("--reason is empty: say why the data are restricted", 2)
     if dry_run:
         print_planned(checked, "restrict", subjects, tenant, dt.date.today(), output_format, lift=lift)
         return
@@ -273,6 +288,7 @@ def restrict(
             lambda group, progress: execute_restriction(checked, group, lift=lift, tenant=tenant, progress=progress),
         )
     print_changes(results, output_format)
+    record_restrictions_in_force(subjects, lift=lift, reason=reason.strip(), tenant=tenant)
 
 
 # Input -----------------------------------------------------------------------

@@ -16,7 +16,7 @@ import typer
 from rich.table import Table
 
 from registre.cli import web
-from registre.cli.console import fail, out
+from registre.cli.console import err, fail, out
 
 DATABASE_VARIABLE = "REGISTRE_DATABASE_URL"
 
@@ -88,6 +88,22 @@ def lift(number: Annotated[int, typer.Argument(metavar="ID", help="The hold's nu
     except LookupError as error:
         fail(str(error))
     out.print(f"case hold {number} lifted" if lifted else f"case hold {number} was already lifted")
+
+
+def record_restrictions_in_force(subjects: list[Any], *, lift: bool, reason: str, tenant: str | None) -> None:
+    """Keep Registre's record of the subjects' restriction where the holds are read (REGISTRE_DATABASE_URL).
+
+    A dataset without a flag column is restricted only through that record: erasures and sweeps that
+    read the holds leave its rows alone while it lasts. Without an application database, say so.
+    """
+    if not os.environ.get(DATABASE_VARIABLE):
+        err.print(
+            f"[dim]note: datasets without a flag column are restricted only through Registre's record, kept in "
+            f"the application database: set {DATABASE_VARIABLE} so that erasures and sweeps read it[/dim]"
+        )
+        return
+    changed = web.record_restrictions(subjects, lift=lift, reason=reason, tenant=tenant)
+    err.print(f"restriction {'lifted' if lift else 'recorded'} for {changed} subject(s) in the application database")
 
 
 def case_holds_in_force() -> list[Any]:

@@ -421,6 +421,28 @@ def _login() -> str:
         return str(os.getuid())
 
 
+@on_application_database
+def record_restrictions(subjects: list[Any], *, lift: bool, reason: str, tenant: str | None) -> int:
+    """Record (or lift) each subject's restriction in the application database; how many records changed.
+
+    Datasets without a flag column are restricted through this record, which erasures and sweeps read.
+    """
+    setup_django()
+    from registre.web.audit.actions import Actor
+    from registre.web.retention.actions import lift_restriction, record_restriction
+
+    actor = Actor("system", None, f"cli:{_login()}")
+    changed = 0
+    for subject in subjects:
+        identities = list(subject.identities)
+        if lift:
+            changed += len(lift_restriction(actor, identities, tenant=tenant or ""))
+        else:
+            record_restriction(actor, identities, ground=reason, tenant=tenant or "")
+            changed += 1
+    return changed
+
+
 def active_case_holds() -> list[Any]:
     """The case holds in force in the application database, as the core takes them (`CaseHold`)."""
     setup_django()

@@ -64,4 +64,12 @@ def test_valid_input_may_be_refused_only_where_the_refusal_depends_on_data():
         if "400"
         in operation.schema.config.checks_config_for(operation=operation).positive_data_acceptance.expected_statuses
     }
-    assert refusing == {"request_create", "request_forward", "webhook_create", "webhook_update"}
+    assert refusing == {
+        "request_create",
+        "request_forward",
+        "webhook_create",
+        "webhook_update",
+        "authority_create",
+        "authorised_create",
+        "inspection_create",
+    }

@@ -22,7 +22,11 @@ def test_each_message_gets_its_own_link():
     assert issue_token("ada@example.org", "prospecting") != issue_token("ada@example.org", "prospecting")
 
 
-@pytest.mark.parametrize("change", [lambda t: t[:-3], lambda t: t[:30] + "x" + t[31:], lambda t: "not-a-token"])
+def _one_character_changed(token: str) -> str:
+    return token[:30] + ("y" if token[30] == "x" else "x") + token[31:]
+
+
+@pytest.mark.parametrize("change", [lambda t: t[:-3], _one_character_changed, lambda t: "not-a-token"])
 def test_a_changed_or_cut_token_does_not_open(change):
     with pytest.raises(ConsentError) as raised:
         read_token(change(issue_token("ada@example.org", "prospecting")))

@@ -46,6 +46,10 @@ class CaseHold:
     tenant: str | None = None
     reference: str | None = None
     key: int | None = None  # the hold's number where it is recorded (the application database)
+    # A restriction at the person's request (Art. 18) recorded by Registre, for datasets that have no flag
+    # column to carry it: the rows are kept as under a case hold (Art. 18(2): only stored), its reference
+    # saying why (the ground of Art. 18(1)).
+    restriction: bool = False
 
     def __post_init__(self) -> None:
         if self.subject is None and not self.tenant:
@@ -56,6 +60,7 @@ class CaseHold:
             "subject": self.subject.reference if self.subject else None,
             "tenant": self.tenant,
             "reference": self.reference,
+            **({"restriction": True} if self.restriction else {}),
         }
 
 

@@ -255,12 +255,14 @@ def hold_label(hold: CaseHold) -> str:
 def held_plan(plan: Plan, held: Sequence[HeldSubject]) -> Plan:
     """`plan` of an erasure with every row it would change kept under the case holds instead (Art. 17(3)(e))."""
     label = ", ".join(dict.fromkeys(hold_label(found.hold) for found in held))
+    # Rows kept only by restrictions the person asked for say so; any case hold among them is a case hold.
+    code = "keep.restricted" if all(found.hold.restriction for found in held) else "keep.case_hold"
 
     def kept(dataset: DatasetPlan) -> DatasetPlan:
         decisions = [d for d in dataset.decisions if d.kind == "skip"]
         rows = sum(d.rows for d in dataset.decisions if d.kind != "skip")
         if rows:
-            decisions.insert(0, Decision("keep", rows, "keep.case_hold", {"hold": label}))
+            decisions.insert(0, Decision("keep", rows, code, {"hold": label}))
         return dataclasses.replace(dataset, decisions=tuple(decisions), sql=(), per_subject={})
 
     systems = tuple(

@@ -35,6 +35,7 @@ REASONS: dict[str, str] = {
     "keep.contract": N_("kept: %(rule)s"),
     # Art. 17(3)(e): data needed for legal claims stay while the case hold lasts.
     "keep.case_hold": N_("kept: case hold %(hold)s (Art. 17(3)(e))"),
+    "keep.restricted": N_("kept: restricted, %(hold)s (Art. 18(2))"),
     "delete.erase": N_("erase: delete"),
     "anonymise.referenced": N_("referenced by rows that are kept: anonymised instead of deleted"),
     "anonymise.referenced_restricted": N_(

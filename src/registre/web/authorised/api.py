@@ -21,6 +21,7 @@ from registre.web.accounts.permissions import require
 from registre.web.api.auth import token_of
 from registre.web.api.pages import MAX_OFFSET, page_of
 from registre.web.api.problems import error_responses
+from registre.web.api.schemas import Strict
 from registre.web.authorised import actions
 from registre.web.authorised.models import AuthorisedPerson
 
@@ -51,7 +52,7 @@ class AuthorisedPersonPage(Schema):
     offset: int
 
 
-class DesignationIn(Schema):
+class DesignationIn(Strict):
     full_name: str = Field(min_length=1, max_length=200)
     job_title: str = Field(min_length=1, max_length=200)
     designated_on: dt.date
@@ -60,7 +61,7 @@ class DesignationIn(Schema):
     console_account: str | None = Field(None, description="The username of an active console account to link.")
 
 
-class DesignationPatch(Schema):
+class DesignationPatch(Strict):
     """What happened since the designation: each date given is recorded, as the console's buttons do."""
 
     designation_signed_on: dt.date | None = None

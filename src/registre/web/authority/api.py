@@ -21,6 +21,7 @@ from registre.web.accounts.permissions import can, require
 from registre.web.api.auth import token_of
 from registre.web.api.pages import MAX_OFFSET, page_of
 from registre.web.api.problems import error_responses
+from registre.web.api.schemas import Strict
 from registre.web.authority import actions
 from registre.web.authority.models import AuthorityRequest, within_scope
 from registre.web.clients.models import Client
@@ -63,7 +64,7 @@ class AuthorityRequestPage(Schema):
     offset: int
 
 
-class AuthorityRequestIn(Schema):
+class AuthorityRequestIn(Strict):
     authority: str = Field(min_length=1, max_length=200)
     legal_basis: str = Field(min_length=1, max_length=300)
     data_requested: str = Field(min_length=1)
@@ -76,7 +77,7 @@ class AuthorityRequestIn(Schema):
     client: str | None = Field(None, description="The tenant of the client whose data are asked for.")
 
 
-class AuthorityRefusalIn(Schema):
+class AuthorityRefusalIn(Strict):
     reason: str = Field(min_length=1)
 
 

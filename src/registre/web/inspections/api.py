@@ -18,6 +18,7 @@ from registre.web.accounts.permissions import can, require
 from registre.web.api.auth import token_of
 from registre.web.api.pages import MAX_OFFSET, page_of
 from registre.web.api.problems import error_responses
+from registre.web.api.schemas import Strict
 from registre.web.clients.models import Client
 from registre.web.inspections import actions
 from registre.web.inspections.models import Inspection, within_scope
@@ -53,7 +54,7 @@ class InspectionPage(Schema):
     offset: int
 
 
-class InspectionIn(Schema):
+class InspectionIn(Strict):
     by: Literal["client", "authority"]
     client: str | None = Field(None, description="The client's tenant; required for a client's audit.")
     trigger: Literal["routine", "breach", "authority"] = "routine"
@@ -64,11 +65,11 @@ class InspectionIn(Schema):
     onsite_on: dt.date
 
 
-class AuditPackageIn(Schema):
+class AuditPackageIn(Strict):
     lang: Literal["fr", "en"] = "fr"
 
 
-class AuditCloseIn(Schema):
+class AuditCloseIn(Strict):
     status: Literal["done", "cancelled"]
 
 

@@ -19,6 +19,7 @@ from registre.web.accounts.permissions import can, require
 from registre.web.api.auth import token_of
 from registre.web.api.pages import MAX_OFFSET, page_of
 from registre.web.api.problems import error_responses
+from registre.web.api.schemas import Strict
 from registre.web.clients.models import Client
 from registre.web.instructions import actions
 from registre.web.instructions.models import Instruction, within_scope
@@ -48,7 +49,7 @@ class ClientInstructionPage(Schema):
     offset: int
 
 
-class ClientInstructionIn(Schema):
+class ClientInstructionIn(Strict):
     client: str = Field(min_length=1, description="The client's tenant.")
     channel: Literal["email", "letter", "contract", "ticket", "meeting"]
     given_by: str = Field(min_length=1, max_length=200)
@@ -57,7 +58,7 @@ class ClientInstructionIn(Schema):
     received_at: dt.datetime | None = Field(None, description="Now when not given; never in the future.")
 
 
-class UnlawfulFlagIn(Schema):
+class UnlawfulFlagIn(Strict):
     reason: str = Field(min_length=1, description="Why it looks unlawful: e-mailed to the client at once.")
 
 

@@ -18,6 +18,7 @@ from pydantic import Field
 from registre.web.accounts.permissions import require
 from registre.web.api.auth import token_of
 from registre.web.api.problems import error_responses
+from registre.web.api.schemas import Strict
 from registre.web.notices import actions
 from registre.web.notices.models import Campaign
 from registre.web.versions.models import PolicyVersion
@@ -39,7 +40,7 @@ class ClientNoticeOut(Schema):
     answered_at: dt.datetime | None
 
 
-class CampaignIn(Schema):
+class CampaignIn(Strict):
     version: int = Field(
         ge=1, le=2**31 - 1, description="A published version, not the first: the change from the one before."
     )

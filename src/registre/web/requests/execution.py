@@ -31,6 +31,7 @@ from registre.web.audit.trail import recorded_changes
 from registre.web.requests.exports import zip_folder
 from registre.web.requests.models import DataRequest
 from registre.web.requests.plans import Part, request_parts
+from registre.web.retention.actions import record_restriction
 
 Result = AccessResult | ErasureResult | ChangeResult
 Progress = Callable[[str], None]
@@ -83,7 +84,12 @@ def _execute(part: Part, request: DataRequest, subject: Any, today: dt.date, pro
         return execute_erasure(part.policy, subject, tenant=tenant, today=today, progress=progress, **part.options)
     if part.action == "rectify":
         return execute_rectification(part.policy, subject, part.options["changes"], tenant=tenant, progress=progress)
-    return execute_restriction(part.policy, subject, tenant=tenant, progress=progress)
+    result = execute_restriction(part.policy, subject, tenant=tenant, progress=progress)
+    if result.ok:
+        # Datasets without a flag column are restricted through Registre's own record, which erasures and
+        # sweeps read; its reference is the request's, which says on which ground.
+        record_restriction("system", list(subject.identities), ground=request.reference, tenant=tenant or "")
+    return result
 
 
 def write_bundle(request: DataRequest, result: AccessResult, policy: Policy, subject: Any, work: Path) -> Path:

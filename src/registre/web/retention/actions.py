@@ -87,6 +87,30 @@ def lift_hold(hold: CaseHold, actor: Any) -> CaseHold:
     return hold
 
 
+def record_restriction(actor: Any, identities: list[Identity], *, ground: str, tenant: str = "") -> CaseHold:
+    """Record that the person's data are restricted (Art. 18), on `ground`; the one already in force is kept.
+
+    Datasets with a flag column carry the restriction in the row; the others only through this record,
+    which erasures and sweeps read as they read case holds: the rows are only stored while it lasts.
+    """
+    found = _restrictions_of(identities, tenant)
+    if found:
+        return found[0]
+    return place_hold(actor, reason=CaseHold.Reason.RESTRICTION, reference=ground, identities=identities, tenant=tenant)
+
+
+def lift_restriction(actor: Any, identities: list[Identity], *, tenant: str = "") -> list[CaseHold]:
+    """Lift the restrictions recorded for the person (and tenant); audited. The ones lifted."""
+    return [lift_hold(hold, actor) for hold in _restrictions_of(identities, tenant)]
+
+
+def _restrictions_of(identities: list[Identity], tenant: str) -> list[CaseHold]:
+    """The restrictions in force whose identities are exactly `identities`, within `tenant`."""
+    wanted = sorted((item.type, item.value) for item in identities)
+    in_force = CaseHold.objects.filter(reason=CaseHold.Reason.RESTRICTION, lifted_at__isnull=True, tenant=tenant)
+    return [hold for hold in in_force if sorted((i["type"], i["value"]) for i in hold.identities) == wanted]
+
+
 def _tenant_of(tenant: str) -> dict[str, str]:
     """The tenant for an entry's details; nothing when the hold names none."""
     return {"tenant": tenant} if tenant else {}

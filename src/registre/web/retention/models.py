@@ -24,6 +24,9 @@ class CaseHold(models.Model):
         AUTHORITY = "authority", _("Authority request")
         INVESTIGATION = "investigation", _("Internal investigation")
         OTHER = "other", _("Other")
+        # The person's restriction (Art. 18), recorded here for the datasets that have no flag column: its
+        # reference says on which ground of Art. 18(1) and after which request.
+        RESTRICTION = "restriction", _("Restriction at the person’s request")
 
     # [{"type": "email", "value": "..."}]: encrypted; `subject_ref` is the lookup hash of the first identity.
     identities = EncryptedJSONField(default=list, blank=True)
@@ -56,7 +59,13 @@ class CaseHold(models.Model):
         if self.identities:
             identities = [Identity(item["type"], item["value"]) for item in self.identities]
             subject = Subject.of(*identities, reference=f"h-{self.pk}")
-        return CoreCaseHold(subject=subject, tenant=self.tenant or None, reference=self.reference, key=self.pk)
+        return CoreCaseHold(
+            subject=subject,
+            tenant=self.tenant or None,
+            reference=self.reference,
+            key=self.pk,
+            restriction=self.reason == self.Reason.RESTRICTION,
+        )
 
 
 class SweepRun(models.Model):
