@@ -58,8 +58,8 @@ def test_the_workbook_has_a_line_per_breach_with_its_notifications(policy):
     values = list(load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True))
     by_reference = {row[0]: row for row in values if row[0] and str(row[0]).startswith("B-")}
     first, second = by_reference["B-2026-0001"], by_reference["B-2026-0002"]
-    assert first[2] == "04/12/2026 17:00" and first[3] == "Disponibilité"
-    assert first[8] == "Phase 1\u00a0: 08/12/2026 01:00 — en retard"
+    assert first[2] == "4 décembre 2026, 17:00" and first[3] == "Disponibilité"
+    assert first[8] == "Phase 1\u00a0: 8 décembre 2026, 01:00 — en retard"
     assert first[9] == "Non due"
     assert second[8] == "Non due" and second[9] == "1 notifié(s) sur 2"
     assert second[4] == "S-001"

@@ -32,7 +32,8 @@ def test_html_templates_escape_declared_text() -> None:
 
 def test_cells_keep_line_breaks_and_write_dates_in_the_language() -> None:
     assert str(html_cell("a\n<b>", "fr")) == "a<br>&lt;b&gt;"
-    assert str(html_cell(dt.date(2026, 1, 2), "fr")) == "02/01/2026"
+    assert str(html_cell(dt.date(2026, 1, 2), "fr")) == "2 janvier 2026"
+    assert markdown_cell(dt.date(2026, 1, 2), "en") == "2 January 2026"
     assert markdown_cell("a|b\nc", "en") == "a\\|b<br>c"
     assert markdown_cell(None, "en") == ""
 

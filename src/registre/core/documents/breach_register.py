@@ -16,7 +16,7 @@ from typing import Literal
 
 from registre.core.breaches import BreachFacts, duties
 from registre.core.documents.breach import NotificationRecord
-from registre.core.documents.dates import format_date
+from registre.core.documents.dates import format_long_date
 from registre.core.documents.environment import render_template
 from registre.core.documents.layout import Cell, Document, Table
 from registre.core.documents.pdf import write_pdf
@@ -85,7 +85,7 @@ def breach_register_document(
         subtitle=_("Article 33(5) GDPR: every breach, its facts, effects and remedial action, notified or not."),
         author=policy.organisation.name,
         date=today,
-        date_line=_("Up to date as of %(date)s") % {"date": format_date(today, lang)},
+        date_line=_("Up to date as of %(date)s") % {"date": format_long_date(today, lang)},
         summary_name=_("Breaches"),
         blocks=(),
         summary=Table(groups=(), headings=headings, rows=tuple(_row(entry, policy, lang, tz) for entry in entries)),
@@ -138,4 +138,4 @@ def _clients(entry: RegisterEntry, owed: bool, lang: Lang) -> str:
 
 def _moment(value: dt.datetime, lang: Lang, tz: dt.tzinfo) -> str:
     local = value.astimezone(tz)
-    return f"{format_date(local.date(), lang)} {local:%H:%M}"
+    return f"{format_long_date(local.date(), lang)}, {local:%H:%M}"

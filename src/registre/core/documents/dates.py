@@ -11,7 +11,8 @@ EXCEL_DATE_FORMATS = {"fr": "DD/MM/YYYY", "en": "YYYY-MM-DD"}
 
 
 def format_date(value: dt.date | None, lang: str) -> str:
-    """A short date: 31/01/2026 in French, ISO 8601 (2026-01-31) in English; "" for None."""
+    """A date in a data file (CSV): 31/01/2026 in French, ISO 8601 (2026-01-31) in English, as spreadsheets read
+    them; "" for None. Documents people read write dates in words (`format_long_date`)."""
     if value is None:
         return ""
     return value.strftime("%d/%m/%Y") if lang == "fr" else value.isoformat()

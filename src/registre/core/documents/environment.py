@@ -16,7 +16,7 @@ from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, Stric
 from markupsafe import Markup, escape
 
 from registre.core.cache import cache_directory, private_directory
-from registre.core.documents.dates import format_date, format_long_date
+from registre.core.documents.dates import format_long_date
 from registre.core.documents.layout import Cell
 from registre.core.documents.pdf import TEMPLATES_DIR
 from registre.core.documents.vocabulary import in_sentence, translator
@@ -46,7 +46,7 @@ def environment(lang: str) -> Environment:
     env.install_gettext_translations(get_translations(lang), newstyle=True)  # type: ignore[attr-defined]
     env.globals.update(lang=lang, page_counter=page_counter_css(lang))
     env.filters.update(
-        date=lambda value: format_date(value, lang),
+        date=lambda value: format_long_date(value, lang),
         long_date=lambda value: format_long_date(value, lang),
         cell=lambda value: html_cell(value, lang),
         md=markdown_text,
@@ -70,7 +70,7 @@ def _bytecode_cache() -> FileSystemBytecodeCache | None:
 def html_cell(value: Cell, lang: str) -> Markup:
     """A table cell's value in HTML: dates as `lang` writes them, line breaks kept."""
     if isinstance(value, dt.date):
-        return Markup(escape(format_date(value, lang)))
+        return Markup(escape(format_long_date(value, lang)))
     lines = (value or "").split("\n")
     return Markup("<br>").join(escape(line) for line in lines)
 
@@ -83,7 +83,7 @@ def markdown_text(value: object) -> str:
 def markdown_cell(value: Cell, lang: str) -> str:
     """A value inside a Markdown table: escaped, line breaks as <br>."""
     if isinstance(value, dt.date):
-        return format_date(value, lang)
+        return format_long_date(value, lang)
     return "<br>".join(markdown_text(line) for line in (value or "").split("\n"))
 
 

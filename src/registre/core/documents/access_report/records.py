@@ -16,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 
 from babel.numbers import format_decimal
 
-from registre.core.documents.dates import format_date
+from registre.core.documents.dates import format_long_date
 from registre.core.documents.vocabulary import term_label, translator
 from registre.core.engine import DatasetExport
 from registre.core.engine.access import JsonValue, MentionExport
@@ -234,7 +234,7 @@ def display_value(value: JsonValue, spec: FieldSpec | None, lang: str) -> str:
         if kind == "datetime":
             return _datetime(dt.datetime.fromisoformat(str(value)), lang)
         if kind == "date":
-            return format_date(dt.date.fromisoformat(str(value)[:10]), lang)
+            return format_long_date(dt.date.fromisoformat(str(value)[:10]), lang)
         if kind in ("integer", "decimal") or isinstance(value, int | float):
             return _number(str(value), lang)
     except (ValueError, InvalidOperation):
@@ -262,8 +262,8 @@ def _yes_no(value: JsonValue, lang: str) -> str:
 
 
 def _datetime(value: dt.datetime, lang: str) -> str:
-    """ "10/05/2025 11:04" in French, "2025-05-10 11:04" in English (seconds left out)."""
-    return f"{format_date(value.date(), lang)} {value:%H:%M}"
+    """ "10 mai 2025, 11:04" in French, "10 May 2025, 11:04" in English (seconds left out), as the console writes it."""
+    return f"{format_long_date(value.date(), lang)}, {value:%H:%M}"
 
 
 def _number(text: str, lang: str) -> str:
