@@ -42,6 +42,9 @@ from engine_benchmark import KEY
 
 from registre.core.demo import DEMO_TODAY, generate_demo_databases
 from registre.core.engine import pseudonym_of
+from registre.core.engine.indexes import identity_indexes
+from registre.core.policy.loader import parse_policy
+from registre.core.retention.indexes import missing_anchor_indexes
 
 ROOT = Path(__file__).resolve().parent.parent
 POLICY = ROOT / "examples" / "cloud-host" / "registre.yaml"
@@ -108,29 +111,25 @@ def generate(crm: str, platform: str, subjects: int) -> None:
         engine.dispose()
 
 
-def create_advised_indexes(arguments: argparse.Namespace, crm: str, platform: str) -> None:
-    """The indexes `registre map --live` tells the user to create (identity lookups, retention anchors), created.
+def create_advised_indexes(crm: str, platform: str) -> None:
+    """The indexes `registre map --live` tells the user to create (retention anchors, identity lookups), created.
 
     As a user sets up Registre: the identities are compared in their normal form (`lower(trim(email))`...),
     which only an expression index serves.
     """
-    environment = {**os.environ, "CRM_DATABASE_URL": crm, "PLATFORM_DATABASE_URL": platform}
-    command = [arguments.registre, "map", "--live", "--policy", str(POLICY)]
-    report = subprocess.run(command, env=environment, capture_output=True, text=True, check=False).stdout
-    urls, system, statements = {"crm": crm, "platform": platform}, "crm", []
-    for line in report.splitlines():
-        found = re.search(r"\b(crm|platform)\.", line)
-        if found:  # the system named on the line, or on the line before the statement
-            system = found[1]
-        if "CREATE INDEX" in line:
-            statements.append((system, line[line.index("CREATE INDEX") :].strip()))
-    for system, statement in statements:
+    urls = {"crm": crm, "platform": platform}
+    policy = parse_policy(POLICY, {**os.environ, "CRM_DATABASE_URL": crm, "PLATFORM_DATABASE_URL": platform}).policy
+    assert policy is not None
+    identities, _problems = identity_indexes(policy)
+    advice = [(found.system, found.statement) for found in missing_anchor_indexes(policy)]
+    advice += [(found.system, found.statement) for found in identities if found.statement]
+    for system, statement in advice:
         engine = sa.create_engine(urls[system], isolation_level="AUTOCOMMIT")
         with engine.connect() as connection:
-            connection.execute(sa.text(statement.replace("CREATE INDEX", "CREATE INDEX IF NOT EXISTS", 1)))
+            connection.execute(sa.text(statement.strip().replace("CREATE INDEX", "CREATE INDEX IF NOT EXISTS", 1)))
             connection.execute(sa.text("ANALYZE"))
         engine.dispose()
-    print(f"  {len(statements)} indexes advised by registre map --live", file=sys.stderr)
+    print(f"  {len(advice)} indexes advised by registre map --live", file=sys.stderr)
 
 
 def draw_emails(url: str, count: int) -> list[str]:
@@ -258,7 +257,7 @@ def main() -> None:
         print(f"building the demo databases at {arguments.subjects:,} subjects", file=sys.stderr)
         generate(crm, platform, arguments.subjects)
         subjects = built_subjects(crm)
-    create_advised_indexes(arguments, crm, platform)
+    create_advised_indexes(crm, platform)
     with tempfile.TemporaryDirectory(prefix="registre-cli-bench-") as folder:
         series = measure(arguments, crm, platform, Path(folder))
     print_table(series, arguments, subjects)

@@ -10,11 +10,11 @@ from registre.core.inspections import (
     AuditRefused,
     AuditTerms,
     PastAudit,
-    add_months,
     check_audit,
     notice_date,
     reminder_dates,
 )
+from registre.core.policy.durations import Duration
 from registre.core.policy.model import ClientAgreement
 
 D = dt.date
@@ -95,8 +95,8 @@ def test_the_dpo_is_reminded_30_and_7_days_before():
 
 
 def test_months_are_added_as_the_calendar_counts_them():
-    assert add_months(D(2028, 2, 29), 12) == D(2029, 2, 28)
-    assert add_months(D(2027, 1, 31), 1) == D(2027, 2, 28)
+    assert Duration(months=12).add_to(D(2028, 2, 29)) == D(2029, 2, 28)
+    assert Duration(months=1).add_to(D(2027, 1, 31)) == D(2027, 2, 28)
 
 
 @pytest.mark.parametrize(("requested_on", "onsite_on"), [(D(1, 1, 1), D(1, 1, 1)), (D(2027, 1, 1), D(9999, 12, 31))])

@@ -11,11 +11,11 @@ activities and systems.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from dataclasses import dataclass
 from typing import Literal
 
+from registre.core.policy.durations import Duration
 from registre.core.policy.model import Policy
 
 TRAINING_MONTHS = 12
@@ -40,7 +40,7 @@ def training_due(*, designated_on: dt.date, last_trained_on: dt.date | None) -> 
     """The day the next training is due: one year after the last one; never trained, at once (the designation)."""
     if last_trained_on is None:
         return designated_on
-    return _add_months(last_trained_on, TRAINING_MONTHS)
+    return Duration(months=TRAINING_MONTHS).add_to(last_trained_on)
 
 
 def training_status(due: dt.date, *, today: dt.date, ended: bool = False) -> TrainingStatus:
@@ -58,10 +58,3 @@ def check_scopes(policy: Policy, activities: list[str], systems: list[str]) -> N
     unknown += [key for key in systems if key not in policy.systems]
     if unknown:
         raise ValueError(f"not declared in the policy: {', '.join(unknown)}")
-
-
-def _add_months(day: dt.date, months: int) -> dt.date:
-    """The same day `months` later; the last day of the month when it does not exist (29 February)."""
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))

@@ -12,11 +12,11 @@ authority's own inspections (Art. 58(1)(b) GDPR) are bound by neither rule.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Literal
 
+from registre.core.policy.durations import Duration
 from registre.core.policy.model import ClientAgreement
 
 NOTICE_DAYS = 30  # 004 Art. 6: "at least 30 days before the desired start date"
@@ -117,11 +117,4 @@ def check_audit(
 
 def _within_year(one: dt.date, other: dt.date) -> bool:
     first, last = sorted((one, other))
-    return add_months(first, LIMIT_MONTHS) > last
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day `months` later; the last day of the month when it does not exist (29 February)."""
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+    return Duration(months=LIMIT_MONTHS).add_to(first) > last

@@ -105,9 +105,19 @@ def lift_restriction(actor: Any, identities: list[Identity], *, tenant: str = ""
 
 
 def _restrictions_of(identities: list[Identity], tenant: str) -> list[CaseHold]:
-    """The restrictions in force whose identities are exactly `identities`, within `tenant`."""
+    """The restrictions in force whose identities are exactly `identities`, within `tenant`.
+
+    Found by the lookup hash of the first identity, as `place_hold` records it (the identities are encrypted).
+    """
+    if not identities:
+        return []
     wanted = sorted((item.type, item.value) for item in identities)
-    in_force = CaseHold.objects.filter(reason=CaseHold.Reason.RESTRICTION, lifted_at__isnull=True, tenant=tenant)
+    in_force = CaseHold.objects.filter(
+        reason=CaseHold.Reason.RESTRICTION,
+        lifted_at__isnull=True,
+        tenant=tenant,
+        subject_ref=lookup_hash(f"{identities[0].type}:{identities[0].value}"),
+    )
     return [hold for hold in in_force if sorted((i["type"], i["value"]) for i in hold.identities) == wanted]
 
 
