@@ -37,10 +37,13 @@ import django  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.db import connections  # noqa: E402
 
+from registre.web.environment import postgresql_options  # noqa: E402
+
 # The second application database of the `database` fixture, with Django's defaults filled in
 # (whether or not the connection handler has read DATABASES yet).
 postgresql = dj_database_url.parse(POSTGRES_URL.replace("+psycopg", ""))
 postgresql["TEST"] = {"NAME": f"test_registre_{uuid.uuid4().hex[:10]}"}
+postgresql["OPTIONS"] = postgresql_options({})  # as the settings configure it
 settings.DATABASES["postgresql"] = connections.configure_settings({"default": postgresql, "postgresql": postgresql})[
     "postgresql"
 ]

@@ -20,6 +20,7 @@ from registre.web.environment import (
     env_str,
     env_value,
     oidc_settings,
+    postgresql_options,
     stored_secret,
 )
 
@@ -189,3 +190,8 @@ def test_a_client_id_needs_the_issuer_the_secret_and_the_four_endpoints():
     assert (
         found["enabled"] and found["OIDC_OP_JWKS_ENDPOINT"] == f"{base}/jwks" and found["OIDC_RP_SIGN_ALGO"] == "RS256"
     )
+
+
+def test_prepared_statements_on_postgresql_can_be_turned_off_for_a_pooler():
+    assert postgresql_options({}) == {"prepare_threshold": 5}
+    assert postgresql_options({"REGISTRE_DATABASE_PREPARED_STATEMENTS": "false"}) == {"prepare_threshold": None}

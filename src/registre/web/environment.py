@@ -188,3 +188,14 @@ def oidc_settings(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
         if missing:
             raise ImproperlyConfigured(f"REGISTRE_OIDC_CLIENT_ID is set: set {', '.join(missing)} too")
     return values
+
+
+def postgresql_options(environ: Mapping[str, str] | None = None) -> dict[str, object]:
+    """Django's OPTIONS for a PostgreSQL application database.
+
+    Django's cursors bind on the client and never prepare; the few hot lookups that ask for a prepared
+    statement (a person's consent state) need the connection to allow it. Off behind a pooler in
+    transaction mode, where a prepared statement does not follow the session.
+    """
+    prepared = env_bool("REGISTRE_DATABASE_PREPARED_STATEMENTS", True, environ)
+    return {"prepare_threshold": 5 if prepared else None}

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.db import connection
+from django.db import connection, connections
 from django.test import RequestFactory
 from django.utils import timezone
 from tests.web.consent.conftest import subscriber, with_sale_or_sharing
@@ -205,3 +205,35 @@ def test_nothing_is_executed_when_a_cookie_consent_is_withdrawn(workspace):
     )
     assert event.execution is None
     assert workspace.query("SELECT count(*) FROM newsletter")[0][0] == before
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db(databases=["default", "postgresql"])
+def test_on_postgresql_the_state_is_a_prepared_statement_and_equals_plain_sql(workspace):
+    saved = connections["default"]
+    connections["default"] = connections["postgresql"]
+    try:
+        given("ada@example.org")
+        actions.record_consent(
+            "system", email="ada@example.org", purpose="prospecting", state="withdrawn", method="form"
+        )
+        given("ada@example.org", purpose="call-quality")
+        given("bob@example.org", purpose="prospecting")
+        ref = lookup_hash("email:ada@example.org")
+        last = actions.last_events(ref)
+        with connections["postgresql"].cursor() as cursor:
+            cursor.execute(
+                "SELECT e.purpose, e.id, e.state FROM consent_consentevent e WHERE e.subject_ref = %s AND NOT EXISTS "
+                "(SELECT 1 FROM consent_consentevent l WHERE l.subject_ref = e.subject_ref "
+                "AND l.purpose = e.purpose AND l.id > e.id)",
+                [ref],
+            )
+            expected = {purpose: (pk, state) for purpose, pk, state in cursor.fetchall()}
+            cursor.execute("SELECT statement FROM pg_prepared_statements")
+            prepared = [statement for (statement,) in cursor.fetchall()]
+        assert {purpose: (event.id, event.state) for purpose, event in last.items()} == expected
+        assert expected.keys() == {"prospecting", "call-quality"} and expected["prospecting"][1] == "withdrawn"
+        assert all(event.at.tzinfo is not None for event in last.values())
+        assert any("DISTINCT ON" in statement for statement in prepared)
+    finally:
+        connections["default"] = saved
