@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar, cast
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from registre.cli.console import (
@@ -392,6 +391,8 @@ def run_in_batches(
     if len(subjects) == 1:
         with handled_errors():
             return [run(groups[0], None)]
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     results = []
     with Progress(*columns, console=err, transient=True) as bar, handled_errors():

@@ -26,12 +26,14 @@ normalisation says and nothing more.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import phonenumbers
 import sqlalchemy as sa
 
 from registre.core.policy.model import Normalisation, Policy
+
+if TYPE_CHECKING:
+    import phonenumbers
 
 _PHONE_SEPARATORS = re.compile(r"[\s.\-()]")
 _SQL_PHONE_SEPARATORS = (" ", ".", "-", "(", ")")
@@ -61,6 +63,8 @@ def normal_form(value: str, normalisation: Normalisation, country: str) -> str:
         number = _parse_phone(value, country)
         if number is None:
             return _PHONE_SEPARATORS.sub("", value)
+        import phonenumbers
+
         return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
     return value
 
@@ -78,6 +82,8 @@ def candidate_values(value: str, normalisation: Normalisation, country: str) -> 
     number = _parse_phone(value, country)
     if number is None:
         return (normal,)
+    import phonenumbers
+
     code = str(number.country_code)
     significant = phonenumbers.national_significant_number(number)
     national = _PHONE_SEPARATORS.sub("", phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL))
@@ -103,6 +109,10 @@ def column_expression(column: sa.ColumnElement[Any], normalisation: Normalisatio
 
 
 def _parse_phone(value: str, country: str) -> phonenumbers.PhoneNumber | None:
+    # Imported when a phone number is read: most requests name an e-mail address, and the library's
+    # metadata costs more than the rest of the engine's imports.
+    import phonenumbers
+
     try:
         number = phonenumbers.parse(value, country)
     except phonenumbers.NumberParseException:
