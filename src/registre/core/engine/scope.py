@@ -160,6 +160,9 @@ class BatchIdentities:
         self.types = types
         self.normalisations = dict(normalisations or {})
         self.dialect = dialect
+        # By dataset: the temporary table of the rows the batch's identities find there (`sources.batches.row_table`),
+        # filled once per transaction (`SystemScope.resolution`); datasets without one compare identities each time.
+        self.resolved: dict[str, sa.Table] = {}
 
     def match(self, column: sa.Column[Any], identity_type: str) -> Condition:
         value = self._compared(column, identity_type)
@@ -247,11 +250,14 @@ class SystemScope:
 
     def _build_condition(self, name: str) -> Condition | None:
         dataset, table = self.datasets[name], self.tables[name]
+        resolved = self._resolved(name)
         parts = [
             self.identities.match(table.c[column], identity_type)
             for identity_type, column in dataset.identity.items()
-            if identity_type in self.identities.types
+            if identity_type in self.identities.types and resolved is None
         ]
+        if resolved is not None:
+            parts.append(table.c[dataset.key].in_(sa.select(resolved.c.row_key)))
         if isinstance(self.identities, BoundIdentities):
             for column in dataset.identity.values():
                 spec = dataset.fields.get(column)
@@ -282,8 +288,12 @@ class SystemScope:
         batch = identities.table
         tenant = _present(self.tenant_condition(name))
         found = []
+        resolved = self._resolved(name)
+        if resolved is not None:
+            joined = table.join(resolved, table.c[dataset.key] == resolved.c.row_key)
+            found.append(Owners(joined, resolved.c.subject_ref, tenant))
         for identity_type, column in dataset.identity.items():
-            if identity_type in identities.types:
+            if identity_type in identities.types and resolved is None:
                 joined = table.join(batch, identities.equals(table.c[column], identity_type))
                 found.append(Owners(joined, batch.c.subject_ref, [batch.c.identity_type == identity_type, *tenant]))
         for link in self.graph.parents_of(name):
@@ -320,15 +330,18 @@ class SystemScope:
         if not isinstance(self.identities, BatchIdentities):
             raise TypeError("a correlated pseudonym needs a batch of identities")
         identities, table, dataset = self.identities, self.tables[name], self.datasets[name]
-        batch = identities.table
+        batch, resolved = identities.table, self._resolved(name)
         found: list[sa.ColumnElement[Any]] = [
             sa.select(sa.func.min(batch.c.pseudonym))
             .where(batch.c.identity_type == identity_type, identities.equals(table.c[column], identity_type))
             .correlate(table)
             .scalar_subquery()
             for identity_type, column in dataset.identity.items()
-            if identity_type in self.identities.types
+            if identity_type in self.identities.types and resolved is None
         ]
+        if resolved is not None:
+            by_key = sa.select(sa.func.min(resolved.c.pseudonym)).where(resolved.c.row_key == table.c[dataset.key])
+            found.append(by_key.correlate(table).scalar_subquery())
         for link in self.graph.parents_of(name):
             if self.condition(link.parent) is not None:
                 parent = self.tables[link.parent]
@@ -340,6 +353,33 @@ class SystemScope:
                     .scalar_subquery()
                 )
         return found[0] if len(found) == 1 else sa.func.coalesce(*found)
+
+    def resolution(self, name: str) -> sa.Select[Any] | None:
+        """(row_key, subject_ref, pseudonym) of each row of `name` that an identity of the batch names, once each.
+
+        What fills the dataset's table of `BatchIdentities.resolved`: the
+        identity columns compared with the table of identities, one
+        equi-join per column (a UNION when there are several). None when no
+        identity column of the dataset has a type of the batch.
+        """
+        if not isinstance(self.identities, BatchIdentities):
+            raise TypeError("resolving rows needs a batch of identities")
+        identities, table, dataset = self.identities, self.tables[name], self.datasets[name]
+        batch = identities.table
+        selects = [
+            sa.select(table.c[dataset.key], batch.c.subject_ref, batch.c.pseudonym)
+            .select_from(table.join(batch, identities.equals(table.c[column], identity_type)))
+            .where(batch.c.identity_type == identity_type)
+            for identity_type, column in dataset.identity.items()
+            if identity_type in identities.types
+        ]
+        if not selects:
+            return None
+        return sa.union(*selects) if len(selects) > 1 else selects[0].distinct()  # type: ignore[return-value]
+
+    def _resolved(self, name: str) -> sa.Table | None:
+        """The table of the rows of `name` the batch's identities found, when they were resolved beforehand."""
+        return self.identities.resolved.get(name) if isinstance(self.identities, BatchIdentities) else None
 
 
 def _present(condition: Condition | None) -> list[Condition]:

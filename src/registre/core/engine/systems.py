@@ -43,7 +43,9 @@ from registre.core.sources.batches import (
     IdentityRow,
     create_identity_table,
     drop_identity_table,
+    fill_row_table,
     read_only_batch,
+    row_table,
 )
 from registre.core.sources.catalog import SystemCatalog, catalog_for
 from registre.core.sources.connection import read_only_connection, write_transaction
@@ -214,12 +216,14 @@ def open_system(
         with write_transaction(catalog.engine, system=name) as connection:
             batch = create_identity_table(connection, rows) if request.batch else None
             try:
-                yield _work(policy, name, request, catalog, connection, batch, progress, key)
+                work = _work(policy, name, request, catalog, connection, batch, progress, key, resolve=True)
+                resolved = resolve_rows(work) if batch is not None else []
+                yield work
             except BaseException:
                 connection.invalidate()  # drops the session, and with it any temporary table
                 raise
-            if batch is not None:
-                drop_identity_table(connection, batch)
+            for table in [*resolved, *([] if batch is None else [batch])]:
+                drop_identity_table(connection, table)
     elif request.batch:
         with read_only_batch(catalog.engine, rows) as (connection, values):
             yield _work(policy, name, request, catalog, connection, IDENTITY_TABLE, progress, key, values)
@@ -238,11 +242,14 @@ def _work(
     progress: Progress | None,
     key: bytes | None,
     values: BatchValues | None = None,
+    *,
+    resolve: bool = False,
 ) -> SystemWork:
+    """The work of one transaction; a batch that may write resolves the rows its identities find (`resolve_rows`)."""
     identities: IdentitySource
     kinds, dialect = policy_kinds(policy), connection.dialect.name
     if batch is not None:
-        shape: tuple[Any, ...] = ("batch", request.identity_types(), bool(request.tenant))
+        shape: tuple[Any, ...] = ("batch", request.identity_types(), bool(request.tenant), resolve)
         identities = BatchIdentities(batch, request.identity_types(), kinds, dialect)
     else:
         shape = (*_shape(policy, request), len(request.subjects[0].identities) if key is not None else 0)
@@ -251,7 +258,7 @@ def _work(
     template = _cached(
         ("template", id(catalog), name, shape),
         policy,
-        lambda: _template(policy, name, request, catalog, connection, identities),
+        lambda: _template(policy, name, request, catalog, connection, identities, resolve),
     )
     return SystemWork(template, request, connection, _parameters(template, request, key), progress, values)
 
@@ -272,6 +279,7 @@ def _template(
     catalog: SystemCatalog,
     connection: Connection,
     identities: IdentitySource,
+    shape_resolves: bool = False,
 ) -> SystemTemplate:
     system = policy.systems[name]
     reached = _reachable(policy, name, request.identity_types(), request.tenant)
@@ -287,10 +295,37 @@ def _template(
     naming = {link.dataset for link in mentions} | {found.dataset for found in texts}
     needed = {n: d for n, d in system.datasets.items() if n in reached or n in children or n in naming}
     tables = catalog.tables(connection, needed)
+    if isinstance(identities, BatchIdentities) and shape_resolves:
+        identities.resolved = _row_tables(system, reached, tables, identities.types)
     scope = SystemScope(dict(system.datasets), tables, identities, request.tenant)
     rules = {n: hold_rules(policy, name, n, dataset) + contract_rules(policy, name, n) for n, dataset in needed.items()}
     held = {n: r for n, r in rules.items() if r}
     return SystemTemplate(name, system, policy, catalog, scope, reached, held, mentions, texts, searched)
+
+
+def _row_tables(
+    system: System, reached: list[str], tables: dict[str, sa.Table], types: frozenset[str]
+) -> dict[str, sa.Table]:
+    """A table of resolved rows (`sources.batches.row_table`) for each reached dataset with an identity of `types`."""
+    found = [name for name in reached if any(t in types for t in system.datasets[name].identity)]
+    return {name: row_table(n, tables[name].c[system.datasets[name].key]) for n, name in enumerate(found, 1)}
+
+
+def resolve_rows(work: SystemWork) -> list[sa.Table]:
+    """Fill the tables of the rows the batch's identities find in each dataset (`BatchIdentities.resolved`).
+
+    Runs once, first in the transaction, before any statement changes a
+    row: the statements that follow find the subjects' rows of these
+    datasets by key, as they would have by identity. Returns the tables,
+    for the caller to drop.
+    """
+    identities = work.scope.identities
+    resolved = identities.resolved if isinstance(identities, BatchIdentities) else {}
+    for name, table in resolved.items():
+        rows = work.template.statement(("resolve", name), lambda name=name: work.scope.resolution(name))  # type: ignore[misc]
+        assert rows is not None, f"{name} has no identity of the batch"
+        fill_row_table(work.connection, table, rows)
+    return list(resolved.values())
 
 
 def _parameters(template: SystemTemplate, request: Request, key: bytes | None) -> dict[str, Any]:

@@ -116,8 +116,39 @@ def create_identity_table(connection: Connection, rows: Sequence[IdentityRow]) -
 
 
 def drop_identity_table(connection: Connection, table: sa.Table) -> None:
-    """Drop a table made by `create_identity_table`, in the connection's current transaction."""
+    """Drop a table made by `create_identity_table` (or `fill_row_table`), in the connection's current transaction."""
     connection.execute(_DropTemporaryTable(table))
+
+
+# The rows of a dataset that a batch's identities find, one temporary table per dataset (see `row_table`).
+ROW_TABLE_PREFIX = "registre_rows_"
+
+
+def row_table(number: int, key: sa.Column[Any]) -> sa.Table:
+    """The temporary table `registre_rows_<number>` (row_key, subject_ref, pseudonym) for a dataset keyed by `key`.
+
+    It holds, once per batch, the key of each row of the dataset that an
+    identity of the batch names, with that subject and their pseudonym:
+    every statement of the batch then joins the dataset's rows by key,
+    where it would otherwise compare each row's identity columns (in normal
+    form: `lower(trim(email))`, computed over the whole table) again.
+    """
+    return sa.Table(
+        f"{ROW_TABLE_PREFIX}{number}",
+        sa.MetaData(),
+        sa.Column("row_key", key.type, primary_key=True),
+        sa.Column("subject_ref", sa.String(SUBJECT_REF_LENGTH), primary_key=True),
+        sa.Column("pseudonym", sa.String(PSEUDONYM_LENGTH), nullable=True),
+        prefixes=["TEMPORARY"],
+    )
+
+
+def fill_row_table(connection: Connection, table: sa.Table, rows: sa.Select[Any]) -> None:
+    """Create the temporary `table` (a `row_table`) on the session and fill it with `rows`, in one statement."""
+    table.create(connection)
+    connection.execute(table.insert().from_select(["row_key", "subject_ref", "pseudonym"], rows))
+    if connection.dialect.name == "postgresql":
+        connection.execute(_AnalyzeTable(table))
 
 
 @contextmanager
