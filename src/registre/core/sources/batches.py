@@ -24,6 +24,7 @@ from contextlib import contextmanager
 from typing import Any, NamedTuple, TypeVar, cast
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql import visitors
@@ -108,11 +109,38 @@ def create_identity_table(connection: Connection, rows: Sequence[IdentityRow]) -
     table = IDENTITY_TABLE
     table.create(connection)
     unique = list(dict.fromkeys(rows))
-    if unique:
+    if unique and connection.dialect.name == "postgresql":
+        connection.execute(_unnested_insert(table), _columns_of(unique))
+    elif unique:
         connection.execute(table.insert(), [{**row._asdict(), "position": n} for n, row in enumerate(unique)])
     if connection.dialect.name == "postgresql":
         connection.execute(_AnalyzeTable(table))
     return table
+
+
+_COLUMNS = ("identity_type", "value", "subject_ref", "position", "pseudonym")
+
+
+def _unnested_insert(table: sa.Table) -> sa.Insert:
+    """`INSERT INTO table SELECT * FROM unnest(:identity_type, :value, ...)`: one array per column (PostgreSQL).
+
+    A batch of any size is one statement with five parameters, where an
+    `executemany` sends a statement per row.
+    """
+    arrays = [sa.bindparam(name, type_=postgresql.ARRAY(table.c[name].type)) for name in _COLUMNS]
+    rows = sa.func.unnest(*arrays).table_valued(*_COLUMNS).render_derived()
+    return table.insert().from_select(list(_COLUMNS), sa.select(*(rows.c[name] for name in _COLUMNS)))
+
+
+def _columns_of(rows: Sequence[IdentityRow]) -> dict[str, list[Any]]:
+    """The rows' values column by column, each row numbered by its position."""
+    return {
+        "identity_type": [row.identity_type for row in rows],
+        "value": [row.value for row in rows],
+        "subject_ref": [row.subject_ref for row in rows],
+        "position": list(range(len(rows))),
+        "pseudonym": [row.pseudonym for row in rows],
+    }
 
 
 def drop_identity_table(connection: Connection, table: sa.Table) -> None:
