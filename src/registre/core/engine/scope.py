@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 
 from registre.core.engine.identities import column_expression
 from registre.core.engine.references import SystemGraph
@@ -168,6 +169,22 @@ class BatchIdentities:
         value = self._compared(column, identity_type)
         values = sa.select(value).where(self.table.c.identity_type == identity_type)
         return matching(column, self.normalisations.get(identity_type), self.dialect, lambda e: e.in_(values))
+
+    def among(self, column: sa.Column[Any], identity_type: str) -> Condition | None:
+        """`match` as `column = ANY(ARRAY(SELECT value ...))`, for a normalised text column on PostgreSQL; else None.
+
+        The planner does not know what a normal form (`lower(trim(email))`)
+        costs per row: joining the table of identities, it computes it over
+        the whole table. Compared with an array, it searches the index on
+        that expression, if there is one; without one, it would compare
+        every row with every value (see `systems.resolve_rows`).
+        """
+        normalised = self.normalisations.get(identity_type) in ("email", "phone", "casefold")
+        if self.dialect != "postgresql" or not normalised or not isinstance(column.type, sa.String):
+            return None
+        values = sa.select(self.table.c.value).where(self.table.c.identity_type == identity_type)
+        array = sa.func.array(values.scalar_subquery(), type_=postgresql.ARRAY(sa.String()))
+        return matching(column, self.normalisations.get(identity_type), self.dialect, lambda e: e == sa.any_(array))
 
     def equals(self, column: sa.Column[Any], identity_type: str) -> Condition:
         """True when `column`, normalised, is the value of the identity table's row (a join condition)."""
@@ -354,13 +371,15 @@ class SystemScope:
                 )
         return found[0] if len(found) == 1 else sa.func.coalesce(*found)
 
-    def resolution(self, name: str) -> sa.Select[Any] | None:
+    def resolution(self, name: str, *, searched: bool = False) -> sa.Select[Any] | None:
         """(row_key, subject_ref, pseudonym) of each row of `name` that an identity of the batch names, once each.
 
         What fills the dataset's table of `BatchIdentities.resolved`: the
         identity columns compared with the table of identities, one
-        equi-join per column (a UNION when there are several). None when no
-        identity column of the dataset has a type of the batch.
+        equi-join per column (a UNION when there are several). With
+        `searched`, each column is also compared as `BatchIdentities.among`,
+        where it can be. None when no identity column of the dataset has a
+        type of the batch.
         """
         if not isinstance(self.identities, BatchIdentities):
             raise TypeError("resolving rows needs a batch of identities")
@@ -369,9 +388,10 @@ class SystemScope:
         selects = [
             sa.select(table.c[dataset.key], batch.c.subject_ref, batch.c.pseudonym)
             .select_from(table.join(batch, identities.equals(table.c[column], identity_type)))
-            .where(batch.c.identity_type == identity_type)
+            .where(batch.c.identity_type == identity_type, *_present(among))
             for identity_type, column in dataset.identity.items()
             if identity_type in identities.types
+            for among in [identities.among(table.c[column], identity_type) if searched else None]
         ]
         if not selects:
             return None

@@ -46,6 +46,7 @@ from registre.core.sources.batches import (
     fill_row_table,
     read_only_batch,
     row_table,
+    searches_index,
 )
 from registre.core.sources.catalog import SystemCatalog, catalog_for
 from registre.core.sources.connection import read_only_connection, write_transaction
@@ -173,7 +174,7 @@ class SystemWork:
         a row per part, which the caller adds up.
         """
         parts = [statement] if self.values is None else self.values.statements(statement)
-        found = [row for part in parts for row in self.connection.execute(part, self.parameters)]
+        found = [row for part in parts for row in self.connection.execute(part, self.parameters).all()]
         if self.progress is not None:
             self.progress(f"{self.name}: {description}")
         return found
@@ -322,10 +323,23 @@ def resolve_rows(work: SystemWork) -> list[sa.Table]:
     identities = work.scope.identities
     resolved = identities.resolved if isinstance(identities, BatchIdentities) else {}
     for name, table in resolved.items():
-        rows = work.template.statement(("resolve", name), lambda name=name: work.scope.resolution(name))  # type: ignore[misc]
-        assert rows is not None, f"{name} has no identity of the batch"
-        fill_row_table(work.connection, table, rows)
+        fill_row_table(work.connection, table, _resolution(work, name))
     return list(resolved.values())
+
+
+def _resolution(work: SystemWork, name: str) -> sa.Select[Any]:
+    """The statement finding the rows of `name` (see `SystemScope.resolution`).
+
+    On PostgreSQL, the one comparing identities with arrays when the planner
+    then searches an index for them: a large table is not scanned whole.
+    Asked of the planner for each batch, as an index may come or go.
+    """
+    plain = work.template.statement(("resolve", name), lambda: work.scope.resolution(name))
+    assert plain is not None, f"{name} has no identity of the batch"
+    if work.connection.dialect.name != "postgresql":
+        return plain
+    searched = work.template.statement(("resolve searched", name), lambda: work.scope.resolution(name, searched=True))
+    return searched if searched is not None and searches_index(work.connection, searched) else plain
 
 
 def _parameters(template: SystemTemplate, request: Request, key: bytes | None) -> dict[str, Any]:

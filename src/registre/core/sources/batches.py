@@ -223,6 +223,13 @@ def _create_if_allowed(connection: Connection, rows: Sequence[IdentityRow]) -> b
     return True
 
 
+def searches_index(connection: Connection, statement: sa.Select[Any]) -> bool:
+    """Whether PostgreSQL's plan for `statement` searches an index with an array (`Index Cond: ... = ANY`)."""
+    compiled = statement.compile(dialect=connection.dialect)
+    plan = connection.exec_driver_sql("EXPLAIN " + str(compiled), compiled.params).scalars()
+    return any("Index Cond" in line and "ANY" in line for line in plan)
+
+
 # Bound parameters one statement may carry: SQLite 32,766 (since 3.32), PostgreSQL and MariaDB/MySQL 65,535
 # (server-side placeholders). Other dialects get a cautious count: SQL Server stops at 2,100.
 PARAMETER_LIMITS = {"sqlite": 32_766, "postgresql": 65_535, "mysql": 65_535, "mariadb": 65_535}
