@@ -282,7 +282,10 @@ class SystemScope:
                 parts += [] if found is None else [found]
         for link in self.graph.parents_of(name):
             parent_condition = self.condition(link.parent)
-            if parent_condition is not None:
+            keys = self.found_keys(link.parent, link.target)
+            if keys is not None:
+                parts.append(table.c[link.column].in_(sa.select(keys.c.row_key)))
+            elif parent_condition is not None:
                 parent = self.tables[link.parent]
                 parts.append(table.c[link.column].in_(sa.select(parent.c[link.target]).where(parent_condition)))
         if not parts:
@@ -325,8 +328,12 @@ class SystemScope:
 
         The paths of `owners`, as a UNION of equi-joins with the temporary
         table of identities (or the one path, without duplicates when
-        `column` is not the dataset's key).
+        `column` is not the dataset's key; or the dataset's table of
+        resolved rows itself, when it holds them all, see `_found_keys`).
         """
+        keys = self.found_keys(name, column)
+        if keys is not None:
+            return sa.select(keys.c.subject_ref, keys.c.row_key.label("row_value"))
         selects = [
             sa.select(owner.subject_ref, self.tables[name].c[column].label("row_value"))
             .select_from(owner.joined)
@@ -360,7 +367,11 @@ class SystemScope:
             by_key = sa.select(sa.func.min(resolved.c.pseudonym)).where(resolved.c.row_key == table.c[dataset.key])
             found.append(by_key.correlate(table).scalar_subquery())
         for link in self.graph.parents_of(name):
-            if self.condition(link.parent) is not None:
+            keys = self.found_keys(link.parent, link.target)
+            if keys is not None:
+                by_key = sa.select(sa.func.min(keys.c.pseudonym)).where(keys.c.row_key == table.c[link.column])
+                found.append(by_key.correlate(table).scalar_subquery())
+            elif self.condition(link.parent) is not None:
                 parent = self.tables[link.parent]
                 found.append(
                     sa.select(sa.func.min(self.pseudonym(link.parent)))
@@ -396,6 +407,23 @@ class SystemScope:
         if not selects:
             return None
         return sa.union(*selects) if len(selects) > 1 else selects[0].distinct()  # type: ignore[return-value]
+
+    def found_keys(self, name: str, column: str) -> sa.Table | None:
+        """The table of resolved rows of `name` when it holds the values of `column` of all the subjects' rows.
+
+        That is when `column` is the dataset's key and the rows are found by
+        identity only (no tenant, no reference to a reached parent): the keys
+        of the rows a reference to `name` must point at are then those of the
+        table, which needs no join with the dataset's own table. A resolved
+        row still exists when its children are reached, as children are
+        erased before their parents.
+        """
+        resolved = self._resolved(name)
+        if resolved is None or column != self.datasets[name].key or self.tenant_condition(name) is not None:
+            return None
+        if any(self.condition(link.parent) is not None for link in self.graph.parents_of(name)):
+            return None
+        return resolved
 
     def _resolved(self, name: str) -> sa.Table | None:
         """The table of the rows of `name` the batch's identities found, when they were resolved beforehand."""

@@ -108,11 +108,11 @@ def create_identity_table(connection: Connection, rows: Sequence[IdentityRow]) -
     """
     table = IDENTITY_TABLE
     table.create(connection)
-    unique = list(dict.fromkeys(rows))
+    unique = [{**row._asdict(), "position": n} for n, row in enumerate(dict.fromkeys(rows))]
     if unique and connection.dialect.name == "postgresql":
-        connection.execute(_unnested_insert(table), _columns_of(unique))
+        connection.execute(_json_insert(table), {"rows": unique})
     elif unique:
-        connection.execute(table.insert(), [{**row._asdict(), "position": n} for n, row in enumerate(unique)])
+        connection.execute(table.insert(), unique)
     if connection.dialect.name == "postgresql":
         connection.execute(_AnalyzeTable(table))
     return table
@@ -121,26 +121,17 @@ def create_identity_table(connection: Connection, rows: Sequence[IdentityRow]) -
 _COLUMNS = ("identity_type", "value", "subject_ref", "position", "pseudonym")
 
 
-def _unnested_insert(table: sa.Table) -> sa.Insert:
-    """`INSERT INTO table SELECT * FROM unnest(:identity_type, :value, ...)`: one array per column (PostgreSQL).
+def _json_insert(table: sa.Table) -> sa.Insert:
+    """`INSERT INTO table SELECT ... FROM json_to_recordset(:rows) AS rows(identity_type, ...)` (PostgreSQL).
 
-    A batch of any size is one statement with five parameters, where an
-    `executemany` sends a statement per row.
+    A batch of any size is one statement with one parameter, where an
+    `executemany` sends a statement per row (and arrays of text are slow to
+    encode).
     """
-    arrays = [sa.bindparam(name, type_=postgresql.ARRAY(table.c[name].type)) for name in _COLUMNS]
-    rows = sa.func.unnest(*arrays).table_valued(*_COLUMNS).render_derived()
+    records = sa.bindparam("rows", type_=postgresql.JSON())
+    columns = [sa.column(name, table.c[name].type) for name in _COLUMNS]
+    rows = sa.func.json_to_recordset(records).table_valued(*columns).render_derived(with_types=True)
     return table.insert().from_select(list(_COLUMNS), sa.select(*(rows.c[name] for name in _COLUMNS)))
-
-
-def _columns_of(rows: Sequence[IdentityRow]) -> dict[str, list[Any]]:
-    """The rows' values column by column, each row numbered by its position."""
-    return {
-        "identity_type": [row.identity_type for row in rows],
-        "value": [row.value for row in rows],
-        "subject_ref": [row.subject_ref for row in rows],
-        "position": list(range(len(rows))),
-        "pseudonym": [row.pseudonym for row in rows],
-    }
 
 
 def drop_identity_table(connection: Connection, table: sa.Table) -> None:
