@@ -6,6 +6,7 @@ import sqlite3
 
 import pytest
 import sqlalchemy as sa
+from tests.conftest import make_database_url
 
 from registre.core.policy import System
 from registre.core.sources import create_engine_for, create_engine_for_url, write_transaction
@@ -15,6 +16,7 @@ from registre.core.sources.batches import (
     create_identity_table,
     drop_identity_table,
     read_only_batch,
+    searches_index,
     split_rows,
 )
 
@@ -131,3 +133,25 @@ def test_a_batch_over_the_parameter_limit_is_read_in_parts_that_the_database_acc
         found = [row[0] for part in values.statements(statement) for row in connection.execute(part)]
     reader.dispose()
     assert sorted(found) == sorted(f"s{n}" for n in range(9_000))
+
+
+def test_the_planner_says_whether_it_searches_an_index_with_an_array(tmp_path):
+    urls = make_database_url("postgresql", tmp_path)
+    engine = create_engine_for(System(url=next(urls), location="FR"))
+    people = sa.Table(
+        "people", sa.MetaData(), sa.Column("id", sa.Integer, primary_key=True), sa.Column("email", sa.Text)
+    )
+    among = sa.func.lower(people.c.email) == sa.any_(sa.func.array(sa.select(IDENTITY_TABLE.c.value).scalar_subquery()))
+    query = sa.select(people.c.id).where(among)
+    try:
+        with write_transaction(engine) as connection:
+            people.create(connection)
+            create_identity_table(connection, ROWS)
+            connection.execute(sa.text("SET LOCAL enable_seqscan = off"))  # the table is small: ask for the index
+            assert not searches_index(connection, query), "no index on lower(email)"
+            sa.Index("ix_people_email_lower", sa.func.lower(people.c.email)).create(connection)
+            assert searches_index(connection, query)
+            drop_identity_table(connection, IDENTITY_TABLE)
+    finally:
+        engine.dispose()
+        urls.close()
