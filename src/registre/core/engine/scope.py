@@ -15,6 +15,11 @@ over reflected tables: the identity values are bound parameters (one subject) or
 table (a batch; a bound VALUES list on read-only credentials), and the references become nested `IN (SELECT ...)`
 subqueries. Nothing is looked up row by row in Python.
 
+A batch that writes compares identities once: the rows they name in each
+dataset are resolved first into a temporary table of keys (`resolution`),
+which every statement of the transaction then joins by key, the references
+to those rows included (`found_keys`).
+
 Processor datasets (those with a `tenant` column) hold a client's data: a
 request that names no tenant never reaches them, and a request that names
 one reaches only them, filtered on `tenant = :tenant`.
@@ -329,7 +334,7 @@ class SystemScope:
         The paths of `owners`, as a UNION of equi-joins with the temporary
         table of identities (or the one path, without duplicates when
         `column` is not the dataset's key; or the dataset's table of
-        resolved rows itself, when it holds them all, see `_found_keys`).
+        resolved rows itself, when it holds them all, see `found_keys`).
         """
         keys = self.found_keys(name, column)
         if keys is not None:

@@ -9,7 +9,8 @@ runs the statements: SQLAlchemy then finds each compiled statement in its
 cache. A batch's statements join the temporary table of its identities
 (`sources.batches`), or, for a read on credentials that may not create it,
 read them from bound VALUES lists: `SystemWork.rows` runs a statement once
-per part of the batch.
+per part of the batch. A batch that writes first resolves the rows its
+identities name, once, into temporary tables of keys (`resolve_rows`).
 
 Reads (plans, access) run in a read-only transaction; writes (erasure,
 rectification, restriction) in one transaction per system, so that a crash
@@ -280,7 +281,7 @@ def _template(
     catalog: SystemCatalog,
     connection: Connection,
     identities: IdentitySource,
-    shape_resolves: bool = False,
+    resolve: bool = False,
 ) -> SystemTemplate:
     system = policy.systems[name]
     reached = _reachable(policy, name, request.identity_types(), request.tenant)
@@ -296,7 +297,7 @@ def _template(
     naming = {link.dataset for link in mentions} | {found.dataset for found in texts}
     needed = {n: d for n, d in system.datasets.items() if n in reached or n in children or n in naming}
     tables = catalog.tables(connection, needed)
-    if isinstance(identities, BatchIdentities) and shape_resolves:
+    if isinstance(identities, BatchIdentities) and resolve:
         identities.resolved = _row_tables(system, reached, tables, identities.types)
     scope = SystemScope(dict(system.datasets), tables, identities, request.tenant)
     rules = {n: hold_rules(policy, name, n, dataset) + contract_rules(policy, name, n) for n, dataset in needed.items()}

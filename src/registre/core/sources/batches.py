@@ -15,6 +15,10 @@ table's name defined by the statement itself, `WITH registre_subjects
 (subject_ref, identity_type, value, pseudonym) AS (VALUES (:p1, :p2, :p3,
 :p4), ...)`: every value a bound parameter, in parts that stay under the
 database's limit of parameters per statement (see `BatchValues`).
+
+A batch that writes also resolves, once, the rows its identities name in
+each dataset into a temporary table of keys, `registre_rows_<n>` (see
+`row_table`), that its statements join instead of comparing identities again.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from sqlalchemy.sql.compiler import DDLCompiler
 from sqlalchemy.sql.ddl import ExecutableDDLElement
 
 from registre.core.sources.connection import read_only_transaction
+from registre.core.sources.trail import SESSION_TABLE_PREFIX
 
 # Lengths that keep the primary key under the 2,000-byte limit of MariaDB's Aria temporary tables.
 SUBJECT_REF_LENGTH = 128
@@ -139,10 +144,6 @@ def drop_identity_table(connection: Connection, table: sa.Table) -> None:
     connection.execute(_DropTemporaryTable(table))
 
 
-# The rows of a dataset that a batch's identities find, one temporary table per dataset (see `row_table`).
-ROW_TABLE_PREFIX = "registre_rows_"
-
-
 def row_table(number: int, key: sa.Column[Any]) -> sa.Table:
     """The temporary table `registre_rows_<number>` (row_key, subject_ref, pseudonym) for a dataset keyed by `key`.
 
@@ -153,7 +154,7 @@ def row_table(number: int, key: sa.Column[Any]) -> sa.Table:
     form: `lower(trim(email))`, computed over the whole table) again.
     """
     return sa.Table(
-        f"{ROW_TABLE_PREFIX}{number}",
+        f"{SESSION_TABLE_PREFIX}{number}",
         sa.MetaData(),
         sa.Column("row_key", key.type, primary_key=True),
         sa.Column("subject_ref", sa.String(SUBJECT_REF_LENGTH), primary_key=True),
