@@ -15,6 +15,7 @@ from registre.core.sources.batches import (
     IdentityRow,
     create_identity_table,
     drop_identity_table,
+    fits_row_table,
     read_only_batch,
     searches_index,
     split_rows,
@@ -155,3 +156,16 @@ def test_the_planner_says_whether_it_searches_an_index_with_an_array(tmp_path):
     finally:
         engine.dispose()
         urls.close()
+
+
+def test_a_key_too_long_for_a_mariadb_primary_key_gets_no_table_of_resolved_rows():
+    def key(column_type):
+        return sa.Column("id", column_type, primary_key=True)
+
+    assert fits_row_table(key(sa.String(500)), "postgresql")
+    assert fits_row_table(key(sa.Text()), "sqlite")
+    for dialect in ("mysql", "mariadb"):
+        assert fits_row_table(key(sa.Integer()), dialect)
+        assert fits_row_table(key(sa.String(255)), dialect)
+        assert not fits_row_table(key(sa.String(500)), dialect)
+        assert not fits_row_table(key(sa.Text()), dialect)

@@ -45,6 +45,7 @@ from registre.core.sources.batches import (
     create_identity_table,
     drop_identity_table,
     fill_row_table,
+    fits_row_table,
     read_only_batch,
     row_table,
     searches_index,
@@ -298,7 +299,7 @@ def _template(
     needed = {n: d for n, d in system.datasets.items() if n in reached or n in children or n in naming}
     tables = catalog.tables(connection, needed)
     if isinstance(identities, BatchIdentities) and resolve:
-        identities.resolved = _row_tables(system, reached, tables, identities.types)
+        identities.resolved = _row_tables(system, reached, tables, identities.types, connection.dialect.name)
     scope = SystemScope(dict(system.datasets), tables, identities, request.tenant)
     rules = {n: hold_rules(policy, name, n, dataset) + contract_rules(policy, name, n) for n, dataset in needed.items()}
     held = {n: r for n, r in rules.items() if r}
@@ -306,11 +307,16 @@ def _template(
 
 
 def _row_tables(
-    system: System, reached: list[str], tables: dict[str, sa.Table], types: frozenset[str]
+    system: System, reached: list[str], tables: dict[str, sa.Table], types: frozenset[str], dialect: str
 ) -> dict[str, sa.Table]:
     """A table of resolved rows (`sources.batches.row_table`) for each reached dataset with an identity of `types`."""
-    found = [name for name in reached if any(t in types for t in system.datasets[name].identity)]
-    return {name: row_table(n, tables[name].c[system.datasets[name].key]) for n, name in enumerate(found, 1)}
+    keys = {name: tables[name].c[system.datasets[name].key] for name in reached}
+    found = [
+        name
+        for name in reached
+        if any(t in types for t in system.datasets[name].identity) and fits_row_table(keys[name], dialect)
+    ]
+    return {name: row_table(n, keys[name]) for n, name in enumerate(found, 1)}
 
 
 def resolve_rows(work: SystemWork) -> list[sa.Table]:

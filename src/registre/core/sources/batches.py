@@ -35,6 +35,7 @@ from sqlalchemy.sql import visitors
 from sqlalchemy.sql.compiler import DDLCompiler
 from sqlalchemy.sql.ddl import ExecutableDDLElement
 
+from registre.core.sources.comparison import is_mysql
 from registre.core.sources.connection import read_only_transaction
 from registre.core.sources.trail import SESSION_TABLE_PREFIX
 
@@ -161,6 +162,18 @@ def row_table(number: int, key: sa.Column[Any]) -> sa.Table:
         sa.Column("pseudonym", sa.String(PSEUDONYM_LENGTH), nullable=True),
         prefixes=["TEMPORARY"],
     )
+
+
+def fits_row_table(key: sa.Column[Any], dialect: str) -> bool:
+    """Whether a dataset keyed by `key` can have a `row_table`: MariaDB/MySQL keep a primary key under 2,000 bytes.
+
+    A longer text key (or a TEXT one, which cannot be a primary key) is
+    left out: the dataset's statements then compare identities each time.
+    """
+    if not is_mysql(dialect) or not isinstance(key.type, sa.String):
+        return True
+    length = getattr(key.type, "length", None)
+    return length is not None and length <= IDENTITY_VALUE_LENGTH and not isinstance(key.type, sa.Text)
 
 
 def fill_row_table(connection: Connection, table: sa.Table, rows: sa.Select[Any]) -> None:
