@@ -160,7 +160,7 @@ def test_the_planner_says_whether_it_searches_an_index_with_an_array(tmp_path):
 
 def test_a_key_too_long_for_a_mariadb_primary_key_gets_no_table_of_resolved_rows():
     def key(column_type):
-        return sa.Column("id", column_type, primary_key=True)
+        return sa.Table("t", sa.MetaData(), sa.Column("id", column_type, primary_key=True)).c.id
 
     assert fits_row_table(key(sa.String(500)), "postgresql")
     assert fits_row_table(key(sa.Text()), "sqlite")
@@ -169,3 +169,18 @@ def test_a_key_too_long_for_a_mariadb_primary_key_gets_no_table_of_resolved_rows
         assert fits_row_table(key(sa.String(255)), dialect)
         assert not fits_row_table(key(sa.String(500)), dialect)
         assert not fits_row_table(key(sa.Text()), dialect)
+
+
+def test_a_key_the_database_does_not_keep_unique_gets_no_table_of_resolved_rows():
+    metadata = sa.MetaData()
+    table = sa.Table(
+        "t",
+        metadata,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("code", sa.String(20), unique=True),
+        sa.Column("number", sa.String(20), index=True),
+        sa.Column("line", sa.Integer, primary_key=True),
+    )
+    assert fits_row_table(table.c.code, "postgresql")
+    assert not fits_row_table(table.c.number, "postgresql"), "an index that is not unique"
+    assert not fits_row_table(table.c.id, "postgresql"), "a part of the primary key"

@@ -165,15 +165,29 @@ def row_table(number: int, key: sa.Column[Any]) -> sa.Table:
 
 
 def fits_row_table(key: sa.Column[Any], dialect: str) -> bool:
-    """Whether a dataset keyed by `key` can have a `row_table`: MariaDB/MySQL keep a primary key under 2,000 bytes.
+    """Whether a dataset keyed by `key` can have a `row_table`: a key the database keeps unique, that fits.
 
-    A longer text key (or a TEXT one, which cannot be a primary key) is
-    left out: the dataset's statements then compare identities each time.
+    Rows are found again by their key: it must be the table's primary key or
+    unique. MariaDB/MySQL keep a primary key under 2,000 bytes: a longer text
+    key (or a TEXT one, which cannot be a primary key) is left out. A dataset
+    left out compares identities in each statement.
     """
+    if not _unique(key):
+        return False
     if not is_mysql(dialect) or not isinstance(key.type, sa.String):
         return True
     length = getattr(key.type, "length", None)
     return length is not None and length <= IDENTITY_VALUE_LENGTH and not isinstance(key.type, sa.Text)
+
+
+def _unique(column: sa.Column[Any]) -> bool:
+    """Whether the reflected `column` alone is its table's primary key, or has a unique index or constraint."""
+    table = column.table
+    if list(table.primary_key.columns) == [column]:
+        return True
+    indexes = [list(index.columns) for index in table.indexes if index.unique]
+    constraints = [list(c.columns) for c in table.constraints if isinstance(c, sa.UniqueConstraint)]
+    return [column] in indexes or [column] in constraints
 
 
 def fill_row_table(connection: Connection, table: sa.Table, rows: sa.Select[Any]) -> None:
