@@ -126,20 +126,22 @@ def draw_emails(url: str, count: int, seed: int) -> list[str]:
     """`count` distinct contacts' emails, drawn at random (seeded) over the whole table.
 
     Contacts that an earlier run erased (deleted, or anonymised: their email
-    is a pseudonym) are left out, so that a reused database still measures
-    real erasures; a quarter more are drawn to make up for them.
+    is a pseudonym) are passed over, so that a reused database still
+    measures real erasures.
     """
     engine = sa.create_engine(url)
+    query = sa.text("SELECT email FROM contacts WHERE id IN :ids AND email LIKE '%@%'").bindparams(
+        sa.bindparam("ids", expanding=True)
+    )
     with engine.connect() as connection:
         highest = connection.execute(sa.text("SELECT max(id) FROM contacts")).scalar_one()
-        ids = random.Random(seed).sample(range(1, highest + 1), min(count + count // 4, highest))
-        emails = []
+        ids = list(range(1, highest + 1))
+        random.Random(seed).shuffle(ids)
+        emails: list[str] = []
         for start in range(0, len(ids), 5_000):
-            chunk = ids[start : start + 5_000]
-            query = sa.text("SELECT email FROM contacts WHERE id IN :ids AND email LIKE '%@%'").bindparams(
-                sa.bindparam("ids", expanding=True)
-            )
-            emails += connection.execute(query, {"ids": chunk}).scalars().all()
+            if len(emails) >= count:
+                break
+            emails += connection.execute(query, {"ids": ids[start : start + 5_000]}).scalars().all()
     engine.dispose()
     if len(emails) < count:
         raise SystemExit(f"only {len(emails):,} contacts left to erase: build the databases again (without --reuse)")
