@@ -71,6 +71,7 @@ def parse_arguments() -> argparse.Namespace:
     parser.add_argument("--batch", type=int, default=10_000, help="subjects of the batch erasure")
     parser.add_argument("--rounds", type=int, default=3, help="batch erasures on each side (the median is shown)")
     parser.add_argument("--reuse", action="store_true", help="reuse the databases of a previous run")
+    parser.add_argument("--seed", type=int, default=2026, help="draw of the subjects (change it to reuse a database)")
     return parser.parse_args()
 
 
@@ -121,21 +122,31 @@ def create_identity_indexes(policy: Policy, url: str) -> None:
     close_catalogs()
 
 
-def draw_emails(url: str, count: int) -> list[str]:
-    """`count` distinct contacts' emails, drawn at random (seeded) over the whole table."""
+def draw_emails(url: str, count: int, seed: int) -> list[str]:
+    """`count` distinct contacts' emails, drawn at random (seeded) over the whole table.
+
+    Contacts that an earlier run erased (deleted, or anonymised: their email
+    is a pseudonym) are passed over, so that a reused database still
+    measures real erasures.
+    """
     engine = sa.create_engine(url)
+    query = sa.text("SELECT email FROM contacts WHERE id IN :ids AND email LIKE '%@%'").bindparams(
+        sa.bindparam("ids", expanding=True)
+    )
     with engine.connect() as connection:
         highest = connection.execute(sa.text("SELECT max(id) FROM contacts")).scalar_one()
-        ids = random.Random(2026).sample(range(1, highest + 1), min(count, highest))
-        emails = []
+        ids = list(range(1, highest + 1))
+        random.Random(seed).shuffle(ids)
+        emails: list[str] = []
         for start in range(0, len(ids), 5_000):
-            chunk = ids[start : start + 5_000]
-            query = sa.text("SELECT email FROM contacts WHERE id IN :ids").bindparams(
-                sa.bindparam("ids", expanding=True)
-            )
-            emails += connection.execute(query, {"ids": chunk}).scalars().all()
+            if len(emails) >= count:
+                break
+            emails += connection.execute(query, {"ids": ids[start : start + 5_000]}).scalars().all()
     engine.dispose()
-    return emails
+    if len(emails) < count:
+        raise SystemExit(f"only {len(emails):,} contacts left to erase: build the databases again (without --reuse)")
+    random.Random(seed).shuffle(emails)
+    return emails[:count]
 
 
 def timed(action: Callable[[], object]) -> float:
@@ -152,7 +163,7 @@ def measure_backend(backend: str, policy: Policy, url: str, arguments: argparse.
     """Steps 2 and 3 of the module's docstring on one database."""
     sizes = {"warm": 206, "readers": arguments.samples, "engine": arguments.erasures, "hand": arguments.erasures}
     sizes.update({f"batch {side} {n}": arguments.batch for n in range(arguments.rounds) for side in ("engine", "hand")})
-    drawn = iter(draw_emails(url, sum(sizes.values())))
+    drawn = iter(draw_emails(url, sum(sizes.values()), arguments.seed))
     groups = {name: [next(drawn) for _ in range(size)] for name, size in sizes.items()}
     hand = create_engine_for(System(url=url, location="FR"))
     sides = Sides(policy, hand, DEMO_TODAY)

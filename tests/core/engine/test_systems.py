@@ -61,3 +61,31 @@ def test_a_batch_reads_through_a_temporary_table_that_is_dropped_afterwards(shop
         rows = work.connection.execute(work.scope.attribution("people", "email")).all()
     assert [tuple(row) for row in rows] == [("a", "ada@example.org")]
     assert "registre_subjects" not in sa.inspect(shop.engine).get_table_names()
+
+
+def test_a_batch_that_writes_resolves_the_rows_its_identities_name_once_and_records_no_change(shop, recorded_changes):
+    ada = shop.add_person("Ada@Example.org ", "+33612345678", orders=(shop.RECENT,))
+    shop.add_person("bob@example.org")
+    shop.write()
+    subjects = [
+        Subject.of("email=ada@example.org", reference="a"),
+        Subject.of("phone=06 12 34 56 78", reference="b"),
+        Subject.of("email=nobody@example.org", reference="c"),
+    ]
+    with open_system(shop.policy, "shop", make_request("erase", subjects), write=True, key=shop.KEY.encode()) as work:
+        resolved = work.scope.identities.resolved["people"]
+        found = work.connection.execute(sa.select(resolved.c.row_key, resolved.c.subject_ref)).all()
+        orders = work.sql(sa.select(work.table("orders")).where(work.scope.condition("orders")))
+    assert sorted(tuple(row) for row in found) == [(ada.id, "a"), (ada.id, "b")]
+    # The children find the people's rows by key, without comparing identities again.
+    assert f"orders.person_id IN (SELECT {resolved.name}.row_key" in orders
+    assert "registre_subjects" not in orders
+    assert recorded_changes == [], "the session's own tables are not changes to the system"
+
+
+def test_a_batch_that_only_reads_compares_identities_in_each_statement(sqlite_shop):
+    subjects = [Subject.of("email=ada@example.org", reference="a"), Subject.of("email=bob@example.org", reference="b")]
+    with open_system(sqlite_shop.policy, "shop", make_request("access", subjects), write=False) as work:
+        assert work.scope.identities.resolved == {}
+        orders = work.sql(sa.select(work.table("orders")).where(work.scope.condition("orders")))
+    assert "registre_subjects" in orders

@@ -6,6 +6,7 @@ import sqlite3
 
 import pytest
 import sqlalchemy as sa
+from tests.conftest import make_database_url
 
 from registre.core.policy import System
 from registre.core.sources import create_engine_for, create_engine_for_url, write_transaction
@@ -14,7 +15,9 @@ from registre.core.sources.batches import (
     IdentityRow,
     create_identity_table,
     drop_identity_table,
+    fits_row_table,
     read_only_batch,
+    searches_index,
     split_rows,
 )
 
@@ -131,3 +134,53 @@ def test_a_batch_over_the_parameter_limit_is_read_in_parts_that_the_database_acc
         found = [row[0] for part in values.statements(statement) for row in connection.execute(part)]
     reader.dispose()
     assert sorted(found) == sorted(f"s{n}" for n in range(9_000))
+
+
+def test_the_planner_says_whether_it_searches_an_index_with_an_array(tmp_path):
+    urls = make_database_url("postgresql", tmp_path)
+    engine = create_engine_for(System(url=next(urls), location="FR"))
+    people = sa.Table(
+        "people", sa.MetaData(), sa.Column("id", sa.Integer, primary_key=True), sa.Column("email", sa.Text)
+    )
+    among = sa.func.lower(people.c.email) == sa.any_(sa.func.array(sa.select(IDENTITY_TABLE.c.value).scalar_subquery()))
+    query = sa.select(people.c.id).where(among)
+    try:
+        with write_transaction(engine) as connection:
+            people.create(connection)
+            create_identity_table(connection, ROWS)
+            connection.execute(sa.text("SET LOCAL enable_seqscan = off"))  # the table is small: ask for the index
+            assert not searches_index(connection, query), "no index on lower(email)"
+            sa.Index("ix_people_email_lower", sa.func.lower(people.c.email)).create(connection)
+            assert searches_index(connection, query)
+            drop_identity_table(connection, IDENTITY_TABLE)
+    finally:
+        engine.dispose()
+        urls.close()
+
+
+def test_a_key_too_long_for_a_mariadb_primary_key_gets_no_table_of_resolved_rows():
+    def key(column_type):
+        return sa.Table("t", sa.MetaData(), sa.Column("id", column_type, primary_key=True)).c.id
+
+    assert fits_row_table(key(sa.String(500)), "postgresql")
+    assert fits_row_table(key(sa.Text()), "sqlite")
+    for dialect in ("mysql", "mariadb"):
+        assert fits_row_table(key(sa.Integer()), dialect)
+        assert fits_row_table(key(sa.String(255)), dialect)
+        assert not fits_row_table(key(sa.String(500)), dialect)
+        assert not fits_row_table(key(sa.Text()), dialect)
+
+
+def test_a_key_the_database_does_not_keep_unique_gets_no_table_of_resolved_rows():
+    metadata = sa.MetaData()
+    table = sa.Table(
+        "t",
+        metadata,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("code", sa.String(20), unique=True),
+        sa.Column("number", sa.String(20), index=True),
+        sa.Column("line", sa.Integer, primary_key=True),
+    )
+    assert fits_row_table(table.c.code, "postgresql")
+    assert not fits_row_table(table.c.number, "postgresql"), "an index that is not unique"
+    assert not fits_row_table(table.c.id, "postgresql"), "a part of the primary key"

@@ -84,7 +84,10 @@ def mention_condition(scope: SystemScope, link: MentionLink) -> Condition | None
     """True for the rows of `link.dataset` that name a subject of the request; None when none can."""
     table = scope.tables[link.dataset]
     column = table.c[link.column]
-    if link.person is not None and link.target is not None:
+    keys = scope.found_keys(link.person, link.target) if link.person is not None and link.target is not None else None
+    if keys is not None:
+        named: Condition = column.in_(sa.select(keys.c.row_key))
+    elif link.person is not None and link.target is not None:
         # The person's rows read on aliases, through a derived table: MariaDB refuses a subquery on the
         # table being updated (a manager named on a colleague's row) unless it is materialised.
         aliased = scope.aliased()
@@ -93,7 +96,7 @@ def mention_condition(scope: SystemScope, link: MentionLink) -> Condition | None
             return None
         parent = aliased.tables[link.person]
         people = sa.select(parent.c[link.target].label("person")).where(parent_condition).subquery()
-        named: Condition = column.in_(sa.select(people.c.person))
+        named = column.in_(sa.select(people.c.person))
     elif link.identity is not None and link.identity in scope.identities.types:
         named = scope.identities.match(column, link.identity)
     else:
@@ -127,6 +130,10 @@ def mention_pseudonym(scope: SystemScope, link: MentionLink) -> sa.ColumnElement
     if not isinstance(identities, BatchIdentities):
         return sa.bindparam("pseudonym", type_=sa.String())
     table, batch = scope.tables[link.dataset], identities.table
+    keys = scope.found_keys(link.person, link.target) if link.person is not None and link.target is not None else None
+    if keys is not None:
+        by_key = sa.select(sa.func.min(keys.c.pseudonym)).where(keys.c.row_key == table.c[link.column])
+        return by_key.correlate(table).scalar_subquery()
     if link.person is not None and link.target is not None:
         aliased = scope.aliased()
         parent = aliased.tables[link.person]

@@ -15,6 +15,11 @@ over reflected tables: the identity values are bound parameters (one subject) or
 table (a batch; a bound VALUES list on read-only credentials), and the references become nested `IN (SELECT ...)`
 subqueries. Nothing is looked up row by row in Python.
 
+A batch that writes compares identities once: the rows they name in each
+dataset are resolved first into a temporary table of keys (`resolution`),
+which every statement of the transaction then joins by key, the references
+to those rows included (`found_keys`).
+
 Processor datasets (those with a `tenant` column) hold a client's data: a
 request that names no tenant never reaches them, and a request that names
 one reaches only them, filtered on `tenant = :tenant`.
@@ -27,6 +32,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 
 from registre.core.engine.identities import column_expression
 from registre.core.engine.references import SystemGraph
@@ -160,11 +166,30 @@ class BatchIdentities:
         self.types = types
         self.normalisations = dict(normalisations or {})
         self.dialect = dialect
+        # By dataset: the temporary table of the rows the batch's identities find there (`sources.batches.row_table`),
+        # filled once per transaction (`SystemScope.resolution`); datasets without one compare identities each time.
+        self.resolved: dict[str, sa.Table] = {}
 
     def match(self, column: sa.Column[Any], identity_type: str) -> Condition:
         value = self._compared(column, identity_type)
         values = sa.select(value).where(self.table.c.identity_type == identity_type)
         return matching(column, self.normalisations.get(identity_type), self.dialect, lambda e: e.in_(values))
+
+    def among(self, column: sa.Column[Any], identity_type: str) -> Condition | None:
+        """`match` as `column = ANY(ARRAY(SELECT value ...))`, for a normalised text column on PostgreSQL; else None.
+
+        The planner does not know what a normal form (`lower(trim(email))`)
+        costs per row: joining the table of identities, it computes it over
+        the whole table. Compared with an array, it searches the index on
+        that expression, if there is one; without one, it would compare
+        every row with every value (see `systems.resolve_rows`).
+        """
+        normalised = self.normalisations.get(identity_type) in ("email", "phone", "casefold")
+        if self.dialect != "postgresql" or not normalised or not isinstance(column.type, sa.String):
+            return None
+        values = sa.select(self.table.c.value).where(self.table.c.identity_type == identity_type)
+        array = sa.func.array(values.scalar_subquery(), type_=postgresql.ARRAY(sa.String()))
+        return matching(column, self.normalisations.get(identity_type), self.dialect, lambda e: e == sa.any_(array))
 
     def equals(self, column: sa.Column[Any], identity_type: str) -> Condition:
         """True when `column`, normalised, is the value of the identity table's row (a join condition)."""
@@ -247,11 +272,14 @@ class SystemScope:
 
     def _build_condition(self, name: str) -> Condition | None:
         dataset, table = self.datasets[name], self.tables[name]
+        resolved = self._resolved(name)
         parts = [
             self.identities.match(table.c[column], identity_type)
             for identity_type, column in dataset.identity.items()
-            if identity_type in self.identities.types
+            if identity_type in self.identities.types and resolved is None
         ]
+        if resolved is not None:
+            parts.append(table.c[dataset.key].in_(sa.select(resolved.c.row_key)))
         if isinstance(self.identities, BoundIdentities):
             for column in dataset.identity.values():
                 spec = dataset.fields.get(column)
@@ -259,7 +287,10 @@ class SystemScope:
                 parts += [] if found is None else [found]
         for link in self.graph.parents_of(name):
             parent_condition = self.condition(link.parent)
-            if parent_condition is not None:
+            keys = self.found_keys(link.parent, link.target)
+            if keys is not None:
+                parts.append(table.c[link.column].in_(sa.select(keys.c.row_key)))
+            elif parent_condition is not None:
                 parent = self.tables[link.parent]
                 parts.append(table.c[link.column].in_(sa.select(parent.c[link.target]).where(parent_condition)))
         if not parts:
@@ -282,8 +313,12 @@ class SystemScope:
         batch = identities.table
         tenant = _present(self.tenant_condition(name))
         found = []
+        resolved = self._resolved(name)
+        if resolved is not None:
+            joined = table.join(resolved, table.c[dataset.key] == resolved.c.row_key)
+            found.append(Owners(joined, resolved.c.subject_ref, tenant))
         for identity_type, column in dataset.identity.items():
-            if identity_type in identities.types:
+            if identity_type in identities.types and resolved is None:
                 joined = table.join(batch, identities.equals(table.c[column], identity_type))
                 found.append(Owners(joined, batch.c.subject_ref, [batch.c.identity_type == identity_type, *tenant]))
         for link in self.graph.parents_of(name):
@@ -298,8 +333,12 @@ class SystemScope:
 
         The paths of `owners`, as a UNION of equi-joins with the temporary
         table of identities (or the one path, without duplicates when
-        `column` is not the dataset's key).
+        `column` is not the dataset's key; or the dataset's table of
+        resolved rows itself, when it holds them all, see `found_keys`).
         """
+        keys = self.found_keys(name, column)
+        if keys is not None:
+            return sa.select(keys.c.subject_ref, keys.c.row_key.label("row_value"))
         selects = [
             sa.select(owner.subject_ref, self.tables[name].c[column].label("row_value"))
             .select_from(owner.joined)
@@ -320,17 +359,24 @@ class SystemScope:
         if not isinstance(self.identities, BatchIdentities):
             raise TypeError("a correlated pseudonym needs a batch of identities")
         identities, table, dataset = self.identities, self.tables[name], self.datasets[name]
-        batch = identities.table
+        batch, resolved = identities.table, self._resolved(name)
         found: list[sa.ColumnElement[Any]] = [
             sa.select(sa.func.min(batch.c.pseudonym))
             .where(batch.c.identity_type == identity_type, identities.equals(table.c[column], identity_type))
             .correlate(table)
             .scalar_subquery()
             for identity_type, column in dataset.identity.items()
-            if identity_type in self.identities.types
+            if identity_type in self.identities.types and resolved is None
         ]
+        if resolved is not None:
+            by_key = sa.select(sa.func.min(resolved.c.pseudonym)).where(resolved.c.row_key == table.c[dataset.key])
+            found.append(by_key.correlate(table).scalar_subquery())
         for link in self.graph.parents_of(name):
-            if self.condition(link.parent) is not None:
+            keys = self.found_keys(link.parent, link.target)
+            if keys is not None:
+                by_key = sa.select(sa.func.min(keys.c.pseudonym)).where(keys.c.row_key == table.c[link.column])
+                found.append(by_key.correlate(table).scalar_subquery())
+            elif self.condition(link.parent) is not None:
                 parent = self.tables[link.parent]
                 found.append(
                     sa.select(sa.func.min(self.pseudonym(link.parent)))
@@ -340,6 +386,53 @@ class SystemScope:
                     .scalar_subquery()
                 )
         return found[0] if len(found) == 1 else sa.func.coalesce(*found)
+
+    def resolution(self, name: str, *, searched: bool = False) -> sa.Select[Any] | None:
+        """(row_key, subject_ref, pseudonym) of each row of `name` that an identity of the batch names, once each.
+
+        What fills the dataset's table of `BatchIdentities.resolved`: the
+        identity columns compared with the table of identities, one
+        equi-join per column (a UNION when there are several). With
+        `searched`, each column is also compared as `BatchIdentities.among`,
+        where it can be. None when no identity column of the dataset has a
+        type of the batch.
+        """
+        if not isinstance(self.identities, BatchIdentities):
+            raise TypeError("resolving rows needs a batch of identities")
+        identities, table, dataset = self.identities, self.tables[name], self.datasets[name]
+        batch = identities.table
+        selects = [
+            sa.select(table.c[dataset.key], batch.c.subject_ref, batch.c.pseudonym)
+            .select_from(table.join(batch, identities.equals(table.c[column], identity_type)))
+            .where(batch.c.identity_type == identity_type, *_present(among))
+            for identity_type, column in dataset.identity.items()
+            if identity_type in identities.types
+            for among in [identities.among(table.c[column], identity_type) if searched else None]
+        ]
+        if not selects:
+            return None
+        return sa.union(*selects) if len(selects) > 1 else selects[0].distinct()  # type: ignore[return-value]
+
+    def found_keys(self, name: str, column: str) -> sa.Table | None:
+        """The table of resolved rows of `name` when it holds the values of `column` of all the subjects' rows.
+
+        That is when `column` is the dataset's key and the rows are found by
+        identity only (no tenant, no reference to a reached parent): the keys
+        of the rows a reference to `name` must point at are then those of the
+        table, which needs no join with the dataset's own table. A resolved
+        row still exists when its children are reached, as children are
+        erased before their parents.
+        """
+        resolved = self._resolved(name)
+        if resolved is None or column != self.datasets[name].key or self.tenant_condition(name) is not None:
+            return None
+        if any(self.condition(link.parent) is not None for link in self.graph.parents_of(name)):
+            return None
+        return resolved
+
+    def _resolved(self, name: str) -> sa.Table | None:
+        """The table of the rows of `name` the batch's identities found, when they were resolved beforehand."""
+        return self.identities.resolved.get(name) if isinstance(self.identities, BatchIdentities) else None
 
 
 def _present(condition: Condition | None) -> list[Condition]:

@@ -9,7 +9,8 @@ runs the statements: SQLAlchemy then finds each compiled statement in its
 cache. A batch's statements join the temporary table of its identities
 (`sources.batches`), or, for a read on credentials that may not create it,
 read them from bound VALUES lists: `SystemWork.rows` runs a statement once
-per part of the batch.
+per part of the batch. A batch that writes first resolves the rows its
+identities name, once, into temporary tables of keys (`resolve_rows`).
 
 Reads (plans, access) run in a read-only transaction; writes (erasure,
 rectification, restriction) in one transaction per system, so that a crash
@@ -43,7 +44,11 @@ from registre.core.sources.batches import (
     IdentityRow,
     create_identity_table,
     drop_identity_table,
+    fill_row_table,
+    fits_row_table,
     read_only_batch,
+    row_table,
+    searches_index,
 )
 from registre.core.sources.catalog import SystemCatalog, catalog_for
 from registre.core.sources.connection import read_only_connection, write_transaction
@@ -171,7 +176,7 @@ class SystemWork:
         a row per part, which the caller adds up.
         """
         parts = [statement] if self.values is None else self.values.statements(statement)
-        found = [row for part in parts for row in self.connection.execute(part, self.parameters)]
+        found = [row for part in parts for row in self.connection.execute(part, self.parameters).all()]
         if self.progress is not None:
             self.progress(f"{self.name}: {description}")
         return found
@@ -214,12 +219,14 @@ def open_system(
         with write_transaction(catalog.engine, system=name) as connection:
             batch = create_identity_table(connection, rows) if request.batch else None
             try:
-                yield _work(policy, name, request, catalog, connection, batch, progress, key)
+                work = _work(policy, name, request, catalog, connection, batch, progress, key, resolve=True)
+                resolved = resolve_rows(work) if batch is not None else []
+                yield work
             except BaseException:
                 connection.invalidate()  # drops the session, and with it any temporary table
                 raise
-            if batch is not None:
-                drop_identity_table(connection, batch)
+            for table in [*resolved, *([] if batch is None else [batch])]:
+                drop_identity_table(connection, table)
     elif request.batch:
         with read_only_batch(catalog.engine, rows) as (connection, values):
             yield _work(policy, name, request, catalog, connection, IDENTITY_TABLE, progress, key, values)
@@ -238,11 +245,14 @@ def _work(
     progress: Progress | None,
     key: bytes | None,
     values: BatchValues | None = None,
+    *,
+    resolve: bool = False,
 ) -> SystemWork:
+    """The work of one transaction; a batch that may write resolves the rows its identities find (`resolve_rows`)."""
     identities: IdentitySource
     kinds, dialect = policy_kinds(policy), connection.dialect.name
     if batch is not None:
-        shape: tuple[Any, ...] = ("batch", request.identity_types(), bool(request.tenant))
+        shape: tuple[Any, ...] = ("batch", request.identity_types(), bool(request.tenant), resolve)
         identities = BatchIdentities(batch, request.identity_types(), kinds, dialect)
     else:
         shape = (*_shape(policy, request), len(request.subjects[0].identities) if key is not None else 0)
@@ -251,7 +261,7 @@ def _work(
     template = _cached(
         ("template", id(catalog), name, shape),
         policy,
-        lambda: _template(policy, name, request, catalog, connection, identities),
+        lambda: _template(policy, name, request, catalog, connection, identities, resolve),
     )
     return SystemWork(template, request, connection, _parameters(template, request, key), progress, values)
 
@@ -272,6 +282,7 @@ def _template(
     catalog: SystemCatalog,
     connection: Connection,
     identities: IdentitySource,
+    resolve: bool = False,
 ) -> SystemTemplate:
     system = policy.systems[name]
     reached = _reachable(policy, name, request.identity_types(), request.tenant)
@@ -287,10 +298,55 @@ def _template(
     naming = {link.dataset for link in mentions} | {found.dataset for found in texts}
     needed = {n: d for n, d in system.datasets.items() if n in reached or n in children or n in naming}
     tables = catalog.tables(connection, needed)
+    if isinstance(identities, BatchIdentities) and resolve:
+        identities.resolved = _row_tables(system, reached, tables, identities.types, connection.dialect.name)
     scope = SystemScope(dict(system.datasets), tables, identities, request.tenant)
     rules = {n: hold_rules(policy, name, n, dataset) + contract_rules(policy, name, n) for n, dataset in needed.items()}
     held = {n: r for n, r in rules.items() if r}
     return SystemTemplate(name, system, policy, catalog, scope, reached, held, mentions, texts, searched)
+
+
+def _row_tables(
+    system: System, reached: list[str], tables: dict[str, sa.Table], types: frozenset[str], dialect: str
+) -> dict[str, sa.Table]:
+    """A table of resolved rows (`sources.batches.row_table`) for each reached dataset with an identity of `types`."""
+    keys = {name: tables[name].c[system.datasets[name].key] for name in reached}
+    found = [
+        name
+        for name in reached
+        if any(t in types for t in system.datasets[name].identity) and fits_row_table(keys[name], dialect)
+    ]
+    return {name: row_table(n, keys[name]) for n, name in enumerate(found, 1)}
+
+
+def resolve_rows(work: SystemWork) -> list[sa.Table]:
+    """Fill the tables of the rows the batch's identities find in each dataset (`BatchIdentities.resolved`).
+
+    Runs once, first in the transaction, before any statement changes a
+    row: the statements that follow find the subjects' rows of these
+    datasets by key, as they would have by identity. Returns the tables,
+    for the caller to drop.
+    """
+    identities = work.scope.identities
+    resolved = identities.resolved if isinstance(identities, BatchIdentities) else {}
+    for name, table in resolved.items():
+        fill_row_table(work.connection, table, _resolution(work, name))
+    return list(resolved.values())
+
+
+def _resolution(work: SystemWork, name: str) -> sa.Select[Any]:
+    """The statement finding the rows of `name` (see `SystemScope.resolution`).
+
+    On PostgreSQL, the one comparing identities with arrays when the planner
+    then searches an index for them: a large table is not scanned whole.
+    Asked of the planner for each batch, as an index may come or go.
+    """
+    plain = work.template.statement(("resolve", name), lambda: work.scope.resolution(name))
+    assert plain is not None, f"{name} has no identity of the batch"
+    if work.connection.dialect.name != "postgresql":
+        return plain
+    searched = work.template.statement(("resolve searched", name), lambda: work.scope.resolution(name, searched=True))
+    return searched if searched is not None and searches_index(work.connection, searched) else plain
 
 
 def _parameters(template: SystemTemplate, request: Request, key: bytes | None) -> dict[str, Any]:

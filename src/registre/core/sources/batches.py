@@ -15,6 +15,10 @@ table's name defined by the statement itself, `WITH registre_subjects
 (subject_ref, identity_type, value, pseudonym) AS (VALUES (:p1, :p2, :p3,
 :p4), ...)`: every value a bound parameter, in parts that stay under the
 database's limit of parameters per statement (see `BatchValues`).
+
+A batch that writes also resolves, once, the rows its identities name in
+each dataset into a temporary table of keys, `registre_rows_<n>` (see
+`row_table`), that its statements join instead of comparing identities again.
 """
 
 from __future__ import annotations
@@ -24,13 +28,16 @@ from contextlib import contextmanager
 from typing import Any, NamedTuple, TypeVar, cast
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql import visitors
 from sqlalchemy.sql.compiler import DDLCompiler
 from sqlalchemy.sql.ddl import ExecutableDDLElement
 
+from registre.core.sources.comparison import is_mysql
 from registre.core.sources.connection import read_only_transaction
+from registre.core.sources.trail import SESSION_TABLE_PREFIX
 
 # Lengths that keep the primary key under the 2,000-byte limit of MariaDB's Aria temporary tables.
 SUBJECT_REF_LENGTH = 128
@@ -107,17 +114,88 @@ def create_identity_table(connection: Connection, rows: Sequence[IdentityRow]) -
     """
     table = IDENTITY_TABLE
     table.create(connection)
-    unique = list(dict.fromkeys(rows))
-    if unique:
-        connection.execute(table.insert(), [{**row._asdict(), "position": n} for n, row in enumerate(unique)])
+    unique = [{**row._asdict(), "position": n} for n, row in enumerate(dict.fromkeys(rows))]
+    if unique and connection.dialect.name == "postgresql":
+        connection.execute(_json_insert(table), {"rows": unique})
+    elif unique:
+        connection.execute(table.insert(), unique)
     if connection.dialect.name == "postgresql":
         connection.execute(_AnalyzeTable(table))
     return table
 
 
+_COLUMNS = ("identity_type", "value", "subject_ref", "position", "pseudonym")
+
+
+def _json_insert(table: sa.Table) -> sa.Insert:
+    """`INSERT INTO table SELECT ... FROM json_to_recordset(:rows) AS rows(identity_type, ...)` (PostgreSQL).
+
+    A batch of any size is one statement with one parameter, where an
+    `executemany` sends a statement per row (and arrays of text are slow to
+    encode).
+    """
+    records = sa.bindparam("rows", type_=postgresql.JSON())
+    columns = [sa.column(name, table.c[name].type) for name in _COLUMNS]
+    rows = sa.func.json_to_recordset(records).table_valued(*columns).render_derived(with_types=True)
+    return table.insert().from_select(list(_COLUMNS), sa.select(*(rows.c[name] for name in _COLUMNS)))
+
+
 def drop_identity_table(connection: Connection, table: sa.Table) -> None:
-    """Drop a table made by `create_identity_table`, in the connection's current transaction."""
+    """Drop a table made by `create_identity_table` (or `fill_row_table`), in the connection's current transaction."""
     connection.execute(_DropTemporaryTable(table))
+
+
+def row_table(number: int, key: sa.Column[Any]) -> sa.Table:
+    """The temporary table `registre_rows_<number>` (row_key, subject_ref, pseudonym) for a dataset keyed by `key`.
+
+    It holds, once per batch, the key of each row of the dataset that an
+    identity of the batch names, with that subject and their pseudonym:
+    every statement of the batch then joins the dataset's rows by key,
+    where it would otherwise compare each row's identity columns (in normal
+    form: `lower(trim(email))`, computed over the whole table) again.
+    """
+    return sa.Table(
+        f"{SESSION_TABLE_PREFIX}{number}",
+        sa.MetaData(),
+        sa.Column("row_key", key.type, primary_key=True),
+        sa.Column("subject_ref", sa.String(SUBJECT_REF_LENGTH), primary_key=True),
+        sa.Column("pseudonym", sa.String(PSEUDONYM_LENGTH), nullable=True),
+        prefixes=["TEMPORARY"],
+    )
+
+
+def fits_row_table(key: sa.Column[Any], dialect: str) -> bool:
+    """Whether a dataset keyed by `key` can have a `row_table`: a key the database keeps unique, that fits.
+
+    Rows are found again by their key: it must be the table's primary key or
+    unique. MariaDB/MySQL keep a primary key under 2,000 bytes: a longer text
+    key (or a TEXT one, which cannot be a primary key) is left out. A dataset
+    left out compares identities in each statement.
+    """
+    if not _unique(key):
+        return False
+    if not is_mysql(dialect) or not isinstance(key.type, sa.String):
+        return True
+    length = getattr(key.type, "length", None)
+    return length is not None and length <= IDENTITY_VALUE_LENGTH and not isinstance(key.type, sa.Text)
+
+
+def _unique(column: sa.Column[Any]) -> bool:
+    """Whether the reflected `column` alone is its table's primary key, or has a unique index or constraint."""
+    table = column.table
+    if list(table.primary_key.columns) == [column]:
+        return True
+    indexes = [list(index.columns) for index in table.indexes if index.unique]
+    constraints = [list(c.columns) for c in table.constraints if isinstance(c, sa.UniqueConstraint)]
+    return [column] in indexes or [column] in constraints
+
+
+def fill_row_table(connection: Connection, table: sa.Table, rows: sa.Select[Any]) -> None:
+    """Create the temporary `table` (a `row_table`) on the session and fill it with `rows`, in one statement."""
+    table.create(connection)
+    connection.execute(table.insert().from_select(["row_key", "subject_ref", "pseudonym"], rows))
+    if connection.dialect.name == "postgresql":
+        connection.execute(_AnalyzeTable(table))
 
 
 @contextmanager
@@ -162,6 +240,13 @@ def _create_if_allowed(connection: Connection, rows: Sequence[IdentityRow]) -> b
             raise
         return False
     return True
+
+
+def searches_index(connection: Connection, statement: sa.Select[Any]) -> bool:
+    """Whether PostgreSQL's plan for `statement` searches an index with an array (`Index Cond: ... = ANY`)."""
+    compiled = statement.compile(dialect=connection.dialect)
+    plan = connection.exec_driver_sql("EXPLAIN " + str(compiled), compiled.params).scalars()
+    return any("Index Cond" in line and "ANY" in line for line in plan)
 
 
 # Bound parameters one statement may carry: SQLite 32,766 (since 3.32), PostgreSQL and MariaDB/MySQL 65,535

@@ -27,8 +27,9 @@ from typing import Any, Protocol
 from sqlalchemy import event
 from sqlalchemy.engine import Connection
 
-# The session's own temporary tables (batches of identities) hold no data of the system.
-_SESSION_TABLES = frozenset({"registre_subjects"})
+# The session's own temporary tables (batches of identities, the rows they find) hold no data of the system.
+SESSION_TABLES = frozenset({"registre_subjects"})
+SESSION_TABLE_PREFIX = "registre_rows_"
 
 
 @dataclass
@@ -106,7 +107,7 @@ def count_changes(connection: Connection, change: TargetChange) -> None:
         compiled = getattr(context, "compiled", None)
         table = getattr(getattr(compiled, "statement", None), "table", None)
         name = getattr(table, "name", None)
-        if verb and name and name not in _SESSION_TABLES:
+        if verb and name and name not in SESSION_TABLES and not str(name).startswith(SESSION_TABLE_PREFIX):
             change.count(str(name), verb, cursor.rowcount)
 
     event.listen(connection, "after_cursor_execute", _after)
