@@ -10,6 +10,12 @@ from typer.testing import CliRunner
 from registre.cli.main import app
 
 
+@pytest.fixture(autouse=True)
+def own_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test its own data folder: the application database of a developer's `.registre` is not the test's."""
+    monkeypatch.setenv("REGISTRE_DATA_DIR", str(tmp_path_factory.mktemp("data")))
+
+
 @pytest.fixture
 def registre() -> Callable[..., object]:
     """Run `registre ARGS...` and return the result (exit_code, stdout, stderr)."""

@@ -34,7 +34,12 @@ def run_probe(tmp_path: Path, *args: str, env: dict[str, str] | None = None) -> 
     out = tmp_path / "probe.json"
     script = PROBE.format(heavy=HEAVY)
     completed = subprocess.run(
-        [sys.executable, "-c", script, str(out), *args], capture_output=True, text=True, env=env, timeout=120
+        [sys.executable, "-c", script, str(out), *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        cwd=tmp_path,  # no application database here (a developer's .registre/ would hold case holds to read)
     )
     assert out.exists(), completed.stderr
     return json.loads(out.read_text())  # type: ignore[no-any-return]

@@ -9,7 +9,6 @@ and lifting are recorded in the audit log, as in the console.
 from __future__ import annotations
 
 import json
-import os
 from typing import Annotated, Any
 
 import typer
@@ -17,8 +16,6 @@ from rich.table import Table
 
 from registre.cli import web
 from registre.cli.console import err, fail, out
-
-DATABASE_VARIABLE = "REGISTRE_DATABASE_URL"
 
 app = typer.Typer(help="Case holds: rows kept for a litigation or an authority, until lifted.", no_args_is_help=True)
 
@@ -91,15 +88,17 @@ def lift(number: Annotated[int, typer.Argument(metavar="ID", help="The hold's nu
 
 
 def record_restrictions_in_force(subjects: list[Any], *, lift: bool, reason: str, tenant: str | None) -> None:
-    """Keep Registre's record of the subjects' restriction where the holds are read (REGISTRE_DATABASE_URL).
+    """Keep Registre's record of the subjects' restriction in the application database, where holds are read.
 
-    A dataset without a flag column is restricted only through that record: erasures and sweeps that
-    read the holds leave its rows alone while it lasts. Without an application database, say so.
+    A dataset without a flag column is restricted only through that record: erasures and sweeps leave
+    its rows alone while it lasts. It goes where the command's audit entries went (REGISTRE_DATABASE_URL,
+    or the default application database); a program that embeds Registre with its own trail may have none.
     """
-    if not os.environ.get(DATABASE_VARIABLE):
+    if not web.application_database_exists():
         err.print(
-            f"[dim]note: datasets without a flag column are restricted only through Registre's record, kept in "
-            f"the application database: set {DATABASE_VARIABLE} so that erasures and sweeps read it[/dim]"
+            "[dim]note: datasets without a flag column are restricted only through Registre's record, kept in "
+            "the application database: there is none here (run registre migrate, or set REGISTRE_DATABASE_URL)"
+            "[/dim]"
         )
         return
     changed = web.record_restrictions(subjects, lift=lift, reason=reason, tenant=tenant)
@@ -107,7 +106,7 @@ def record_restrictions_in_force(subjects: list[Any], *, lift: bool, reason: str
 
 
 def case_holds_in_force() -> list[Any]:
-    """The holds in force in the application database when one is configured; none otherwise."""
-    if not os.environ.get(DATABASE_VARIABLE):
+    """The holds in force in the application database (configured, or the default one when it exists)."""
+    if not web.application_database_exists():
         return []
     return web.active_case_holds()

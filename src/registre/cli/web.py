@@ -84,7 +84,24 @@ def _database_problem(error: Exception) -> str | None:
 
 def _database_url() -> str:
     url = os.environ.get(DATABASE_SETTING)
-    return display_url(url) if url else "not set, so .registre/registre.sqlite"
+    return display_url(url) if url else f"not set, so {_default_database()}"
+
+
+def application_database_exists() -> bool:
+    """Whether the CLI has an application database to read: the one configured, or the default file.
+
+    The default (`<REGISTRE_DATA_DIR>/registre.sqlite`) is where `registre serve` keeps the console's
+    records and where the CLI's writes are audited: the case holds and restriction records placed there
+    count as much as in a configured database. Without either there is nothing to read, and reading
+    commands do not create the file.
+    """
+    return bool(os.environ.get(DATABASE_SETTING)) or _default_database().exists()
+
+
+def _default_database() -> Path:
+    from registre.web.locations import default_database_path
+
+    return default_database_path()
 
 
 @on_application_database

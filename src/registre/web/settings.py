@@ -25,11 +25,12 @@ from registre.web.environment import (
     random_secret,
     stored_secret,
 )
+from registre.web.locations import data_dir, default_database_path
 
 WEB_DIR = Path(__file__).resolve().parent
 
 # --- Where things live -------------------------------------------------------------------------------------
-DATA_DIR = Path(env_str("REGISTRE_DATA_DIR", ".registre")).resolve()
+DATA_DIR = data_dir()
 REGISTRE_POLICY = Path(env_str("REGISTRE_POLICY", "registre.yaml")).resolve()
 REGISTRE_BASE_URL = env_str("REGISTRE_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 _BASE = urlsplit(REGISTRE_BASE_URL)
@@ -78,7 +79,7 @@ REGISTRE_OPENGDPR_KEY = env_value("REGISTRE_OPENGDPR_KEY")
 REGISTRE_OPENGDPR_CERTIFICATE = env_value("REGISTRE_OPENGDPR_CERTIFICATE")
 
 # --- Database ---------------------------------------------------------------------------------------------
-DATABASE_URL = env_str("REGISTRE_DATABASE_URL", f"sqlite:///{DATA_DIR / 'registre.sqlite'}")
+DATABASE_URL = env_str("REGISTRE_DATABASE_URL", f"sqlite:///{default_database_path()}")
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("REGISTRE_DATABASE_CONN_MAX_AGE", 0))}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
