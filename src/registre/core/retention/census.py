@@ -13,10 +13,14 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
+import operator
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.sql.visitors import iterate, replacement_traverse
 from sqlalchemy.engine import Connection
 
 from registre.core.retention.due import RelatedSummary, SystemRules, certainly
@@ -68,36 +72,80 @@ def release_day(keep: Any, anchor: dt.date) -> dt.date:
 
 
 class _Flags:
-    """The per-row conditions and values of a census, each computed once, in an inner query.
+    """The per-row conditions and values of a census, each computed once per row, and the rows grouped by them.
 
     The counts combine the same conditions many times (a row released now,
     in 30 days, referenced...); written inline, the database would evaluate
-    each correlated subquery once per count and per row. Here each is a
-    column of an inner `SELECT ... OFFSET 0` (which no planner flattens),
-    and the counts read the columns.
+    each condition (a correlated subquery, some of them) once per count and
+    per row. Here the conditions are the bits of an integer per row (a mask,
+    one per 30 conditions), and an inner query groups the rows by the masks,
+    with their number (`rows_in`) and, per value (`v_<n>`), its least in the
+    group: a few groups, whatever the size of the table. The outer query
+    sums the rows of the groups a count's condition holds for, and takes the
+    least of the groups' least values. A value is therefore read only as
+    `MIN(CASE WHEN <conditions> AND value IS NOT NULL THEN value END)`: the
+    least of a group is not NULL exactly when some row of it has one.
+
+    Neither the rows nor the values leave the database's scan: it hashes one
+    integer per row, where a query of the conditions fenced by `OFFSET 0`
+    handed every row to the aggregate above it (and on PostgreSQL, every
+    row from the parallel workers to the leader). On the other dialects the
+    per-row query is still fenced, so that no planner flattening the grouped
+    query could evaluate a condition twice.
     """
 
+    BITS = 30  # conditions per mask: a sum that fits a 32-bit integer on every database
+
     def __init__(self) -> None:
-        self.columns: dict[str, sa.ColumnElement[Any]] = {}
+        self.conditions: dict[str, Condition] = {}
+        self.values: dict[str, sa.ColumnElement[Any]] = {}
 
     def flag(self, condition: Condition | None) -> Condition | None:
-        """`condition` as a column of the inner query (two-valued); None stays None."""
+        """`condition`, read from the groups (two-valued); None stays None."""
         if condition is None:
             return None
-        label = f"f_{len(self.columns)}"
-        self.columns[label] = sa.case((condition, 1), else_=0)
+        label = f"f_{len(self.conditions) + len(self.values)}"
+        self.conditions[label] = condition
         return sa.column(label, sa.Integer) == 1
 
     def value(self, expression: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
-        label = f"v_{len(self.columns)}"
-        self.columns[label] = expression
+        """`expression`'s least value in each group (see the class for how it may be read)."""
+        label = f"v_{len(self.conditions) + len(self.values)}"
+        self.values[label] = expression
         return sa.column(label, expression.type)
 
-    def source(self, table: sa.FromClause) -> sa.FromClause:
-        columns = [expression.label(label) for label, expression in self.columns.items()] or [
-            sa.literal(1).label("one")
-        ]
-        return sa.select(*columns).select_from(table).offset(0).subquery("census")
+    def count(self, condition: Condition | None = None) -> sa.ColumnElement[Any]:
+        """The rows that meet `condition` (a condition on flags), all rows when None; NULL for none."""
+        rows = sa.column("rows_in", sa.Integer)
+        return sa.func.sum(rows if condition is None else sa.case((condition, rows)))
+
+    def select(self, columns: Sequence[sa.ColumnElement[Any]], table: sa.FromClause, fenced: bool) -> sa.Select[Any]:
+        """`columns` (counts and minima of flags and values) over the rows of `table` grouped by the flags read."""
+        read = {found.name for column in columns for found in iterate(column) if isinstance(found, sa.ColumnClause)}
+        used = [label for label in self.conditions if label in read]
+        masks: dict[str, sa.ColumnElement[Any]] = {}
+        flags: dict[str, sa.ColumnElement[Any]] = {}
+        for start in range(0, len(used), self.BITS):
+            mask = sa.column(f"mask_{start // self.BITS}", sa.Integer)
+            chunk = list(enumerate(used[start : start + self.BITS]))
+            terms = [sa.case((self.conditions[label], 1 << bit), else_=0) for bit, label in chunk]
+            masks[mask.name] = functools.reduce(operator.add, terms)
+            flags.update({label: sa.case((mask.bitwise_and(1 << bit) != 0, 1), else_=0) for bit, label in chunk})
+        values = {label: found for label, found in self.values.items() if label in read}
+        per_row = [expression.label(label) for label, expression in {**masks, **values}.items()]
+        rows = sa.select(*(per_row or [sa.literal(1).label("one")])).select_from(table)
+        row = (rows.offset(0) if fenced else rows).subquery("census_rows")
+        keys = [row.c[label] for label in masks]
+        least = [sa.func.min(row.c[label]).label(label) for label in values]
+        grouped = sa.select(*keys, sa.func.count().label("rows_in"), *least).select_from(row).group_by(*keys)
+        groups = grouped.subquery("census")
+
+        def read_flag(element: Any) -> Any:
+            if isinstance(element, sa.ColumnClause) and element.table is None:
+                return flags.get(element.name)
+            return None
+
+        return sa.select(*(replacement_traverse(column, {}, read_flag) for column in columns)).select_from(groups)
 
 
 def take_census(connection: Connection, system: SystemRules, name: str) -> DatasetFigures:
@@ -114,14 +162,16 @@ def take_census(connection: Connection, system: SystemRules, name: str) -> Datas
     pending = _pending_anchor(system, name, flags)
     if pending is not None:
         minima["pending"] = pending
-    columns = [sa.func.count().label("rows")]
-    columns += [sa.func.count(sa.case((condition, 1))).label(label) for label, condition in counts.items()]
+    columns = [flags.count().label("rows")]
+    columns += [flags.count(condition).label(label) for label, condition in counts.items()]
     columns += [expression.label(label) for label, expression in minima.items()]
-    if connection.dialect.name == "postgresql":
+    postgresql = connection.dialect.name == "postgresql"
+    if postgresql:
         # The planner's estimates for the aggregates are rough, and past its cost threshold PostgreSQL
         # compiles the statement (JIT): seconds of compiling for a scan of a few hundred milliseconds.
         connection.exec_driver_sql("SET LOCAL jit = off")
-    row = connection.execute(sa.select(*columns).select_from(flags.source(source))).one()._mapping
+    statement = flags.select(columns, source, fenced=not postgresql)
+    row = connection.execute(statement).one()._mapping
     return _figures(system, name, row)
 
 
