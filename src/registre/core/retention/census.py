@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.sql.visitors import iterate, replacement_traverse
 from sqlalchemy.engine import Connection
+from sqlalchemy.sql.visitors import iterate, replacement_traverse
 
 from registre.core.retention.due import RelatedSummary, SystemRules, certainly
 from registre.core.retention.rules import RetentionRule
