@@ -140,7 +140,7 @@ class _Flags:
         grouped = sa.select(*keys, sa.func.count().label("rows_in"), *least).select_from(row).group_by(*keys)
         groups = grouped.subquery("census")
 
-        def read_flag(element: Any) -> Any:
+        def read_flag(element: Any, **_: Any) -> Any:
             if isinstance(element, sa.ColumnClause) and element.table is None:
                 return flags.get(element.name)
             return None
