@@ -21,6 +21,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
+from sqlalchemy.sql import elements
 from sqlalchemy.sql.visitors import iterate, replacement_traverse
 
 from registre.core.retention.due import RelatedSummary, SystemRules, certainly
@@ -99,14 +100,62 @@ class _Flags:
     def __init__(self) -> None:
         self.conditions: dict[str, Condition] = {}
         self.values: dict[str, sa.ColumnElement[Any]] = {}
+        self._known: dict[Any, Condition] = {}
+        self._lists: dict[Any, list[tuple[frozenset[Any], Condition]]] = {}  # flagged ANDs and ORs, by operator
 
     def flag(self, condition: Condition | None) -> Condition | None:
-        """`condition`, read from the groups (two-valued); None stays None."""
+        """`condition` (two-valued, as `due` builds them), read from the groups; None stays None.
+
+        A condition already flagged, or a NOT, AND or OR of conditions
+        already flagged, is read from their flags: no new bit per row.
+        """
         if condition is None:
             return None
+        known = self._from_known(condition)
+        if known is not None:
+            return known
         label = f"f_{len(self.conditions) + len(self.values)}"
         self.conditions[label] = condition
-        return sa.column(label, sa.Integer) == 1
+        self._known[_identity(condition)] = flagged = sa.column(label, sa.Integer) == 1
+        if isinstance(condition, elements.BooleanClauseList):
+            members = frozenset(_identity(clause) for clause in condition.clauses)
+            self._lists.setdefault(condition.operator, []).append((members, flagged))
+        return flagged
+
+    def _from_known(self, condition: Any) -> Condition | None:
+        found = self._known.get(_identity(condition))
+        if found is not None:
+            return found
+        if isinstance(condition, elements.Grouping):
+            return self._from_known(condition.element)
+        if isinstance(condition, elements.UnaryExpression) and condition.operator is operator.inv:
+            inner = self._from_known(condition.element)
+            return None if inner is None else sa.not_(inner)
+        if isinstance(condition, elements.BooleanClauseList) and condition.operator in (operator.and_, operator.or_):
+            return self._from_known_clauses(condition.operator, list(condition.clauses))
+        return None
+
+    def _from_known_clauses(self, combined: Any, clauses: list[Any]) -> Condition | None:
+        """AND (or OR) of `clauses` from flags: each clause's own, or that of an AND (OR) of some of them.
+
+        SQLAlchemy flattens an AND of ANDs into one list: a rule's condition
+        is a run of clauses in the dataset's, which its flag stands for.
+        """
+        parts, missing = [], set()
+        for clause in clauses:
+            known = self._from_known(clause)
+            if known is None:
+                missing.add(_identity(clause))
+            else:
+                parts.append(known)
+        present = {_identity(clause) for clause in clauses}
+        for members, flagged in self._lists.get(combined, []):
+            if missing & members and members <= present:
+                parts.append(flagged)
+                missing -= members
+        if missing:
+            return None
+        return sa.and_(*parts) if combined is operator.and_ else sa.or_(*parts)
 
     def value(self, expression: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
         """`expression`'s least value in each group (see the class for how it may be read)."""
@@ -148,6 +197,14 @@ class _Flags:
         return sa.select(*(replacement_traverse(column, {}, read_flag) for column in columns)).select_from(groups)
 
 
+def _identity(condition: sa.ColumnElement[Any]) -> Any:
+    """What tells two conditions apart: their structure and the values of their parameters."""
+    cache = condition._generate_cache_key()
+    if cache is None:
+        return id(condition)
+    return cache.key, tuple(repr(parameter.effective_value) for parameter in cache.bindparams)
+
+
 def take_census(connection: Connection, system: SystemRules, name: str) -> DatasetFigures:
     """Count, in one statement, every figure of dataset `name`'s plan (see the module)."""
     system, source = _summarised(system, name)
@@ -170,6 +227,9 @@ def take_census(connection: Connection, system: SystemRules, name: str) -> Datas
         # The planner's estimates for the aggregates are rough, and past its cost threshold PostgreSQL
         # compiles the statement (JIT): seconds of compiling for a scan of a few hundred milliseconds.
         connection.exec_driver_sql("SET LOCAL jit = off")
+        # The censuses of a plan run side by side (`plan`): parallel workers would only share the same
+        # cores, each computing the aggregates of related rows again.
+        connection.exec_driver_sql("SET LOCAL max_parallel_workers_per_gather = 0")
     statement = flags.select(columns, source, fenced=not postgresql)
     row = connection.execute(statement).one()._mapping
     return _figures(system, name, row)
@@ -207,8 +267,16 @@ def _summarised(system: SystemRules, name: str) -> tuple[SystemRules, sa.FromCla
 
 
 def _due_counts(system: SystemRules, name: str, flags: _Flags) -> dict[str, Condition]:
-    """The conditions counted for a dataset that can have due rows."""
+    """The conditions counted for a dataset that can have due rows.
+
+    Each rule's and each hold's condition on each day counted is flagged
+    first: the dataset's (expired, released...) are then read from theirs.
+    """
     table = system.tables[name]
+    for day in [system.as_of, *(system.as_of + dt.timedelta(days=days) for days in WINDOWS)]:
+        for rule in system.rules[name]:
+            flags.flag(system.rule_expired(rule, table, day))
+        flags.flag(system.legally_held(name, table, day))
     expired = flags.flag(system.expired(name, table))
     legal, case = flags.flag(system.legally_held(name, table)), flags.flag(system.case_held(name, table))
     restricted = flags.flag(system.restricted(name, table))
