@@ -11,6 +11,7 @@ the same day over the same data does exactly what its plan counts.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -28,8 +29,10 @@ from registre.core.retention.rules import RetentionRule
 from registre.core.sources.catalog import catalog_for
 from registre.core.sources.connection import SourceError, describe_error, display_url, read_only_connection
 
-# Censuses taken at once on a PostgreSQL system, each on its own connection (see `_take_censuses`).
-CENSUS_CONNECTIONS = 3
+# Censuses taken at once on PostgreSQL, each on its own connection (see `_take_censuses`): one per core of
+# this machine (the database's, when it runs here), two to four. The heaviest census (a table joined to the
+# aggregates of its related rows) takes one connection and usually lasts as long as all the others together.
+CENSUS_CONNECTIONS = max(2, min(4, os.cpu_count() or 2))
 _Read = TypeVar("_Read")
 
 
@@ -310,7 +313,7 @@ def _take_censuses(policy: Policy, loaded: Mapping[str, SystemRules | str]) -> d
     """The census of every dataset of every system loaded, by system.
 
     On PostgreSQL, every dataset's census runs on its own read-only
-    connection, `CENSUS_CONNECTIONS` at once, the heaviest first (see
+    connection, `CENSUS_CONNECTIONS` at a time, the heaviest first (see
     `_heaviness`): the statements are independent, and each one already
     reads its own snapshot in a READ COMMITTED transaction. On the other
     dialects a system's datasets are counted one after the other, in one
