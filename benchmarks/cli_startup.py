@@ -17,6 +17,10 @@
 
     PYTHONPATH=src .venv/bin/python benchmarks/cli_startup.py --subjects 100000
 
+`--only plan` (repeatable: help, access, erase, plan) times only those
+commands and their psql counterparts; `--database` names the CRM's database
+(the platform's gets `_platform` appended), so that builds do not collide.
+
 Times are whole processes: interpreter start, imports, policy loading,
 connection, reflection, statements, output. They depend on the machine and
 its load: run it on an idle machine, and read the psql rows as the floor. On
@@ -70,11 +74,21 @@ def parse_arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--subjects", type=int, default=100_000, help="contacts in the synthetic CRM")
     parser.add_argument("--postgres", default="postgresql+psycopg://postgres@127.0.0.1:5432", help="server URL")
-    parser.add_argument("--database", default="registre_cli_bench", help="the CRM's database (created if missing)")
+    parser.add_argument(
+        "--database",
+        default="registre_cli_bench",
+        help="the CRM's database (created if missing); the platform's is the same name with `_platform`",
+    )
     parser.add_argument("--runs", type=int, default=9, help="runs of each command (the median is shown)")
     parser.add_argument("--reuse", action="store_true", help="reuse the databases of a previous run")
     parser.add_argument("--registre", default=str(Path(sys.executable).with_name("registre")), help="the command")
     parser.add_argument("--psql", default="psql", help="the psql command")
+    parser.add_argument(
+        "--only",
+        choices=("help", "access", "erase", "plan"),
+        action="append",
+        help="time only these commands and their psql counterparts (repeatable; default: all)",
+    )
     return parser.parse_args()
 
 
@@ -226,11 +240,21 @@ def measure(arguments: argparse.Namespace, crm: str, platform: str, work: Path) 
             "psql: retention plan": psql_command(arguments, crm, plan_sql, {}),
         }
         for name, command in commands.items():
+            if not _selected(name, arguments.only):
+                continue
             seconds, cpu, rss = run_process(command, environment, work)
             series[name].seconds.append(seconds)
             series[name].cpu_seconds.append(cpu)
             series[name].rss_kb.append(rss)
-    return list(series.values())
+    return [one for one in series.values() if one.seconds]
+
+
+def _selected(name: str, only: list[str] | None) -> bool:
+    """Whether the command `name` (`registre dsr access`, `psql: access`...) is among `--only`."""
+    if not only:
+        return True
+    words = {"help": "--help", "access": "access", "erase": "erase", "plan": "retention plan"}
+    return any(name.endswith(words[choice]) for choice in only)
 
 
 def print_table(series: list[Series], arguments: argparse.Namespace, subjects: int) -> None:

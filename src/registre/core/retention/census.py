@@ -1,11 +1,11 @@
 """Counting what a sweep would do in one dataset: one read-only `SELECT` over its table.
 
-Every figure of a dataset's plan comes from a single statement of
-`COUNT(CASE WHEN ... THEN 1 END)` and `MIN(...)` over the table, with the
-conditions of `due`: rows due now (to delete, to anonymise), rows held (by
-law, by a case), rows already anonymised, rows becoming due within a few
-days, and for each rule its oldest date, the next date it lets a row go and
-the rows it cannot let go as things stand (no date, nothing to count from).
+Every figure of a dataset's plan comes from a single statement of sums
+and `MIN(...)` over the table's rows grouped by the conditions of `due`
+(`row_groups`): rows due now (to delete, to anonymise), rows held (by law,
+by a case), rows already anonymised, rows becoming due within a few days,
+and for each rule its oldest date, the next date it lets a row go and the
+rows it cannot let go as things stand (no date, nothing to count from).
 The database scans the table once; nothing but the figures reaches Python.
 """
 
@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from registre.core.retention.due import RelatedSummary, SystemRules, certainly
+from registre.core.retention.row_groups import RowGroups
 from registre.core.retention.rules import RetentionRule
 
 Condition = sa.ColumnElement[bool]
@@ -67,43 +68,10 @@ def release_day(keep: Any, anchor: dt.date) -> dt.date:
     return day
 
 
-class _Flags:
-    """The per-row conditions and values of a census, each computed once, in an inner query.
-
-    The counts combine the same conditions many times (a row released now,
-    in 30 days, referenced...); written inline, the database would evaluate
-    each correlated subquery once per count and per row. Here each is a
-    column of an inner `SELECT ... OFFSET 0` (which no planner flattens),
-    and the counts read the columns.
-    """
-
-    def __init__(self) -> None:
-        self.columns: dict[str, sa.ColumnElement[Any]] = {}
-
-    def flag(self, condition: Condition | None) -> Condition | None:
-        """`condition` as a column of the inner query (two-valued); None stays None."""
-        if condition is None:
-            return None
-        label = f"f_{len(self.columns)}"
-        self.columns[label] = sa.case((condition, 1), else_=0)
-        return sa.column(label, sa.Integer) == 1
-
-    def value(self, expression: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
-        label = f"v_{len(self.columns)}"
-        self.columns[label] = expression
-        return sa.column(label, expression.type)
-
-    def source(self, table: sa.FromClause) -> sa.FromClause:
-        columns = [expression.label(label) for label, expression in self.columns.items()] or [
-            sa.literal(1).label("one")
-        ]
-        return sa.select(*columns).select_from(table).offset(0).subquery("census")
-
-
 def take_census(connection: Connection, system: SystemRules, name: str) -> DatasetFigures:
     """Count, in one statement, every figure of dataset `name`'s plan (see the module)."""
     system, source = _summarised(system, name)
-    flags = _Flags()
+    flags = RowGroups()
     counts = _due_counts(system, name, flags) if system.sweepable(name) else {}
     minima: dict[str, sa.ColumnElement[Any]] = {}
     for index, rule in enumerate(system.rules[name]):
@@ -114,14 +82,19 @@ def take_census(connection: Connection, system: SystemRules, name: str) -> Datas
     pending = _pending_anchor(system, name, flags)
     if pending is not None:
         minima["pending"] = pending
-    columns = [sa.func.count().label("rows")]
-    columns += [sa.func.count(sa.case((condition, 1))).label(label) for label, condition in counts.items()]
+    columns = [flags.count().label("rows")]
+    columns += [flags.count(condition).label(label) for label, condition in counts.items()]
     columns += [expression.label(label) for label, expression in minima.items()]
-    if connection.dialect.name == "postgresql":
+    postgresql = connection.dialect.name == "postgresql"
+    if postgresql:
         # The planner's estimates for the aggregates are rough, and past its cost threshold PostgreSQL
         # compiles the statement (JIT): seconds of compiling for a scan of a few hundred milliseconds.
         connection.exec_driver_sql("SET LOCAL jit = off")
-    row = connection.execute(sa.select(*columns).select_from(flags.source(source))).one()._mapping
+        # The censuses of a plan run side by side (`plan`): parallel workers would only share the same
+        # cores, each computing the aggregates of related rows again.
+        connection.exec_driver_sql("SET LOCAL max_parallel_workers_per_gather = 0")
+    statement = flags.select(columns, source, fenced=not postgresql)
+    row = connection.execute(statement).one()._mapping
     return _figures(system, name, row)
 
 
@@ -156,9 +129,20 @@ def _summarised(system: SystemRules, name: str) -> tuple[SystemRules, sa.FromCla
     return (dataclasses.replace(system, summaries=summaries) if summaries else system), source
 
 
-def _due_counts(system: SystemRules, name: str, flags: _Flags) -> dict[str, Condition]:
-    """The conditions counted for a dataset that can have due rows."""
+def _due_counts(system: SystemRules, name: str, flags: RowGroups) -> dict[str, Condition]:
+    """The conditions counted for a dataset that can have due rows.
+
+    Each rule's and each hold's condition on each day counted is flagged
+    first: the dataset's (expired, released...) are then read from theirs.
+    """
     table = system.tables[name]
+    for rule in system.rules[name]:
+        if id(rule) in system.summaries:  # some related row without a date: the same on every day
+            flags.flag(certainly(system.summaries[id(rule)].undated > 0))
+    for day in [system.as_of, *(system.as_of + dt.timedelta(days=days) for days in WINDOWS)]:
+        for rule in system.rules[name]:
+            flags.flag(system.rule_expired(rule, table, day))
+        flags.flag(system.legally_held(name, table, day))
     expired = flags.flag(system.expired(name, table))
     legal, case = flags.flag(system.legally_held(name, table)), flags.flag(system.case_held(name, table))
     restricted = flags.flag(system.restricted(name, table))
@@ -186,7 +170,7 @@ def _split_released(
     released: Condition,
     personal: Condition | None,
     counts: dict[str, Condition],
-    flags: _Flags,
+    flags: RowGroups,
 ) -> list[Condition]:
     """Add the counts of released rows by fate; return what a released row still needs to be due (still personal)."""
     if system.actions[name][0] == "anonymize":
@@ -208,7 +192,7 @@ def _split_released(
 
 
 def _rule_columns(
-    system: SystemRules, name: str, rule: RetentionRule, flags: _Flags
+    system: SystemRules, name: str, rule: RetentionRule, flags: RowGroups
 ) -> tuple[sa.ColumnElement[Any], sa.ColumnElement[Any], Condition]:
     """MIN(date), MIN(date of rows the rule still keeps), and the rows it cannot release, for one rule.
 
@@ -232,7 +216,7 @@ def _rule_columns(
     return sa.func.min(sa.case((dated, date))), sa.func.min(sa.case((kept, date))), undated
 
 
-def _pending_anchor(system: SystemRules, name: str, flags: _Flags) -> sa.ColumnElement[Any] | None:
+def _pending_anchor(system: SystemRules, name: str, flags: RowGroups) -> sa.ColumnElement[Any] | None:
     """MIN(date) of the rows not released yet, when one own rule and holds on the same date decide them all."""
     rules, holds = system.rules[name], system.holds[name]
     if len(rules) != 1 or not rules[0].own or rules[0].fallbacks or not system.sweepable(name):

@@ -11,9 +11,11 @@ the same day over the same data does exactly what its plan counts.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import os
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 
@@ -26,6 +28,12 @@ from registre.core.retention.due import SystemRules, load_system
 from registre.core.retention.rules import RetentionRule
 from registre.core.sources.catalog import catalog_for
 from registre.core.sources.connection import SourceError, describe_error, display_url, read_only_connection
+
+# Censuses taken at once on PostgreSQL, each on its own connection (see `_take_censuses`): one per core of
+# this machine (the database's, when it runs here), two to four. The heaviest census (a table joined to the
+# aggregates of its related rows) takes one connection and usually lasts as long as all the others together.
+CENSUS_CONNECTIONS = max(2, min(4, os.cpu_count() or 2))
+_Read = TypeVar("_Read")
 
 
 @dataclass(frozen=True)
@@ -265,14 +273,17 @@ def plan_retention(
 ) -> RetentionPlan:
     """Count what a sweep on `as_of` would do in each system (all, or those named); change nothing.
 
-    Each system is read in one read-only transaction; one that cannot be
-    read is reported with its error and the others are still counted.
-    Raises ValueError for a system the policy does not declare, and
-    SubjectError for a held subject with an identity type it does not declare.
+    Each system is read through read-only connections (see `_take_censuses`);
+    one that cannot be read is reported with its error and the others are
+    still counted. Raises ValueError for a system the policy does not
+    declare, and SubjectError for a held subject with an identity type it
+    does not declare.
     """
     names = checked_systems(policy, systems)
     check_case_holds(policy, case_holds)
-    planned = tuple(_plan_system(policy, name, as_of, case_holds, key) for name in names)
+    loaded = {name: _load_system(policy, name, as_of, case_holds, key) for name in names}
+    counted = _take_censuses(policy, loaded)
+    planned = tuple(_plan_system(policy, name, loaded[name], counted[name]) for name in names)
     return RetentionPlan(as_of, planned, tuple(case_holds))
 
 
@@ -287,21 +298,82 @@ def checked_systems(policy: Policy, systems: Sequence[str] | None) -> list[str]:
     return [name for name in policy.systems if name in systems]
 
 
-def _plan_system(
-    policy: Policy, name: str, as_of: dt.date, case_holds: Sequence[CaseHold], key: str | bytes | None = None
-) -> SystemRetention:
-    system = policy.systems[name]
-    url = display_url(system.url)
+# What the censuses of a system gave: the figures of each dataset, or the error that stopped them.
+_Counted = dict[str, DatasetFigures] | str
+
+
+def _load_system(
+    policy: Policy, name: str, as_of: dt.date, case_holds: Sequence[CaseHold], key: str | bytes | None
+) -> SystemRules | str:
+    """The rules of system `name` over its reflected tables, or why they could not be read."""
+    return _reading(policy, name, lambda: load_system(policy, name, as_of, case_holds, key))
+
+
+def _take_censuses(policy: Policy, loaded: Mapping[str, SystemRules | str]) -> dict[str, _Counted]:
+    """The census of every dataset of every system loaded, by system.
+
+    On PostgreSQL, every dataset's census runs on its own read-only
+    connection, `CENSUS_CONNECTIONS` at a time, the heaviest first (see
+    `_heaviness`): the statements are independent, and each one already
+    reads its own snapshot in a READ COMMITTED transaction. On the other
+    dialects a system's datasets are counted one after the other, in one
+    read-only transaction, on the calling thread (an in-memory SQLite
+    database belongs to its thread).
+    """
+    counted: dict[str, _Counted] = {name: rules for name, rules in loaded.items() if isinstance(rules, str)}
+    ready = {name: rules for name, rules in loaded.items() if not isinstance(rules, str)}
+    together: list[tuple[str, str]] = []
+    for name, rules in ready.items():
+        if catalog_for(policy.systems[name]).engine.dialect.name == "postgresql":
+            together += [(name, dataset) for dataset in rules.datasets]
+        else:
+            counted[name] = _count(policy, rules, list(rules.datasets))
+    order = sorted(together, key=lambda found: _heaviness(ready[found[0]], found[1]), reverse=True)
+    with ThreadPoolExecutor(max_workers=CENSUS_CONNECTIONS) as pool:
+        running = {found: pool.submit(_count, policy, ready[found[0]], [found[1]]) for found in order}
+    figures: dict[str, dict[str, DatasetFigures]] = {}
+    for found in together:  # in declaration order: a system's first failing dataset gives its error
+        result = running[found].result()
+        if isinstance(result, str):
+            counted.setdefault(found[0], result)
+        else:
+            figures.setdefault(found[0], {}).update(result)
+    for name, found_figures in figures.items():
+        counted.setdefault(name, found_figures)
+    return counted
+
+
+def _heaviness(rules: SystemRules, dataset: str) -> int:
+    """How much a census joins to its table: aggregates of related rows, and datasets that reference it."""
+    related = sum(1 for rule in rules.rules[dataset] if rule.executable and not rule.own)
+    return 2 * related + len(rules.children[dataset])
+
+
+def _count(policy: Policy, rules: SystemRules, datasets: list[str]) -> _Counted:
+    """The census of `datasets` of one system, on one read-only connection, or why it stopped."""
+
+    def count() -> dict[str, DatasetFigures]:
+        with read_only_connection(catalog_for(policy.systems[rules.name]).engine) as connection:
+            return {dataset: take_census(connection, rules, dataset) for dataset in datasets}
+
+    return _reading(policy, rules.name, count)
+
+
+def _reading(policy: Policy, name: str, read: Callable[[], _Read]) -> _Read | str:
+    """What `read` returns, or the error that stopped it, readable (no password)."""
     try:
-        rules = load_system(policy, name, as_of, case_holds, key)
-        with read_only_connection(catalog_for(system).engine) as connection:
-            datasets = tuple(
-                _plan_dataset(rules, dataset, take_census(connection, rules, dataset)) for dataset in system.datasets
-            )
+        return read()
     except (SourceError, AnonymisationError) as error:
-        return SystemRetention(name, url, error=str(error))
+        return str(error)
     except sa.exc.SQLAlchemyError as error:
-        return SystemRetention(name, url, error=describe_error(error, system.url))
+        return describe_error(error, policy.systems[name].url)
+
+
+def _plan_system(policy: Policy, name: str, rules: SystemRules | str, counted: _Counted) -> SystemRetention:
+    url = display_url(policy.systems[name].url)
+    if isinstance(rules, str) or isinstance(counted, str):
+        return SystemRetention(name, url, error=counted if isinstance(counted, str) else str(rules))
+    datasets = tuple(_plan_dataset(rules, dataset, counted[dataset]) for dataset in policy.systems[name].datasets)
     return SystemRetention(name, url, datasets, rules.order.datasets, rules.order.notes)
 
 
