@@ -37,7 +37,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,6 +48,7 @@ from registre.core.engine.anonymisation import AnonymisationError
 from registre.core.engine.case_holds import CaseHold, check_case_holds
 from registre.core.policy.model import Policy
 from registre.core.retention.due import ROW_KEY, ROW_PSEUDONYM, RowPseudonyms, SweepConditions, SystemRules, load_system
+from registre.core.retention.pages import PageWalk, next_step, page_range, page_walk
 from registre.core.retention.plan import RetentionPlan, checked_systems, plan_retention
 from registre.core.sources.catalog import catalog_for
 from registre.core.sources.connection import (
@@ -363,6 +364,20 @@ def _sweep_dataset(
     after: tuple[Any, ...] | None = None
     deleted, anonymised, number = previous.deleted, previous.anonymised, previous.batches
     failures = list(previous.failures)
+    walk = work.page_walk(engine, batch_size)
+    if walk is not None:
+        walked = True
+        for counts in work.walk_pages(engine, walk, batch_size):
+            if counts is None:  # a range refused: the batches along the date take over, from the start
+                walked = False
+                break
+            number += 1
+            deleted, anonymised = deleted + counts[0], anonymised + counts[1]
+            if progress is not None:
+                progress(SweepBatch(rules.name, name, number, *counts))
+        if walked:
+            seconds = previous.seconds + time.perf_counter() - started
+            return DatasetSweep(rules.name, name, deleted, anonymised, number, seconds, tuple(failures))
     while True:
         upper, counts, failed = work.sweep_batch(engine, after, batch_size)
         number += 1
@@ -404,6 +419,28 @@ class _DatasetWork:
             return upper, counts, []
         except (sa.exc.IntegrityError, sa.exc.DataError):
             return self.row_by_row(engine, after, size)
+
+    def page_walk(self, engine: Engine, size: int) -> PageWalk | None:
+        """The walk by pages this dataset's due rows call for, or None (see `pages`)."""
+        assert self.conditions.due is not None
+        with read_only_connection(engine) as connection:
+            return page_walk(connection, self.table, self.batches.columns[0], self.conditions.due, size)
+
+    def walk_pages(self, engine: Engine, walk: PageWalk, size: int) -> Iterator[tuple[int, int] | None]:
+        """Each range of pages swept in its own transaction: its counts; None for a range refused, then stop."""
+        first, step = 0, walk.step
+        while True:
+            end = first + step if first + step < walk.pages else None  # the last range runs to the table's end
+            change = functools.partial(self.change, bounds=page_range(first, end))
+            try:
+                counts = retry_transient(engine, change, system=self.rules.name)
+            except (sa.exc.IntegrityError, sa.exc.DataError):
+                yield None
+                return
+            yield counts
+            if end is None:
+                return
+            step, first = next_step(step, sum(counts), size, walk.pages), end
 
     def change(self, connection: Connection, bounds: list[Condition]) -> tuple[int, int]:
         """Anonymise and delete the due rows within `bounds`, links to deleted rows cut first; (deleted, anonymised)."""
