@@ -5,7 +5,9 @@ in each, cuts the due rows into batches, so that locks stay short and memory
 stays flat whatever the size of the table. Batches follow the due rows, not
 the table: along the date a rule counts from, then the key (`BatchOrder`),
 so that an index on that date finds them without reading the rows that are
-not due; along the key alone when no such date decides.
+not due; along the key alone when no such date decides. On PostgreSQL, a
+table whose due rows are spread over its pages is walked by ranges of pages
+instead, each page read once (`pages`).
 
 1. In a write transaction, ask the database for the position of the
    `batch_size`-th due row after the last batch
@@ -359,36 +361,17 @@ def _sweep_dataset(
     previous = first or DatasetSweep(rules.name, name)
     if conditions.due is None:
         return previous
-    batches = BatchOrder.of(rules, name)
-    work = _DatasetWork(rules, name, conditions, batches)
-    after: tuple[Any, ...] | None = None
+    work = _DatasetWork(rules, name, conditions, BatchOrder.of(rules, name))
     deleted, anonymised, number = previous.deleted, previous.anonymised, previous.batches
     failures = list(previous.failures)
-    walk = work.page_walk(engine, batch_size)
-    if walk is not None:
-        walked = True
-        for counts in work.walk_pages(engine, walk, batch_size):
-            if counts is None:  # a range refused: the batches along the date take over, from the start
-                walked = False
-                break
-            number += 1
-            deleted, anonymised = deleted + counts[0], anonymised + counts[1]
-            if progress is not None:
-                progress(SweepBatch(rules.name, name, number, *counts))
-        if walked:
-            seconds = previous.seconds + time.perf_counter() - started
-            return DatasetSweep(rules.name, name, deleted, anonymised, number, seconds, tuple(failures))
-    while True:
-        upper, counts, failed = work.sweep_batch(engine, after, batch_size)
+    for counts, failed in work.swept_batches(engine, batch_size):
         number += 1
         deleted, anonymised = deleted + counts[0], anonymised + counts[1]
         failures += failed
         if progress is not None:
             progress(SweepBatch(rules.name, name, number, *counts))
-        if upper is None:
-            seconds = previous.seconds + time.perf_counter() - started
-            return DatasetSweep(rules.name, name, deleted, anonymised, number, seconds, tuple(failures))
-        after = upper
+    seconds = previous.seconds + time.perf_counter() - started
+    return DatasetSweep(rules.name, name, deleted, anonymised, number, seconds, tuple(failures))
 
 
 class _DatasetWork:
@@ -399,6 +382,28 @@ class _DatasetWork:
         self.table = rules.tables[name]
         self.key = self.table.c[rules.datasets[name].key]
         self.cut = rules.cut_links(name)
+
+    def swept_batches(self, engine: Engine, size: int) -> Iterator[tuple[tuple[int, int], list[SweepFailure]]]:
+        """Sweep batch after batch, each committed: its counts (deleted, anonymised) and the rows it refused.
+
+        By ranges of pages where the due rows are spread over the table (`pages`), else, or once a range
+        is refused, along the date then the key until no due row is left.
+        """
+        walk = self.page_walk(engine, size)
+        if walk is not None:
+            for counts in self.walk_pages(engine, walk, size):
+                if counts is None:
+                    break
+                yield counts, []
+            else:
+                return
+        after: tuple[Any, ...] | None = None
+        while True:
+            upper, counts, failed = self.sweep_batch(engine, after, size)
+            yield counts, failed
+            if upper is None:
+                return
+            after = upper
 
     def sweep_batch(
         self, engine: Engine, after: tuple[Any, ...] | None, size: int
