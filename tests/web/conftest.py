@@ -127,6 +127,13 @@ def tamper() -> Callable[..., None]:
     return run
 
 
+@pytest.fixture(autouse=True)
+def test_data_dir(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The commands run in-process look for the default application database in the tests' data folder, as
+    Django does, not in a `.registre/` the working directory may hold."""
+    monkeypatch.setenv("REGISTRE_DATA_DIR", str(settings.DATA_DIR))
+
+
 @pytest.fixture
 def in_test_transaction(monkeypatch: pytest.MonkeyPatch) -> None:
     """Let the job worker run inside the test's transaction: it must not close the connection between jobs."""
