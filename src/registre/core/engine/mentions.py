@@ -84,7 +84,7 @@ def mention_condition(scope: SystemScope, link: MentionLink) -> Condition | None
     """True for the rows of `link.dataset` that name a subject of the request; None when none can."""
     table = scope.tables[link.dataset]
     column = table.c[link.column]
-    keys = scope.found_keys(link.person, link.target) if link.person is not None and link.target is not None else None
+    keys = _person_keys(scope, link)
     if keys is not None:
         named: Condition = column.in_(sa.select(keys.c.row_key))
     elif link.person is not None and link.target is not None:
@@ -130,7 +130,7 @@ def mention_pseudonym(scope: SystemScope, link: MentionLink) -> sa.ColumnElement
     if not isinstance(identities, BatchIdentities):
         return sa.bindparam("pseudonym", type_=sa.String())
     table, batch = scope.tables[link.dataset], identities.table
-    keys = scope.found_keys(link.person, link.target) if link.person is not None and link.target is not None else None
+    keys = _person_keys(scope, link)
     if keys is not None:
         by_key = sa.select(sa.func.min(keys.c.pseudonym)).where(keys.c.row_key == table.c[link.column])
         return by_key.correlate(table).scalar_subquery()
@@ -208,3 +208,10 @@ def cut_statement(scope: SystemScope, dataset: Dataset, link: MentionLink, rules
 def disclosed_columns(dataset: Dataset, link: MentionLink) -> list[str]:
     """The columns an access discloses for a mention: the row's key, the mention's column and its fields."""
     return list(dict.fromkeys([dataset.key, *link.mention.columns(link.column)]))
+
+
+def _person_keys(scope: SystemScope, link: MentionLink) -> sa.Table | None:
+    """The resolved keys of the rows of the person a mention names by reference, when the batch holds them all."""
+    if link.person is None or link.target is None:
+        return None
+    return scope.found_keys(link.person, link.target)

@@ -34,6 +34,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 from sqlalchemy.types import UserDefinedType
 
+from registre.core.sources.connection import explain
+
 Condition = sa.ColumnElement[bool]
 # Above this correlation (either sign) between a date and the physical order, batches along the date read
 # pages in about their order, and the walk by pages has nothing to gain.
@@ -88,9 +90,8 @@ def page_walk(
 
 
 def estimated_rows(connection: Connection, statement: sa.Select[Any]) -> float:
-    """The rows PostgreSQL's planner expects `statement` to return (`EXPLAIN`: it runs nothing)."""
-    compiled = statement.compile(dialect=connection.dialect, compile_kwargs={"render_postcompile": True})
-    plan: Any = connection.exec_driver_sql("EXPLAIN (FORMAT JSON) " + str(compiled), compiled.params).scalar()
+    """The rows PostgreSQL's planner expects `statement` to return (it runs nothing)."""
+    (plan,) = explain(connection, statement, "FORMAT JSON")
     return float(plan[0]["Plan"]["Plan Rows"])
 
 

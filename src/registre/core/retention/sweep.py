@@ -428,6 +428,8 @@ class _DatasetWork:
     def page_walk(self, engine: Engine, size: int) -> PageWalk | None:
         """The walk by pages this dataset's due rows call for, or None (see `pages`)."""
         assert self.conditions.due is not None
+        if engine.dialect.name != "postgresql":  # no connection opened to find out
+            return None
         with read_only_connection(engine) as connection:
             return page_walk(connection, self.table, self.batches.columns[0], self.conditions.due, size)
 

@@ -36,7 +36,7 @@ from sqlalchemy.sql.compiler import DDLCompiler
 from sqlalchemy.sql.ddl import ExecutableDDLElement
 
 from registre.core.sources.comparison import is_mysql
-from registre.core.sources.connection import read_only_transaction
+from registre.core.sources.connection import explain, read_only_transaction
 from registre.core.sources.trail import SESSION_TABLE_PREFIX
 
 # Lengths that keep the primary key under the 2,000-byte limit of MariaDB's Aria temporary tables.
@@ -244,9 +244,7 @@ def _create_if_allowed(connection: Connection, rows: Sequence[IdentityRow]) -> b
 
 def searches_index(connection: Connection, statement: sa.Select[Any]) -> bool:
     """Whether PostgreSQL's plan for `statement` searches an index with an array (`Index Cond: ... = ANY`)."""
-    compiled = statement.compile(dialect=connection.dialect)
-    plan = connection.exec_driver_sql("EXPLAIN " + str(compiled), compiled.params).scalars()
-    return any("Index Cond" in line and "ANY" in line for line in plan)
+    return any("Index Cond" in line and "ANY" in line for line in explain(connection, statement))
 
 
 # Bound parameters one statement may carry: SQLite 32,766 (since 3.32), PostgreSQL and MariaDB/MySQL 65,535

@@ -322,3 +322,13 @@ def pause_before_retry(error: Exception, attempt: int, *, attempts: int = RETRY_
         return False
     time.sleep(pause * 2**attempt * (0.5 + random.random()))  # jitter, not a secret
     return True
+
+
+def explain(connection: Connection, statement: sa.Select[Any], options: str = "") -> list[Any]:
+    """The lines of PostgreSQL's `EXPLAIN (options)` of `statement`, its values bound as a run binds them.
+
+    Nothing runs but the planner. Lists of values (`IN`) are expanded first, as for an execution.
+    """
+    compiled = statement.compile(dialect=connection.dialect, compile_kwargs={"render_postcompile": True})
+    prefix = f"EXPLAIN ({options}) " if options else "EXPLAIN "
+    return list(connection.exec_driver_sql(prefix + str(compiled), compiled.params).scalars())
