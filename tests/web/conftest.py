@@ -14,6 +14,7 @@ import importlib
 import os
 import socket
 import tempfile
+import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -132,6 +133,15 @@ def test_data_dir(monkeypatch: pytest.MonkeyPatch) -> None:
     """The commands run in-process look for the default application database in the tests' data folder, as
     Django does, not in a `.registre/` the working directory may hold."""
     monkeypatch.setenv("REGISTRE_DATA_DIR", str(settings.DATA_DIR))
+
+
+@pytest.fixture
+def whole_rate_window() -> None:
+    """Start a test of rate limits early in a clock minute: the limits count in clock-aligned windows (a
+    minute, ten minutes, an hour), so calls that straddle a boundary would be counted in two windows."""
+    left = 60 - time.time() % 60
+    if left < 15:
+        time.sleep(left + 0.05)
 
 
 @pytest.fixture

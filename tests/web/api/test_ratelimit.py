@@ -8,7 +8,7 @@ from django.test import RequestFactory
 
 from registre.web.api.ratelimit import hit, rate_limited
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("whole_rate_window")]
 
 
 def test_a_window_allows_its_limit_then_refuses_until_it_ends():

@@ -108,7 +108,7 @@ def call(address: str, path: str, peer: str) -> http.client.HTTPResponse:
     return response
 
 
-def test_rate_limits_count_each_client_behind_the_proxy_apart(proxied):
+def test_rate_limits_count_each_client_behind_the_proxy_apart(proxied, whole_rate_window):
     statuses = [call(proxied, "/api/v1/requests", "203.0.113.7").status for _ in range(4)]
     assert statuses == [401, 401, 401, 429]
     assert call(proxied, "/api/v1/requests", "198.51.100.9").status == 401  # another client is not limited

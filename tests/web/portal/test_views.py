@@ -146,7 +146,7 @@ def test_codes_are_limited_per_email_and_per_hour(workspace):
     assert again.status_code == 429 and DataRequest.objects.count() == 1
 
 
-def test_posts_are_limited_per_address(workspace, settings):
+def test_posts_are_limited_per_address(workspace, settings, whole_rate_window):
     client = Client()
     statuses = [
         client.post(reverse("portal:form", args=["access"]), {"email": f"p{n}@example.org"}).status_code
@@ -230,7 +230,7 @@ def test_the_person_can_withdraw_a_request_not_yet_carried_out(workspace):
     assert DataRequest.objects.get().state == State.CANCELLED
 
 
-def test_the_wait_said_on_the_429_page_is_the_wait_of_retry_after(workspace):
+def test_the_wait_said_on_the_429_page_is_the_wait_of_retry_after(workspace, whole_rate_window):
     client = Client(headers={"accept-language": "fr"})
     responses = [
         client.post(reverse("portal:form", args=["access"]), {"email": f"p{n}@example.org"}) for n in range(21)
