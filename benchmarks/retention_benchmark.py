@@ -8,8 +8,12 @@
    3650`), so that due rows are interleaved with the others: the worst case
    for batches cut along the key. An index on `occurred_on` (the one
    `registre map --live` recommends for a retention anchor) serves both
-   sides. A copy of the rows due in the largest run (`events_due`) restores
-   the table after each run.
+   sides. That database (that file) is the pristine copy: each run works on
+   a fresh copy of it, made at the file level (`CREATE DATABASE ... TEMPLATE
+   ... STRATEGY FILE_COPY`, or a file copy), so that every run meets the
+   same pages, visibility map and statistics. Putting the deleted rows back
+   instead would leave them where that run's deletions made room, and the
+   next run would measure that layout, not its own work.
 2. A policy keeps events one year from `occurred_on`, then deletes them;
    the as-of date is chosen so that the wanted number of rows is due
    (default 1 million, then 100,000).
@@ -37,12 +41,14 @@ import datetime as dt
 import json
 import os
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
 import time
 import tracemalloc
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -67,8 +73,14 @@ def parse_arguments() -> argparse.Namespace:
     parser.add_argument("--repeat", type=int, default=2, help="measures of each side (alternating)")
     parser.add_argument("--backends", nargs="+", default=["postgresql", "sqlite"], choices=["postgresql", "sqlite"])
     parser.add_argument("--postgres", default="postgresql+psycopg://postgres@127.0.0.1:5432", help="server URL")
-    parser.add_argument("--database", default="registre_bench", help="PostgreSQL database (created if missing)")
-    parser.add_argument("--sqlite", default="/tmp/registre_retention_bench.sqlite", help="SQLite file")
+    parser.add_argument(
+        "--database",
+        default="registre_bench",
+        help="PostgreSQL database of the pristine table (created if missing); runs use copies named NAME_run",
+    )
+    parser.add_argument(
+        "--sqlite", default="/tmp/registre_retention_bench.sqlite", help="SQLite file (runs use a copy beside it)"
+    )
     parser.add_argument("--reuse", action="store_true", help="reuse the table of a previous run with as many rows")
     parser.add_argument("--worker", choices=["sweep", "reference"], help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)
@@ -94,13 +106,12 @@ def database_url(backend: str, arguments: argparse.Namespace) -> str:
     return f"{arguments.postgres}/{arguments.database}"
 
 
-def build_table(url: str, rows: int, largest_due_before: dt.date) -> float:
-    """Create `events` with `rows` rows and `events_due`, the rows due in the largest run; the seconds it took."""
+def build_table(url: str, rows: int) -> float:
+    """Create `events` with `rows` rows; the seconds it took."""
     started = time.perf_counter()
     engine = create_engine_for_url(url)
     postgres = engine.dialect.name == "postgresql"
     with engine.begin() as connection:
-        connection.execute(sa.text("DROP TABLE IF EXISTS events_due"))
         connection.execute(sa.text("DROP TABLE IF EXISTS events"))
         if postgres:
             connection.execute(
@@ -132,20 +143,13 @@ def build_table(url: str, rows: int, largest_due_before: dt.date) -> float:
                 {"spread": SPREAD, "days": DAYS, "rows": rows},
             )
         connection.execute(sa.text("CREATE INDEX events_occurred_on ON events (occurred_on)"))
-        connection.execute(
-            sa.text("CREATE TABLE events_due AS SELECT * FROM events WHERE occurred_on < :before"),
-            {"before": largest_due_before},
-        )
     maintain(engine)
     engine.dispose()
     return time.perf_counter() - started
 
 
 def maintain(engine: sa.Engine) -> None:
-    """Before each measure: statistics up to date, dead rows cleared and every change on disk.
-
-    Writes still being flushed by the previous restore would otherwise land in the next measure.
-    """
+    """After the build: statistics up to date, pages marked all-visible, and every change on disk."""
     postgres = engine.dialect.name == "postgresql"
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         connection.execute(sa.text("VACUUM ANALYZE events" if postgres else "ANALYZE"))
@@ -154,15 +158,24 @@ def maintain(engine: sa.Engine) -> None:
     os.sync()
 
 
-def restore(url: str, before: dt.date) -> None:
-    """Put back the rows a run deleted (those of `events_due` dated before `before`)."""
-    engine = create_engine_for_url(url)
-    with write_transaction(engine) as connection:
-        connection.execute(
-            sa.text("INSERT INTO events SELECT * FROM events_due WHERE occurred_on < :before"), {"before": before}
-        )
-    maintain(engine)
-    engine.dispose()
+def fresh_copy(url: str) -> str:
+    """A copy of the pristine database at `url`, identical page for page (see the module); its URL."""
+    parsed = sa.engine.make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        pristine = Path(parsed.database or "")
+        copy = pristine.with_name(f"{pristine.stem}_run{pristine.suffix}")
+        shutil.copyfile(pristine, copy)
+        return parsed.set(database=str(copy)).render_as_string(hide_password=False)
+    name = f"{parsed.database}_run"
+    admin = sa.create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
+        strategy = " STRATEGY FILE_COPY" if (connection.dialect.server_version_info or (0,)) >= (15,) else ""
+        connection.execute(sa.text(f'CREATE DATABASE "{name}" TEMPLATE "{parsed.database}"{strategy}'))
+        connection.execute(sa.text("CHECKPOINT"))
+    admin.dispose()
+    os.sync()
+    return parsed.set(database=name).render_as_string(hide_password=False)
 
 
 def count_rows(url: str, before: dt.date | None = None) -> int:
@@ -284,15 +297,13 @@ def compare(backend: str, url: str, due: int, arguments: argparse.Namespace) -> 
     for round_number in range(arguments.repeat):
         sides = ("sweep", "reference") if round_number % 2 == 0 else ("reference", "sweep")
         for side in sides:
-            found = measure(side, url, as_of, arguments.batch_size)
+            found = measure(side, fresh_copy(url), as_of, arguments.batch_size)
             assert found["deleted"] == due_rows, (side, found, due_rows)
             times[side].append(found["seconds"])
             if side == "sweep":
                 memory.append(found)
-            restore(url, before)
             print(f"  {backend} {due_rows:,} due: {side} {found['seconds']:.2f} s", file=sys.stderr, flush=True)
-    traced = measure("sweep", url, as_of, arguments.batch_size, trace=True)
-    restore(url, before)
+    traced = measure("sweep", fresh_copy(url), as_of, arguments.batch_size, trace=True)
     return Result(
         backend,
         due_rows,
@@ -340,12 +351,9 @@ def main() -> None:
     results = []
     for backend in arguments.backends:
         url = database_url(backend, arguments)
-        as_of, largest = as_of_for(max(arguments.due), arguments.rows)
         if not (arguments.reuse and count_rows_or_none(url) == arguments.rows):
-            seconds = build_table(url, arguments.rows, largest)
+            seconds = build_table(url, arguments.rows)
             print(f"{backend}: built {arguments.rows:,} rows in {seconds:.0f} s", file=sys.stderr, flush=True)
-        measure("reference", url, as_of, arguments.batch_size)  # warm-up: caches, and the layout every run restores
-        restore(url, largest)
         results += [compare(backend, url, due, arguments) for due in arguments.due]
     print_table(arguments.rows, arguments.batch_size, results)
 
