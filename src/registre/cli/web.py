@@ -12,17 +12,21 @@ import functools
 import getpass
 import json
 import os
+import sys
 import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from registre.cli.errors import CommandError, first_line
 from registre.core.dpia import DpiaRecord
 from registre.core.sources.connection import display_url
-from registre.core.sources.trail import trail_in_force
+from registre.core.sources.trail import audit_trail, trail_in_force
+
+if TYPE_CHECKING:
+    from registre.web.appdb import ApplicationDatabase
 
 SETTINGS_MODULE = "registre.web.settings"
 DATABASE_SETTING = "REGISTRE_DATABASE_URL"
@@ -418,10 +422,16 @@ def recorded_changes(action: str, **details: Any) -> Iterator[None]:
     """Record each change the block makes to a target database in the application's audit log.
 
     The actor is `cli:<login>`. A trail already in force (Registre embedded in another program that
-    records changes its own way) is kept.
+    records changes its own way) is kept. The entries are written without starting Django where the
+    database allows it (`registre.web.appdb`).
     """
     if trail_in_force() is not None:
         yield
+        return
+    direct = _direct_database()
+    if direct is not None:
+        with _direct_problems(), audit_trail(direct.trail(f"cli:{_login()}", action, details)):
+            yield
         return
     ensure_migrated()
     from registre.web.audit.actions import Actor
@@ -429,6 +439,42 @@ def recorded_changes(action: str, **details: Any) -> Iterator[None]:
 
     with recorded(Actor("system", None, f"cli:{_login()}"), action, details=details):
         yield
+
+
+def _direct_database() -> ApplicationDatabase | None:
+    """The application database through SQLAlchemy, or None: through Django.
+
+    Django's way is taken where Django already runs in this process (its connection, its transactions)
+    and wherever `ApplicationDatabase.open` declines the database.
+    """
+    apps = sys.modules.get("django.apps")
+    if apps is not None and apps.apps.ready:
+        return None
+    from registre.web.appdb import ApplicationDatabase
+    from registre.web.environment import env_str
+    from registre.web.locations import default_database_path
+
+    url = env_str(DATABASE_SETTING, f"sqlite:///{default_database_path()}")
+    if url not in _DIRECT:
+        _DIRECT[url] = ApplicationDatabase.open(url)
+    return _DIRECT[url]
+
+
+_DIRECT: dict[str, ApplicationDatabase | None] = {}
+
+
+@contextmanager
+def _direct_problems() -> Iterator[None]:
+    """A fault of the application database reached directly, as one line (CommandError)."""
+    import sqlalchemy as sa
+
+    try:
+        yield
+    except sa.exc.SQLAlchemyError as error:
+        raise CommandError(
+            f"cannot use the application database ({DATABASE_SETTING}={_database_url()}): {first_line(error)}; "
+            f"check {DATABASE_SETTING} and the server"
+        ) from None
 
 
 def _login() -> str:
@@ -460,8 +506,17 @@ def record_restrictions(subjects: list[Any], *, lift: bool, reason: str, tenant:
     return changed
 
 
+@on_application_database
 def active_case_holds() -> list[Any]:
-    """The case holds in force in the application database, as the core takes them (`CaseHold`)."""
+    """The case holds in force in the application database, as the core takes them (`CaseHold`).
+
+    A database without Registre's tables is an error, not a database without holds: it may not be the
+    one the holds were placed in.
+    """
+    direct = _direct_database()
+    if direct is not None:
+        with _direct_problems():
+            return list(direct.case_holds())
     setup_django()
     from registre.web.retention.actions import active_case_holds as active
 

@@ -8,7 +8,8 @@ import pytest
 from django.db import IntegrityError, connections, transaction
 
 from registre.web.audit.actions import Actor, record, verify_chain
-from registre.web.audit.models import GENESIS, AppendOnlyError, AuditChainHead, AuditEntry
+from registre.web.audit.chain import GENESIS
+from registre.web.audit.models import AppendOnlyError, AuditChainHead, AuditEntry
 from registre.web.vault.keys import lookup_hash
 
 

@@ -55,6 +55,16 @@ class CaseHold:
         if self.subject is None and not self.tenant:
             raise ValueError("a case hold names a subject, a client tenant, or both")
 
+    @classmethod
+    def recorded(
+        cls, key: int, identities: Iterable[tuple[str, str]], *, tenant: str, reference: str, restriction: bool
+    ) -> CaseHold:
+        """The hold numbered `key` where it is recorded: on every one of `identities` (type, value), a tenant
+        ("" for none), or both. Its subject goes by `h-KEY`, so that reports never show the identities."""
+        found = [Identity(kind, value) for kind, value in identities]
+        subject = Subject.of(*found, reference=f"h-{key}") if found else None
+        return cls(subject=subject, tenant=tenant or None, reference=reference, key=key, restriction=restriction)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "subject": self.subject.reference if self.subject else None,

@@ -265,6 +265,17 @@ def write_transaction(engine: Engine, *, system: str = "") -> Iterator[Connectio
             transaction.commit()
 
 
+@contextmanager
+def own_write_transaction(engine: Engine) -> Iterator[Connection]:
+    """A write transaction on a database of Registre's own, not a target: where the audit log itself is kept.
+
+    Nothing is counted or audited (the trail is what it writes). On SQLite it takes the write lock as it
+    begins, so that writers queue instead of failing. Committed when the block ends, rolled back if it raises.
+    """
+    with engine.connect().execution_options(**{_WRITE_OPTION: True}) as connection, connection.begin():
+        yield connection
+
+
 T = TypeVar("T")
 # PostgreSQL SQLSTATEs: serialization_failure, deadlock_detected. MySQL/MariaDB: deadlock, lock wait timeout.
 _TRANSIENT_STATES = frozenset({"40001", "40P01"})

@@ -8,8 +8,6 @@ problems = verify_chain()          # [] when the log is intact
 from __future__ import annotations
 
 import datetime as dt
-import json
-import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -20,11 +18,9 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from registre.web.audit.models import GENESIS, AuditChainHead, AuditEntry
+from registre.web.audit.chain import ACTOR_NAME_LENGTH, GENESIS, check_action, entry_content
+from registre.web.audit.models import AuditChainHead, AuditEntry
 from registre.web.vault.keys import lookup_hash
-
-ACTION_NAME = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
-EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
 @dataclass(frozen=True)
@@ -79,13 +75,11 @@ def record(
     The entry joins the caller's transaction: if the action rolls back, so does its entry.
     Writers wait for each other on the chain head, so the chain never forks.
     """
-    if not ACTION_NAME.match(action):
-        raise ValueError(f"an audit action is a dotted lower-case name such as request.created, not {action!r}")
+    check_action(action)
     if subject is not None and subject_ref is not None:
         raise ValueError("give subject or subject_ref, not both")
     who = Actor.of(actor)
-    content = {"counts": _canonical_json(counts or {}), "details": _canonical_json(details or {})}
-    _refuse_personal_data(content["details"])
+    content = entry_content(counts, details)
     with transaction.atomic(using=using):
         head = _locked_head(using)
         entry = AuditEntry(
@@ -93,7 +87,7 @@ def record(
             created_at=timezone.now(),
             actor_kind=who.kind,
             actor_id=who.id,
-            actor_name=who.name[:150],
+            actor_name=who.name[:ACTOR_NAME_LENGTH],
             action=action,
             request_id=None if request_id is None else str(request_id),
             subject_ref=lookup_hash(subject) if subject is not None else subject_ref,
@@ -209,13 +203,3 @@ def _check_head(using: str, last_sequence: int, last_hash: str) -> list[ChainPro
     if head.hash != last_hash:
         return [ChainProblem("modified", last_sequence, f"entry {last_sequence} does not match the chain head")]
     return []
-
-
-def _canonical_json(value: Mapping[str, Any]) -> Any:
-    """`value` as it will read back from a JSON column (tuples become lists, keys strings)."""
-    return json.loads(json.dumps(value, sort_keys=True, ensure_ascii=False))
-
-
-def _refuse_personal_data(details: Any) -> None:
-    if EMAIL.search(json.dumps(details, ensure_ascii=False)):
-        raise ValueError("audit details must not hold personal data (an email address was given)")

@@ -23,7 +23,8 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
-from registre.web.audit.models import GENESIS, AuditChainHead, AuditEntry
+from registre.web.audit.chain import GENESIS
+from registre.web.audit.models import AuditChainHead, AuditEntry
 
 SALT = "registre.audit.anchor"
 

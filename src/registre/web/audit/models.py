@@ -10,15 +10,12 @@ and on SQLite and PostgreSQL a trigger refuses it in the database too
 
 from __future__ import annotations
 
-import hashlib
-import json
-from datetime import datetime
 from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-GENESIS = "0" * 64
+from registre.web.audit.chain import GENESIS, HASHED_FIELDS, canonical, entry_hash
 
 
 class AppendOnlyError(Exception):
@@ -68,28 +65,10 @@ class AuditEntry(models.Model):
 
     def canonical(self) -> bytes:
         """The bytes that `hash` covers: every field but `hash`, as sorted compact JSON."""
-        content = {
-            "sequence": self.sequence,
-            # A time emptied or garbled in the database gives a hash that no longer matches: "modified".
-            "created_at": (
-                self.created_at.isoformat(timespec="microseconds")
-                if isinstance(self.created_at, datetime)
-                else str(self.created_at)
-            ),
-            "actor_kind": self.actor_kind,
-            "actor_id": self.actor_id,
-            "actor_name": self.actor_name,
-            "action": self.action,
-            "request_id": self.request_id,
-            "subject_ref": self.subject_ref,
-            "counts": self.counts,
-            "details": self.details,
-            "previous_hash": self.previous_hash,
-        }
-        return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+        return canonical({name: getattr(self, name) for name in HASHED_FIELDS})
 
     def compute_hash(self) -> str:
-        return hashlib.sha256(self.canonical()).hexdigest()
+        return entry_hash({name: getattr(self, name) for name in HASHED_FIELDS})
 
 
 class AuditChainHead(models.Model):

@@ -18,7 +18,8 @@ from typing import Any
 from django.db import transaction
 
 from registre.core.sources import AuditTrail, TargetChange, audit_trail
-from registre.web.audit.actions import ACTION_NAME, Actor, record
+from registre.web.audit.actions import Actor, record
+from registre.web.audit.chain import check_action
 
 
 class AuditLogTrail:
@@ -33,8 +34,7 @@ class AuditLogTrail:
         subject_ref: str | None = None,
         details: Mapping[str, Any] | None = None,
     ) -> None:
-        if not ACTION_NAME.match(action):
-            raise ValueError(f"an audit action is a dotted lower-case name such as request.created, not {action!r}")
+        check_action(action)
         self.actor = Actor.of(actor)
         self.action = action
         self.request_id = request_id

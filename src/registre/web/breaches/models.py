@@ -8,6 +8,7 @@ register keeps saying what was known then even after the policy changes.
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -16,8 +17,10 @@ from django.utils.translation import gettext_lazy as _
 
 from registre.core.breaches import BreachFacts, BreachScope, Clock, authority_clock, client_clock, duties
 from registre.core.breaches.facts import Duties
-from registre.core.documents.breach import NotificationRecord
 from registre.web.clients.models import Client
+
+if TYPE_CHECKING:  # the documents (Babel, templates) load when a record is made, not with the models
+    from registre.core.documents.breach import NotificationRecord
 
 
 class Breach(models.Model):
@@ -163,6 +166,8 @@ class Notification(models.Model):
         ordering = ["sent_at", "pk"]
 
     def record(self) -> NotificationRecord:
+        from registre.core.documents.breach import NotificationRecord
+
         return NotificationRecord(
             recipient=self.recipient,
             phase=self.phase,

@@ -11,8 +11,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from registre.core.engine import Identity, Subject
-from registre.core.retention import CaseHold as CoreCaseHold
+from registre.core.engine.case_holds import CaseHold as CoreCaseHold
 from registre.web.vault.fields import EncryptedJSONField
 
 
@@ -55,15 +54,11 @@ class CaseHold(models.Model):
 
     def engine_hold(self) -> CoreCaseHold:
         """The hold as the sweep receives it: the subject under a reference without identities."""
-        subject = None
-        if self.identities:
-            identities = [Identity(item["type"], item["value"]) for item in self.identities]
-            subject = Subject.of(*identities, reference=f"h-{self.pk}")
-        return CoreCaseHold(
-            subject=subject,
-            tenant=self.tenant or None,
+        return CoreCaseHold.recorded(
+            self.pk,
+            [(item["type"], item["value"]) for item in self.identities],
+            tenant=self.tenant,
             reference=self.reference,
-            key=self.pk,
             restriction=self.reason == self.Reason.RESTRICTION,
         )
 
