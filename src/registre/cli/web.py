@@ -137,20 +137,11 @@ def ensure_migrated() -> None:
 
 def _migrations_on_disk() -> set[tuple[str, str]]:
     """(app label, migration name) of every migration module of the installed applications, as Django finds them."""
-    import importlib.util
-    import pkgutil
-
     from django.apps import apps
 
-    found: set[tuple[str, str]] = set()
-    for config in apps.get_app_configs():
-        spec = importlib.util.find_spec(f"{config.name}.migrations")
-        if spec is None or not spec.submodule_search_locations:
-            continue
-        for module in pkgutil.iter_modules(spec.submodule_search_locations):
-            if not module.ispkg and module.name[0] not in "_~":
-                found.add((config.label, module.name))
-    return found
+    from registre.web.appdb import migrations_on_disk
+
+    return migrations_on_disk({config.label: config.name for config in apps.get_app_configs()})
 
 
 def uses_sqlite() -> bool:

@@ -154,7 +154,6 @@ class DirectAuditTrail:
     def __init__(self, engine: Engine, actor_name: str, action: str, details: Mapping[str, Any]) -> None:
         check_action(action)
         self.engine, self.actor_name, self.action, self.details = engine, actor_name, action, dict(details)
-        self.entries = 0
 
     @contextmanager
     def committing(self, change: TargetChange) -> Iterator[None]:
@@ -162,7 +161,6 @@ class DirectAuditTrail:
         with own_write_transaction(self.engine) as connection:
             append_entry(connection, self.actor_name, self.action, content)
             yield
-        self.entries += 1
 
 
 def append_entry(connection: Connection, actor_name: str, action: str, content: Mapping[str, Any]) -> None:
@@ -198,12 +196,13 @@ def _migrated(connection: Connection) -> bool:
         applied = {(row.app, row.name) for row in connection.execute(query)}
     except sa.exc.DBAPIError:  # no django_migrations table: never migrated
         return False
-    return _on_disk() <= applied
+    return migrations_on_disk(APPLICATIONS) <= applied
 
 
-def _on_disk() -> set[tuple[str, str]]:
+def migrations_on_disk(applications: Mapping[str, str]) -> set[tuple[str, str]]:
+    """(label, migration name) of every migration module of `applications` (label: package), as Django finds them."""
     found: set[tuple[str, str]] = set()
-    for label, package in APPLICATIONS.items():
+    for label, package in applications.items():
         spec = importlib.util.find_spec(f"{package}.migrations")
         locations = spec.submodule_search_locations if spec is not None else None
         for module in pkgutil.iter_modules(locations or []):

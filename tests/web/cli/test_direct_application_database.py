@@ -144,3 +144,23 @@ def test_a_configured_database_without_registre_tables_stops_the_erasure_before_
     assert refused.returncode == 1 and "run registre migrate" in refused.stderr
     assert "Traceback" not in refused.stderr
     assert (email, phone) in contacts(app_env)
+
+
+def test_the_tables_written_and_read_directly_are_those_of_djangos_models():
+    from django.apps import apps
+
+    from registre.web.appdb import APPLICATIONS, ENTRIES, HEAD, HOLDS
+    from registre.web.audit.chain import HASHED_FIELDS
+    from registre.web.audit.models import AuditChainHead, AuditEntry
+    from registre.web.retention.models import CaseHold
+
+    assert {label: apps.get_app_config(label).name for label in APPLICATIONS} == APPLICATIONS
+    for table, model, every_column in (
+        (ENTRIES, AuditEntry, True),
+        (HEAD, AuditChainHead, True),
+        (HOLDS, CaseHold, False),
+    ):
+        columns = {field.column for field in model._meta.concrete_fields}
+        assert table.name == model._meta.db_table
+        assert set(table.c.keys()) == columns if every_column else set(table.c.keys()) <= columns
+    assert set(HASHED_FIELDS) == {field.column for field in AuditEntry._meta.concrete_fields} - {"id", "hash"}

@@ -7,22 +7,10 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import Any, TextIO
 
+from registre.web.audit.chain import HASHED_FIELDS
 from registre.web.audit.models import AuditEntry
 
-COLUMNS = [
-    "sequence",
-    "created_at",
-    "actor_kind",
-    "actor_id",
-    "actor_name",
-    "action",
-    "request_id",
-    "subject_ref",
-    "counts",
-    "details",
-    "previous_hash",
-    "hash",
-]
+COLUMNS = [*HASHED_FIELDS, "hash"]
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
