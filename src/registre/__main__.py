@@ -1,5 +1,5 @@
 """`python -m registre` runs the command line."""
 
-from registre.cli.main import app
+from registre.cli import run
 
-app()
+run()

@@ -112,3 +112,26 @@ def _environment() -> dict[str, str]:
     import os
 
     return {key: value for key, value in os.environ.items() if not key.startswith("REGISTRE_")}
+
+
+def test_the_console_script_leaves_the_collector_on_for_the_commands_work(monkeypatch):
+    import gc
+
+    from registre.cli import run
+
+    seen: list[bool] = []
+    monkeypatch.setattr(sys, "argv", ["registre", "check", "--help"])
+    monkeypatch.setattr("registre.cli.main.app", lambda: seen.append(gc.isenabled()))
+    try:
+        run()
+    finally:
+        gc.unfreeze()  # the objects the console script sets aside are this test process's
+    assert seen == [True] and gc.isenabled()
+    assert "registre.cli.check" in sys.modules  # the invoked command's module is loaded before it runs
+
+
+def test_python_m_registre_runs_the_command_line(tmp_path):
+    completed = subprocess.run(
+        [sys.executable, "-m", "registre", "--version"], capture_output=True, text=True, timeout=60, cwd=tmp_path
+    )
+    assert completed.returncode == 0 and completed.stdout.startswith("registre ")

@@ -1,1 +1,36 @@
-"""The `registre` command line (Typer)."""
+"""The `registre` command line (Typer).
+
+`run` is the console script. A command's process loads Registre and its
+libraries (SQLAlchemy, Pydantic, psycopg...), then works for a fraction of a
+second: the garbage collector, left on, walks the millions of objects those
+imports create again and again while they load, and once more as the process
+ends, for nothing (they live until the exit). So `run` pauses it while the
+command group and the invoked command's module are imported, sets what they
+created aside (`gc.freeze`: never examined again), and turns it back on for
+the command's own work, long batches included. Programs that import
+`registre.cli.main` themselves (tests, embedding) keep the collector as it is.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import importlib
+import sys
+
+
+def run() -> None:
+    """The `registre` console script and `python -m registre`: see the module."""
+    gc.disable()
+    try:
+        from registre.cli.main import COMMANDS, app
+
+        invoked = next((word for word in sys.argv[1:] if not word.startswith("-")), None)
+        if invoked in COMMANDS:
+            # A module that fails to import is imported again by the command group, which reports the fault.
+            with contextlib.suppress(Exception):
+                importlib.import_module(COMMANDS[invoked].module)
+        gc.freeze()
+    finally:
+        gc.enable()
+    app()
