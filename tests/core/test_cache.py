@@ -53,3 +53,27 @@ def test_compiled_templates_are_kept_for_the_next_process(fresh_environments):
     environment.cache_clear()
     template = environment("en").get_template("base.html.j2")
     assert template.filename and template.filename.endswith("base.html.j2")
+
+
+def test_the_compiled_catalogs_are_kept_and_read_again_only_while_the_po_file_is_unchanged(monkeypatch, tmp_path):
+    import shutil
+
+    from registre.core import i18n
+
+    locale = tmp_path / "locale"
+    shutil.copytree(i18n.LOCALE_DIR, locale)
+    monkeypatch.setattr(i18n, "LOCALE_DIR", locale)
+    monkeypatch.setenv("REGISTRE_CACHE_DIR", str(tmp_path / "cache"))
+    i18n.get_translations.cache_clear()
+    try:
+        first = i18n.get_translations("fr").gettext("Purpose")
+        kept = list((tmp_path / "cache" / "catalogs").glob("registre-fr-*.mo"))
+        assert len(kept) == 1 and first == "Finalité"
+        i18n.get_translations.cache_clear()
+        assert i18n.get_translations("fr").gettext("Purpose") == first  # read from the kept catalog
+        po = locale / "fr" / "LC_MESSAGES" / "registre.po"
+        po.write_text(po.read_text(encoding="utf-8").replace(f'msgstr "{first}"', 'msgstr "Finalité (modifiée)"', 1))
+        i18n.get_translations.cache_clear()
+        assert i18n.get_translations("fr").gettext("Purpose") == "Finalité (modifiée)"
+    finally:
+        i18n.get_translations.cache_clear()
