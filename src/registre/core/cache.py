@@ -1,4 +1,4 @@
-"""Where Registre keeps what it can compute again: reflected tables, compiled templates.
+"""Where Registre keeps what it can compute again: reflected tables, compiled templates and catalogs.
 
 Everything in it is derived (never rows, never secrets) and rebuilt when
 missing or out of date, so deleting the folder is always safe. It speeds up
@@ -12,8 +12,8 @@ from pathlib import Path
 
 
 def cache_directory(kind: str) -> Path:
-    """The folder of `kind` (`reflection`, `templates`): in $REGISTRE_CACHE_DIR, else $XDG_CACHE_HOME/registre,
-    else ~/.cache/registre. Not created here."""
+    """The folder of `kind` (`reflection`, `templates`, `catalogs`): in $REGISTRE_CACHE_DIR, else
+    $XDG_CACHE_HOME/registre, else ~/.cache/registre. Not created here."""
     configured = os.environ.get("REGISTRE_CACHE_DIR")
     if configured:
         return Path(configured) / kind
