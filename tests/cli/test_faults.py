@@ -182,6 +182,7 @@ FAULTS = {
     "misconfigured": ("nosuchdb://x", "REGISTRE_DATABASE_URL=nosuchdb://x cannot be used"),
     "bad port": ("postgresql://registre@localhost:port/registre", "cannot be used"),
     "not migrated": ("sqlite:///{folder}/empty.sqlite", "run registre migrate"),
+    "url and file": ("sqlite:///{folder}/x.sqlite", "set REGISTRE_DATABASE_URL or REGISTRE_DATABASE_URL_FILE"),
 }
 
 
@@ -199,8 +200,11 @@ print(json.dumps(results))
 """
 
 
-def run_commands(folder: Path, url: str, commands: list[tuple[str, ...]]) -> subprocess.Popen[str]:
+def run_commands(folder: Path, url: str, commands: list[tuple[str, ...]], fault: str) -> subprocess.Popen[str]:
     environment = {**os.environ, "REGISTRE_DATABASE_URL": url, "REGISTRE_DATA_DIR": str(folder / "data")}
+    if fault == "url and file":
+        (folder / "url.txt").write_text(url)
+        environment["REGISTRE_DATABASE_URL_FILE"] = str(folder / "url.txt")
     return subprocess.Popen(
         [sys.executable, "-c", CHILD, json.dumps(commands)],
         cwd=folder,
@@ -218,7 +222,7 @@ def test_every_application_database_command_answers_each_fault_in_one_line(tmp_p
             folder = tmp_path / fault.replace(" ", "-")
             folder.mkdir()
             commands = [c for c in APP_COMMANDS if not (fault == "not migrated" and c[0] == "migrate")]
-            running.append((fault, run_commands(folder, url.format(folder=folder), commands)))
+            running.append((fault, run_commands(folder, url.format(folder=folder), commands, fault)))
         for fault, process in running:
             stdout, stderr = process.communicate(timeout=300)
             assert process.returncode == 0, (fault, stderr[-2000:])

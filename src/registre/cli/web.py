@@ -45,9 +45,12 @@ def setup_django(policy: Path | None = None) -> None:
         os.environ["REGISTRE_POLICY"] = str(policy)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS_MODULE)
     import django
+    from django.core.exceptions import ImproperlyConfigured
 
     try:
         django.setup()
+    except ImproperlyConfigured as error:  # a setting read from the environment, with its fix
+        raise CommandError(first_line(error)) from None
     except (ValueError, KeyError, ImportError) as error:
         raise CommandError(
             f"{DATABASE_SETTING}={_database_url()} cannot be used ({first_line(error)}): give a URL such as "
@@ -441,11 +444,16 @@ def _direct_database() -> ApplicationDatabase | None:
     apps = sys.modules.get("django.apps")
     if apps is not None and apps.apps.ready:
         return None
+    from django.core.exceptions import ImproperlyConfigured
+
     from registre.web.appdb import ApplicationDatabase
     from registre.web.environment import env_str
     from registre.web.locations import default_database_path
 
-    url = env_str(DATABASE_SETTING, f"sqlite:///{default_database_path()}")
+    try:
+        url = env_str(DATABASE_SETTING, f"sqlite:///{default_database_path()}")
+    except ImproperlyConfigured as error:
+        raise CommandError(first_line(error)) from None
     if url not in _DIRECT:
         _DIRECT[url] = ApplicationDatabase.open(url)
     return _DIRECT[url]

@@ -164,3 +164,16 @@ def test_the_tables_written_and_read_directly_are_those_of_djangos_models():
         assert table.name == model._meta.db_table
         assert set(table.c.keys()) == columns if every_column else set(table.c.keys()) <= columns
     assert set(HASHED_FIELDS) == {field.column for field in AuditEntry._meta.concrete_fields} - {"id", "hash"}
+
+
+def test_a_database_url_given_twice_stops_the_erasure_in_one_line(crm_env, tmp_path):
+    (tmp_path / "url.txt").write_text("sqlite:////nowhere.sqlite")
+    env = crm_env | {
+        "REGISTRE_DATABASE_URL": "sqlite:////nowhere.sqlite",
+        "REGISTRE_DATABASE_URL_FILE": str(tmp_path / "url.txt"),
+    }
+    (email, phone), _other = contacts(env)
+    refused = registre(env, "dsr", "erase", "--subject", f"email={email}")
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr
+    assert "error: set REGISTRE_DATABASE_URL or REGISTRE_DATABASE_URL_FILE, not both" in refused.stderr
+    assert (email, phone) in contacts(env)
