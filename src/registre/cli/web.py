@@ -464,14 +464,14 @@ _DIRECT: dict[str, ApplicationDatabase | None] = {}
 
 @contextmanager
 def _direct_problems() -> Iterator[None]:
-    """A fault of the application database reached directly, as one line (CommandError)."""
-    import sqlalchemy as sa
+    """A fault of the application database reached directly, as one line (CommandError); the target's pass."""
+    from registre.web.appdb import ApplicationDatabaseError
 
     try:
         yield
-    except sa.exc.SQLAlchemyError as error:
+    except ApplicationDatabaseError as error:
         raise CommandError(
-            f"cannot use the application database ({DATABASE_SETTING}={_database_url()}): {first_line(error)}; "
+            f"cannot use the application database ({DATABASE_SETTING}={_database_url()}): {error}; "
             f"check {DATABASE_SETTING} and the server"
         ) from None
 

@@ -29,7 +29,7 @@ import json
 import os
 import pkgutil
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from typing import Any
 
 import sqlalchemy as sa
@@ -123,29 +123,31 @@ class ApplicationDatabase:
 
     def case_holds(self) -> list[CaseHold]:
         """The case holds in force, in the order they were placed, as the core takes them."""
-        from registre.web.vault.keys import decrypt_text  # the vault's keys are in Django's settings
+        from registre.web.vault.keys import VaultError, decrypt_text  # the vault's keys are in Django's settings
 
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS_MODULE)
         query = sa.select(HOLDS).where(HOLDS.c.lifted_at.is_(None)).order_by(HOLDS.c.id)
-        with read_only_connection(self.engine) as connection:
+        with _faults("the case holds could not be read"), read_only_connection(self.engine) as connection:
             rows = connection.execute(query).all()
-        return [
-            CaseHold.recorded(
-                row.id,
-                [(item["type"], item["value"]) for item in json.loads(decrypt_text(row.identities))],
-                tenant=row.tenant,
-                reference=row.reference,
-                restriction=row.reason == RESTRICTION,
-            )
-            for row in rows
-        ]
+        try:
+            return [
+                CaseHold.recorded(
+                    row.id,
+                    [(item["type"], item["value"]) for item in json.loads(decrypt_text(row.identities))],
+                    tenant=row.tenant,
+                    reference=row.reference,
+                    restriction=row.reason == RESTRICTION,
+                )
+                for row in rows
+            ]
+        except VaultError as error:
+            raise ApplicationDatabaseError(
+                f"the case holds could not be read: {error} (REGISTRE_ENCRYPTION_KEYS)"
+            ) from None
 
     def trail(self, actor_name: str, action: str, details: Mapping[str, Any]) -> DirectAuditTrail:
         """A trail that records each committed change as an entry by the system actor `actor_name`."""
         return DirectAuditTrail(self.engine, actor_name, action, details)
-
-    def dispose(self) -> None:
-        self.engine.dispose()
 
 
 class DirectAuditTrail:
@@ -158,9 +160,26 @@ class DirectAuditTrail:
     @contextmanager
     def committing(self, change: TargetChange) -> Iterator[None]:
         content = entry_content(change.counts, {**self.details, "system": change.system})
-        with own_write_transaction(self.engine) as connection:
-            append_entry(connection, self.actor_name, self.action, content)
-            yield
+        with ExitStack() as unit:
+            with _faults("the audit entry could not be written"):
+                connection = unit.enter_context(own_write_transaction(self.engine))
+                append_entry(connection, self.actor_name, self.action, content)
+            yield  # the target commits here; its own errors pass as they are, and the entry rolls back
+            with _faults("the audit entry could not be committed"):
+                unit.close()
+
+
+class ApplicationDatabaseError(Exception):
+    """The application database failed a read or a write of this module; the message says which and why."""
+
+
+@contextmanager
+def _faults(what: str) -> Iterator[None]:
+    try:
+        yield
+    except sa.exc.SQLAlchemyError as error:
+        cause = getattr(error, "orig", None) or error
+        raise ApplicationDatabaseError(f"{what}: {str(cause).splitlines()[0]}") from error
 
 
 def append_entry(connection: Connection, actor_name: str, action: str, content: Mapping[str, Any]) -> None:

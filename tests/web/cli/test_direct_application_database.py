@@ -177,3 +177,29 @@ def test_a_database_url_given_twice_stops_the_erasure_in_one_line(crm_env, tmp_p
     assert refused.returncode == 1 and "Traceback" not in refused.stderr
     assert "error: set REGISTRE_DATABASE_URL or REGISTRE_DATABASE_URL_FILE, not both" in refused.stderr
     assert (email, phone) in contacts(env)
+
+
+def test_a_target_that_refuses_the_erasure_is_reported_as_the_target_and_leaves_no_entry(app_env, application_url):
+    assert registre(app_env, "migrate").returncode == 0
+    (email, _phone), _other = contacts(app_env)
+    engine = sa.create_engine(app_env["CRM_DATABASE_URL"])
+    with engine.begin() as connection:
+        for verb in ("UPDATE", "DELETE"):
+            connection.execute(
+                sa.text(
+                    f"CREATE TRIGGER frozen_{verb.lower()} BEFORE {verb} ON contacts "
+                    "BEGIN SELECT RAISE(ABORT, 'contacts are frozen'); END"
+                )
+            )
+    engine.dispose()
+    refused = registre(app_env, "dsr", "erase", "--subject", f"email={email}")
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr
+    assert "contacts are frozen" in refused.stderr
+    assert "cannot use the application database" not in refused.stderr
+    assert all(details_system(entry) != "crm" for entry in entries(application_url))
+    assert registre(app_env, "audit", "verify").returncode == 0
+
+
+def details_system(entry: sa.Row[tuple[object, ...]]) -> object:
+    details = entry.details if isinstance(entry.details, dict) else json.loads(entry.details)
+    return details.get("system")
