@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 SETTINGS_MODULE = "registre.web.settings"
 DATABASE_SETTING = "REGISTRE_DATABASE_URL"
 _NOT_MIGRATED = ("no such table", "does not exist", "doesn't exist")
+_DIRECT_MODULE = "registre.web.appdb"  # its ApplicationDatabaseError: a fault of the database reached directly
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -63,30 +64,41 @@ def on_application_database(function: Callable[P, R]) -> Callable[P, R]:
 
     @functools.wraps(function)
     def guarded(*args: P.args, **kwargs: P.kwargs) -> R:
-        try:
+        with _application_database_faults():
             return function(*args, **kwargs)
-        except CommandError:
-            raise
-        except Exception as error:
-            problem = _database_problem(error)
-            if problem is None:
-                raise
-            raise CommandError(problem) from None
 
     return guarded
 
 
 def _database_problem(error: Exception) -> str | None:
-    """One line for a fault of the application database, or None for any other error."""
-    if not any(cls.__module__.startswith("django.db") for cls in type(error).__mro__):
+    """One line for a fault of the application database (through Django or `registre.web.appdb`), or None for
+    any other error."""
+    modules = {cls.__module__ for cls in type(error).__mro__}
+    direct = _DIRECT_MODULE in modules
+    if not direct and not any(module.startswith("django.db") for module in modules):
         return None
-    from django.db import OperationalError, ProgrammingError
-
     message = first_line(error)
     where = f"{DATABASE_SETTING}={_database_url()}"
-    if isinstance(error, OperationalError | ProgrammingError) and any(s in message for s in _NOT_MIGRATED):
-        return f"the application database ({where}) has no Registre tables yet ({message}): run registre migrate"
+    if not direct:
+        from django.db import OperationalError, ProgrammingError
+
+        if isinstance(error, OperationalError | ProgrammingError) and any(s in message for s in _NOT_MIGRATED):
+            return f"the application database ({where}) has no Registre tables yet ({message}): run registre migrate"
     return f"cannot use the application database ({where}): {message}; check {DATABASE_SETTING} and the server"
+
+
+@contextmanager
+def _application_database_faults() -> Iterator[None]:
+    """A fault of the application database raised in the block, as one line (CommandError)."""
+    try:
+        yield
+    except CommandError:
+        raise
+    except Exception as error:
+        problem = _database_problem(error)
+        if problem is None:
+            raise
+        raise CommandError(problem) from None
 
 
 def _database_url() -> str:
@@ -424,7 +436,7 @@ def recorded_changes(action: str, **details: Any) -> Iterator[None]:
         return
     direct = _direct_database()
     if direct is not None:
-        with _direct_problems(), audit_trail(direct.trail(f"cli:{_login()}", action, details)):
+        with _application_database_faults(), audit_trail(direct.trail(f"cli:{_login()}", action, details)):
             yield
         return
     ensure_migrated()
@@ -439,41 +451,30 @@ def _direct_database() -> ApplicationDatabase | None:
     """The application database through SQLAlchemy, or None: through Django.
 
     Django's way is taken where Django already runs in this process (its connection, its transactions)
-    and wherever `ApplicationDatabase.open` declines the database.
+    and wherever `ApplicationDatabase.open` declines the database. The vault's keys, which decrypt the
+    holds, are read from Django's settings, named here as for `setup_django`.
     """
     apps = sys.modules.get("django.apps")
     if apps is not None and apps.apps.ready:
         return None
     from django.core.exceptions import ImproperlyConfigured
 
-    from registre.web.appdb import ApplicationDatabase
     from registre.web.environment import env_str
     from registre.web.locations import default_database_path
 
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS_MODULE)
     try:
         url = env_str(DATABASE_SETTING, f"sqlite:///{default_database_path()}")
     except ImproperlyConfigured as error:
         raise CommandError(first_line(error)) from None
-    if url not in _DIRECT:
-        _DIRECT[url] = ApplicationDatabase.open(url)
-    return _DIRECT[url]
+    return _open_direct(url)
 
 
-_DIRECT: dict[str, ApplicationDatabase | None] = {}
+@functools.cache
+def _open_direct(url: str) -> ApplicationDatabase | None:
+    from registre.web.appdb import ApplicationDatabase
 
-
-@contextmanager
-def _direct_problems() -> Iterator[None]:
-    """A fault of the application database reached directly, as one line (CommandError); the target's pass."""
-    from registre.web.appdb import ApplicationDatabaseError
-
-    try:
-        yield
-    except ApplicationDatabaseError as error:
-        raise CommandError(
-            f"cannot use the application database ({DATABASE_SETTING}={_database_url()}): {error}; "
-            f"check {DATABASE_SETTING} and the server"
-        ) from None
+    return ApplicationDatabase.open(url)
 
 
 def _login() -> str:
@@ -514,8 +515,7 @@ def active_case_holds() -> list[Any]:
     """
     direct = _direct_database()
     if direct is not None:
-        with _direct_problems():
-            return list(direct.case_holds())
+        return list(direct.case_holds())
     setup_django()
     from registre.web.retention.actions import active_case_holds as active
 

@@ -8,6 +8,7 @@ the next process: a command of the CLI starts with nothing in memory.
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 
@@ -31,3 +32,16 @@ def private_directory(path: Path) -> Path | None:
     if status.st_uid != os.getuid() or status.st_mode & 0o022:
         return None
     return path
+
+
+def keep(path: Path, content: bytes) -> bool:
+    """Write `content` to `path` in its folder atomically: a process reading at the same time sees the old
+    file or the new one, never a part. False when it could not be written (a cache loses nothing by it)."""
+    try:
+        descriptor, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(descriptor, "wb") as file:
+            file.write(content)
+        os.replace(temporary, path)
+    except OSError:
+        return False
+    return True

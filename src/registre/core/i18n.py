@@ -9,7 +9,6 @@ directly from the `.po` files so that no compiled artefact is kept in git.
 from __future__ import annotations
 
 import io
-import os
 from functools import cache
 from pathlib import Path
 from typing import Literal
@@ -17,7 +16,7 @@ from typing import Literal
 from babel.support import Translations
 from pydantic import BaseModel, ConfigDict, model_validator
 
-from registre.core.cache import cache_directory, private_directory
+from registre.core.cache import cache_directory, keep, private_directory
 
 Lang = Literal["fr", "en"]
 LANGUAGES: tuple[Lang, ...] = ("fr", "en")
@@ -80,19 +79,9 @@ def get_translations(lang: str) -> Translations:
     buffer = io.BytesIO()
     write_mo(buffer, catalog)
     if compiled is not None:
-        _keep(compiled, buffer.getvalue())
+        keep(compiled, buffer.getvalue())
     buffer.seek(0)
     return Translations(fp=buffer, domain=DOMAIN)
-
-
-def _keep(path: Path, content: bytes) -> None:
-    """Write `content` to `path` whole or not at all (another process may be reading it); a failure is no loss."""
-    partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    try:
-        partial.write_bytes(content)
-        partial.replace(path)
-    except OSError:
-        partial.unlink(missing_ok=True)
 
 
 def gettext(lang: str, message: str) -> str:

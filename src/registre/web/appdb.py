@@ -26,7 +26,6 @@ from __future__ import annotations
 import datetime as dt
 import importlib.util
 import json
-import os
 import pkgutil
 from collections.abc import Iterator, Mapping
 from contextlib import ExitStack, contextmanager
@@ -41,7 +40,6 @@ from registre.core.sources import SourceError, TargetChange, create_engine_for_u
 from registre.core.sources.connection import own_write_transaction, read_only_connection
 from registre.web.audit.chain import ACTOR_NAME_LENGTH, GENESIS, check_action, entry_content, entry_hash
 
-SETTINGS_MODULE = "registre.web.settings"
 # The applications whose tables are read and written here, and their package.
 APPLICATIONS = {"audit": "registre.web.audit", "retention": "registre.web.retention"}
 BACKENDS = ("sqlite", "postgresql", "postgres")
@@ -123,9 +121,9 @@ class ApplicationDatabase:
 
     def case_holds(self) -> list[CaseHold]:
         """The case holds in force, in the order they were placed, as the core takes them."""
-        from registre.web.vault.keys import VaultError, decrypt_text  # the vault's keys are in Django's settings
+        # The vault's keys are in Django's settings (DJANGO_SETTINGS_MODULE, set by the caller); Django is not set up.
+        from registre.web.vault.keys import VaultError, decrypt_text
 
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS_MODULE)
         query = sa.select(HOLDS).where(HOLDS.c.lifted_at.is_(None)).order_by(HOLDS.c.id)
         with _faults("the case holds could not be read"), read_only_connection(self.engine) as connection:
             rows = connection.execute(query).all()

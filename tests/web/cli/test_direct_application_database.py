@@ -149,7 +149,8 @@ def test_a_configured_database_without_registre_tables_stops_the_erasure_before_
 def test_the_tables_written_and_read_directly_are_those_of_djangos_models():
     from django.apps import apps
 
-    from registre.web.appdb import APPLICATIONS, ENTRIES, HEAD, HOLDS
+    from registre.cli import web
+    from registre.web.appdb import APPLICATIONS, ENTRIES, HEAD, HOLDS, RESTRICTION, ApplicationDatabaseError
     from registre.web.audit.chain import HASHED_FIELDS
     from registre.web.audit.models import AuditChainHead, AuditEntry
     from registre.web.retention.models import CaseHold
@@ -164,6 +165,8 @@ def test_the_tables_written_and_read_directly_are_those_of_djangos_models():
         assert table.name == model._meta.db_table
         assert set(table.c.keys()) == columns if every_column else set(table.c.keys()) <= columns
     assert set(HASHED_FIELDS) == {field.column for field in AuditEntry._meta.concrete_fields} - {"id", "hash"}
+    assert CaseHold.Reason.RESTRICTION == RESTRICTION
+    assert ApplicationDatabaseError.__module__ == web._DIRECT_MODULE  # how the command line knows its faults
 
 
 def test_a_database_url_given_twice_stops_the_erasure_in_one_line(crm_env, tmp_path):

@@ -24,7 +24,6 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -32,7 +31,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from registre.core.cache import cache_directory, private_directory
+from registre.core.cache import cache_directory, keep, private_directory
 
 _POSTGRESQL_COLUMNS = sa.text(
     "SELECT c.relname, a.attnum, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull "
@@ -160,12 +159,9 @@ class ReflectionCache:
             return
         try:
             content = pickle.dumps({"fingerprint": stamp, "tables": tables}, protocol=pickle.HIGHEST_PROTOCOL)
-            descriptor, temporary = tempfile.mkstemp(dir=self.directory, suffix=".tmp")
-            with os.fdopen(descriptor, "wb") as file:
-                file.write(content)
-            os.replace(temporary, path)  # atomic: a process reading at the same time sees the old file or the new
-        except (OSError, pickle.PicklingError, TypeError, AttributeError):
+        except (pickle.PicklingError, TypeError, AttributeError):
             return
+        keep(path, content)
 
 
 def default_cache_directory() -> Path:
