@@ -12,11 +12,17 @@
    engine also reads the platform's) for the same subjects, with the same holds;
    `registre retention plan` on the demo's date, and psql running one
    hand-written statement per table that counts the same figures.
+   Each `registre` command runs twice per round: cold (`REGISTRE_PRELOAD=off`,
+   the process imports everything), and handed to the preloader that
+   `registre preload start` started before the first round (the row
+   `, preloaded`: the time is still the whole `registre` process, from its
+   start to its exit status).
 4. Print the median and the best wall time of each, the median CPU time,
-   and the peak RSS of the process, against the targets of the issue; and
-   the floor under them: a Python process that only imports the libraries
-   the engine is built on (Typer, Rich, PyYAML, Pydantic, SQLAlchemy with
-   its PostgreSQL dialect, psycopg).
+   and the peak RSS of the process, against the targets of the issue; the
+   floor under the cold commands: a Python process that only imports the
+   libraries the engine is built on (Typer, Rich, PyYAML, Pydantic,
+   SQLAlchemy with its PostgreSQL dialect, psycopg); and the memory the
+   preloader keeps while it waits.
 
     PYTHONPATH=src .venv/bin/python benchmarks/cli_startup.py --subjects 100000
 
@@ -61,6 +67,7 @@ LIBRARIES = (
     "import gc; gc.disable(); "
     "import typer, rich.console, yaml, pydantic, sqlalchemy, sqlalchemy.dialects.postgresql, psycopg; gc.freeze()"
 )
+PRELOADED = ", preloaded"
 TARGETS = {
     "registre --help": 0.25,
     "registre dsr access": 0.5,
@@ -204,8 +211,8 @@ def psql_command(arguments: argparse.Namespace, url: str, script: Path, variable
 
 def measure(arguments: argparse.Namespace, crm: str, platform: str, work: Path) -> list[Series]:
     """Steps 2 and 3 of the module's docstring."""
-    emails = draw_emails(crm, 1 + 2 * arguments.runs)
-    reader, erased_by_registre, erased_by_psql = emails[0], emails[1::2], emails[2::2]
+    emails = draw_emails(crm, 1 + 3 * arguments.runs)
+    reader, erased_cold, erased_preloaded, erased_by_psql = emails[0], emails[1::3], emails[2::3], emails[3::3]
     # As a user runs it: with the bytecode cache (a shell that sets PYTHONDONTWRITEBYTECODE would make every
     # run compile Registre's modules again), written first.
     environment = {
@@ -215,6 +222,8 @@ def measure(arguments: argparse.Namespace, crm: str, platform: str, work: Path) 
         "REGISTRE_PSEUDONYM_KEY": KEY,
         "REGISTRE_POLICY": str(POLICY),
     }
+    preloaded = {**environment, "XDG_RUNTIME_DIR": str(work / "run")}
+    environment["REGISTRE_PRELOAD"] = "off"
     access_sql, erase_sql = work / "access.sql", work / "erase.sql"
     access_sql.write_text(psql_script(list(handwritten_sql.ACCESS.values()), transaction=False))
     erase_sql.write_text(psql_script(handwritten_sql.ERASE_ONE, transaction=True))
@@ -224,39 +233,51 @@ def measure(arguments: argparse.Namespace, crm: str, platform: str, work: Path) 
     holds["true"] = "t"
     today = ["--today", DEMO_TODAY.isoformat()]
     registre = arguments.registre
-    names = (*TARGETS, "psql: access", "psql: erase", "psql: retention plan", "python: the libraries")
+    names = (*TARGETS, *(f"{name}{PRELOADED}" for name in TARGETS), "psql: access", "psql: erase")
+    names += ("psql: retention plan", "python: the libraries")
     series = {name: Series(name) for name in names}
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "src")], env=environment, check=True)
-    for run in range(arguments.runs):
-        commands = {
-            "registre --help": [registre, "--help"],
-            "registre dsr access": [
-                *(registre, "dsr", "access", "--subject", f"email={reader}", *today),
-                *("--out", str(work / f"access-{run}")),
-            ],
-            "psql: access": psql_command(arguments, crm, access_sql, {"email": reader}),
-            "registre dsr erase": [registre, "dsr", "erase", "--subject", f"email={erased_by_registre[run]}", *today],
-            "psql: erase": psql_command(
-                arguments,
-                crm,
-                erase_sql,
-                {
-                    "email": erased_by_psql[run],
-                    "pseudonym": pseudonym_of(f"email:{erased_by_psql[run]}", KEY.encode()),
-                    **holds,
-                },
-            ),
-            "registre retention plan": [registre, "retention", "plan", "--as-of", DEMO_TODAY.isoformat()],
-            "psql: retention plan": psql_command(arguments, crm, plan_sql, {}),
-            "python: the libraries": [sys.executable, "-c", LIBRARIES],
-        }
-        for name, command in commands.items():
-            if not _selected(name, arguments.only):
-                continue
-            seconds, cpu, rss = run_process(command, environment, work)
-            series[name].seconds.append(seconds)
-            series[name].cpu_seconds.append(cpu)
-            series[name].rss_kb.append(rss)
+    (work / "run").mkdir(mode=0o700)
+    subprocess.run([registre, "preload", "start", "--idle", "0"], env=preloaded, check=True, stdout=subprocess.DEVNULL)
+    try:
+        for run in range(arguments.runs):
+            access = ["dsr", "access", "--subject", f"email={reader}", *today, "--out", str(work / f"access-{run}")]
+            commands = {
+                "registre --help": [registre, "--help"],
+                "registre dsr access": [registre, *access],
+                f"registre dsr access{PRELOADED}": [registre, *access[:-1], str(work / f"access-{run}-preloaded")],
+                "psql: access": psql_command(arguments, crm, access_sql, {"email": reader}),
+                "registre dsr erase": [registre, "dsr", "erase", "--subject", f"email={erased_cold[run]}", *today],
+                f"registre dsr erase{PRELOADED}": [
+                    *(registre, "dsr", "erase", "--subject", f"email={erased_preloaded[run]}", *today)
+                ],
+                "psql: erase": psql_command(
+                    arguments,
+                    crm,
+                    erase_sql,
+                    {
+                        "email": erased_by_psql[run],
+                        "pseudonym": pseudonym_of(f"email:{erased_by_psql[run]}", KEY.encode()),
+                        **holds,
+                    },
+                ),
+                "registre retention plan": [registre, "retention", "plan", "--as-of", DEMO_TODAY.isoformat()],
+                "psql: retention plan": psql_command(arguments, crm, plan_sql, {}),
+                "python: the libraries": [sys.executable, "-c", LIBRARIES],
+            }
+            commands[f"registre --help{PRELOADED}"] = commands["registre --help"]
+            commands[f"registre retention plan{PRELOADED}"] = commands["registre retention plan"]
+            for name, command in commands.items():
+                if not _selected(name, arguments.only):
+                    continue
+                seconds, cpu, rss = run_process(command, preloaded if name.endswith(PRELOADED) else environment, work)
+                series[name].seconds.append(seconds)
+                series[name].cpu_seconds.append(cpu)
+                series[name].rss_kb.append(rss)
+        status = subprocess.run([registre, "preload", "status"], env=preloaded, capture_output=True, text=True)
+        print(f"the preloader: {status.stdout.strip()}", file=sys.stderr)
+    finally:
+        subprocess.run([registre, "preload", "stop"], env=preloaded, check=True, stdout=subprocess.DEVNULL)
     return [one for one in series.values() if one.seconds]
 
 
@@ -265,17 +286,17 @@ def _selected(name: str, only: list[str] | None) -> bool:
     if not only:
         return True
     words = {"help": "--help", "access": "access", "erase": "erase", "plan": "retention plan"}
-    return any(name.endswith(words[choice]) for choice in only) or name.startswith("python:")
+    return any(name.removesuffix(PRELOADED).endswith(words[choice]) for choice in only) or name.startswith("python:")
 
 
 def print_table(series: list[Series], arguments: argparse.Namespace, subjects: int) -> None:
     print(f"\n{subjects:,} subjects on PostgreSQL, {arguments.runs} runs of each, whole processes")
-    print(f"{'command':<22} {'median':>8} {'best':>8} {'CPU':>8} {'target':>8} {'peak RSS':>10}")
+    print(f"{'command':<34} {'median':>8} {'best':>8} {'CPU':>8} {'target':>8} {'peak RSS':>10}")
     for one in series:
-        target = TARGETS.get(one.name)
+        target = TARGETS.get(one.name.removesuffix(PRELOADED))
         verdict = "" if target is None else ("  ok" if statistics.median(one.seconds) <= target else "  over")
         print(
-            f"{one.name:<22} {statistics.median(one.seconds):>7.3f}s {min(one.seconds):>7.3f}s "
+            f"{one.name:<34} {statistics.median(one.seconds):>7.3f}s {min(one.seconds):>7.3f}s "
             f"{statistics.median(one.cpu_seconds):>7.3f}s {f'{target:.2f}s' if target else '':>8} "
             f"{max(one.rss_kb) / 1024:>8.0f}MB{verdict}"
         )

@@ -26,6 +26,9 @@ MARIADB_URL = os.environ.get("REGISTRE_TEST_MARIADB_URL", "mysql+pymysql://root@
 BACKENDS = ("sqlite", "postgresql", "mariadb")
 # Reflected tables cached on disk by the engine: in a folder of this run, not the user's cache.
 os.environ.setdefault("REGISTRE_CACHE_DIR", tempfile.mkdtemp(prefix="registre-test-cache-"))
+# Commands the tests run are never handed to a preloader the developer started (tests/cli/test_preload.py
+# starts its own).
+os.environ["REGISTRE_PRELOAD"] = "off"
 
 
 def _unavailable(backend: str, error: Exception) -> None:

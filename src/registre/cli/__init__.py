@@ -9,6 +9,10 @@ command group and the invoked command's module are imported, sets what they
 created aside (`gc.freeze`: never examined again), and turns it back on for
 the command's own work, long batches included. Programs that import
 `registre.cli.main` themselves (tests, embedding) keep the collector as it is.
+
+First of all, `run` hands the command over to the preloader when one runs
+(`registre preload start`, see `registre.cli.handover`): it has loaded all
+that already.
 """
 
 from __future__ import annotations
@@ -21,6 +25,11 @@ import sys
 
 def run() -> None:
     """The `registre` console script and `python -m registre`: see the module."""
+    from registre.cli.handover import hand_over
+
+    status = hand_over(sys.argv)
+    if status is not None:
+        sys.exit(status)
     gc.disable()
     try:
         from registre.cli.main import COMMANDS, app

@@ -18,6 +18,14 @@ from registre.core.policy import Diagnostic, LoadedPolicy, Policy, check_policy,
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
+
+def open_terminal() -> None:
+    """Make `out` and `err` again for this process's terminal and environment (colours, width, NO_COLOR...),
+    which a console reads when it is made: a command forked by the preloader has the command line's."""
+    for console, stderr in ((out, False), (err, True)):
+        Console.__init__(console, stderr=stderr, highlight=False, soft_wrap=True)
+
+
 PolicyOption = Annotated[
     Path | None,
     typer.Option(

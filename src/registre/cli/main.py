@@ -142,6 +142,11 @@ COMMANDS = {
     "holds": LazyCommand(
         "registre.cli.holds", "app", "Case holds: rows kept for a litigation or an authority, until lifted."
     ),
+    "preload": LazyCommand(
+        "registre.cli.preload",
+        "app",
+        "Keep Registre loaded in one process, so that commands start in a blink: start, stop, status.",
+    ),
 }
 
 

@@ -101,6 +101,14 @@ def _application_database_faults() -> Iterator[None]:
         raise CommandError(problem) from None
 
 
+def preload_direct_database() -> None:
+    """Import what an erasure needs to reach the application database without Django (the preloader's warm-up).
+
+    Nothing is set up or read: Django's settings and the database are the command's own business.
+    """
+    import registre.web.appdb  # noqa: F401
+
+
 def _database_url() -> str:
     url = os.environ.get(DATABASE_SETTING)
     return display_url(url) if url else f"not set, so {_default_database()}"
