@@ -341,7 +341,6 @@ class Preloader:
         from registre.cli.console import open_terminal
 
         open_terminal()
-        gc.enable()
         code = _run_command()
         with contextlib.suppress(BaseException):
             atexit._run_exitfuncs()
@@ -404,7 +403,8 @@ def main(arguments: list[str]) -> None:
         sys.exit(f"{os.path.dirname(path)} is not a folder of this user closed to others")
     gc.disable()
     preload()
-    gc.freeze()
+    gc.freeze()  # never examined again, by the preloader or the processes it forks
+    gc.enable()
     preloader = Preloader(path, idle_seconds)
     preloader.listen()
     print("ready", flush=True)
