@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from registre.cli.handover import hand_over
+from registre.cli.handover import Messages, connect, hand_over, send, socket_path
 from registre.cli.preloader import Files
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="the preloader forks")
@@ -167,7 +167,7 @@ def test_a_killed_command_line_takes_its_command_with_it(preloaded):
         time.sleep(0.1)
 
 
-def test_start_stop_and_status_say_what_they_did_and_can_be_repeated(environment):
+def test_start_stop_and_status_say_what_they_did_and_can_be_repeated(runtime, environment):
     assert registre("preload", "status", env=environment).returncode == 1
     assert "no preloader was running" in registre("preload", "stop", env=environment).stdout
     try:
@@ -179,6 +179,10 @@ def test_start_stop_and_status_say_what_they_did_and_can_be_repeated(environment
     finally:
         assert "stopped the preloader" in registre("preload", "stop", env=environment).stdout
     assert registre("preload", "status", env=environment).returncode == 1
+    deadline = time.monotonic() + 30
+    while list((runtime / "registre").iterdir()):
+        assert time.monotonic() < deadline, "the socket outlived its preloader"
+        time.sleep(0.1)
     assert registre("--version", env=environment).returncode == 0  # in its own process again
 
 
@@ -219,3 +223,18 @@ def test_a_changed_file_is_seen(tmp_path):
     assert files.changed()
     code.unlink()
     assert files.changed()
+
+
+def test_a_command_line_of_another_installation_is_refused(preloaded, monkeypatch):
+    monkeypatch.setenv("XDG_RUNTIME_DIR", preloaded["XDG_RUNTIME_DIR"])
+    connection = connect(socket_path())
+    assert connection is not None
+    read, write = os.pipe()
+    with connection:
+        request = {"kind": "run", "prefix": "/elsewhere", "package": "/elsewhere/registre", "argv": ["registre"]}
+        send(connection, request, (read, write, write))
+        answer = Messages(connection).next()
+    os.close(read)
+    os.close(write)
+    assert answer is not None and "refused" in answer
+    assert served(preloaded) == 0

@@ -57,6 +57,7 @@ WARM = (
     "rich._emoji_codes",  # rich's markup
 )
 REQUEST_SECONDS = 5.0
+CHECK_SECONDS = 60.0  # how often an idle preloader checks that its socket is still in place
 
 
 def preload() -> None:
@@ -123,6 +124,7 @@ class Preloader:
         self.selector = selectors.DefaultSelector()
         self.wakeup_read, self.wakeup_write = socket.socketpair()
         self.listener: socket.socket | None = None
+        self.inode = 0
 
     # The loop -----------------------------------------------------------------
 
@@ -135,6 +137,7 @@ class Preloader:
         listener.bind(temporary)
         listener.listen(64)
         os.replace(temporary, self.path)
+        self.inode = os.stat(self.path).st_ino  # a socket's own descriptor has another (fstat tells nothing here)
         self.listener = listener
         self.selector.register(listener, selectors.EVENT_READ, "accept")
 
@@ -156,7 +159,7 @@ class Preloader:
                 else:
                     self._client_gone(key.data)
             self._reap()
-            if self.stop_asked or self._idle():
+            if self.stop_asked or self._idle() or self._replaced():
                 self.stop()
         self.close()
         if self.restart:
@@ -165,10 +168,21 @@ class Preloader:
     def _ask_stop(self, _number: int, _frame: object) -> None:
         self.stop_asked = True
 
-    def _timeout(self) -> float | None:
-        if not self.idle_seconds or self.children:
-            return 1.0 if self.children else None
-        return max(0.0, self.last_activity + self.idle_seconds - time.monotonic())
+    def _timeout(self) -> float:
+        if self.children:
+            return 1.0
+        if not self.idle_seconds:
+            return CHECK_SECONDS
+        return min(CHECK_SECONDS, max(0.0, self.last_activity + self.idle_seconds - time.monotonic()))
+
+    def _replaced(self) -> bool:
+        """Whether the socket is gone or another preloader's (started at the same time): then this one stops."""
+        if self.listener is None:
+            return False
+        try:
+            return os.stat(self.path).st_ino != self.inode
+        except FileNotFoundError:
+            return True
 
     def _idle(self) -> bool:
         return (
@@ -195,9 +209,8 @@ class Preloader:
 
     def _unlink(self) -> None:
         """Remove the socket, unless another preloader has put its own in its place."""
-        assert self.listener is not None
-        with contextlib.suppress(OSError):
-            if os.stat(self.path).st_ino == os.fstat(self.listener.fileno()).st_ino:
+        if not self._replaced():
+            with contextlib.suppress(OSError):
                 os.unlink(self.path)
 
     # Requests -----------------------------------------------------------------
