@@ -238,3 +238,37 @@ def test_a_command_line_of_another_installation_is_refused(preloaded, monkeypatc
     os.close(write)
     assert answer is not None and "refused" in answer
     assert served(preloaded) == 0
+
+
+def _on_a_terminal(env: dict[str, str], *args: str) -> bytes:
+    """What `registre ARGS` writes when its standard output and error are a terminal."""
+    import pty
+
+    controller, terminal = pty.openpty()
+    command = subprocess.Popen(
+        [sys.executable, "-m", "registre", *args], env=env, stdin=subprocess.DEVNULL, stdout=terminal, stderr=terminal
+    )
+    os.close(terminal)
+    written = b""
+    while True:
+        try:
+            chunk = os.read(controller, 4096)
+        except OSError:  # the terminal closed with the command
+            break
+        if not chunk:
+            break
+        written += chunk
+    command.wait(timeout=60)
+    os.close(controller)
+    return written
+
+
+def test_colours_follow_the_command_lines_terminal(preloaded, tmp_path):
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("version: 1\norganisation: [\n")
+    env = {key: value for key, value in preloaded.items() if key not in ("NO_COLOR", "FORCE_COLOR")}
+    env["TERM"] = "xterm-256color"
+    handed = _on_a_terminal(env, "check", "--policy", str(broken))
+    alone = _on_a_terminal(in_own_process(env), "check", "--policy", str(broken))
+    assert b"\x1b[" in alone and handed == alone
+    assert b"\x1b[" not in _on_a_terminal({**env, "NO_COLOR": "1"}, "check", "--policy", str(broken))
