@@ -17,9 +17,7 @@ that already.
 
 from __future__ import annotations
 
-import contextlib
 import gc
-import importlib
 import sys
 
 
@@ -30,6 +28,9 @@ def run() -> None:
     status = hand_over(sys.argv)
     if status is not None:
         sys.exit(status)
+    import contextlib
+    import importlib
+
     gc.disable()
     try:
         from registre.cli.main import COMMANDS, app
