@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, NoReturn
 
-import click
+from typer import _click
 from typer.core import TyperGroup
 
 # Faults of the world outside Registre, by the package that raises them: named
@@ -25,7 +25,7 @@ class CommandError(Exception):
 class ErrorBoundary(TyperGroup):
     """The root group: known faults become one line and exit 1."""
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def invoke(self, ctx: _click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except CommandError as error:

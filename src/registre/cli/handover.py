@@ -219,7 +219,11 @@ def _wait(pid: int, messages: Messages) -> int:
     except (OSError, ValueError):
         ended = None
     if ended is None:
-        print("registre: the preloader stopped before the command ended", file=sys.stderr)
+        print(
+            f"registre: the preloader ended before the command's exit status came back; the command (pid {pid}) "
+            "may still be running or have finished: check before running it again",
+            file=sys.stderr,
+        )
         return 1
     ending = ended.get("signal")
     if isinstance(ending, int) and ending > 0:
