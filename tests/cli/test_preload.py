@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -16,6 +17,7 @@ import pytest
 
 from registre.cli.handover import Messages, connect, hand_over, send, socket_path
 from registre.cli.preloader import Files
+from registre.core.demo import generate_demo_databases
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="the preloader forks")
 
@@ -240,13 +242,13 @@ def test_a_command_line_of_another_installation_is_refused(preloaded, monkeypatc
     assert served(preloaded) == 0
 
 
-def _on_a_terminal(env: dict[str, str], *args: str) -> bytes:
-    """What `registre ARGS` writes when its standard output and error are a terminal."""
+def _on_a_terminal(env: dict[str, str], *args: str, answer: bytes = b"") -> bytes:
+    """What `registre ARGS` writes when its standard streams are a terminal, typing `answer` at a [y/N] prompt."""
     import pty
 
     controller, terminal = pty.openpty()
     command = subprocess.Popen(
-        [sys.executable, "-m", "registre", *args], env=env, stdin=subprocess.DEVNULL, stdout=terminal, stderr=terminal
+        [sys.executable, "-m", "registre", *args], env=env, stdin=terminal, stdout=terminal, stderr=terminal
     )
     os.close(terminal)
     written = b""
@@ -258,9 +260,12 @@ def _on_a_terminal(env: dict[str, str], *args: str) -> bytes:
         if not chunk:
             break
         written += chunk
+        if answer and written.rstrip().endswith(b"[y/N]:"):
+            os.write(controller, answer + b"\n")
     command.wait(timeout=60)
     os.close(controller)
-    return written
+    assert command.returncode is not None
+    return written + f"\nexit {command.returncode}".encode()
 
 
 def test_colours_follow_the_command_lines_terminal(preloaded, tmp_path):
@@ -272,3 +277,51 @@ def test_colours_follow_the_command_lines_terminal(preloaded, tmp_path):
     alone = _on_a_terminal(in_own_process(env), "check", "--policy", str(broken))
     assert b"\x1b[" in alone and handed == alone
     assert b"\x1b[" not in _on_a_terminal({**env, "NO_COLOR": "1"}, "check", "--policy", str(broken))
+
+
+@pytest.fixture
+def demo(preloaded, tmp_path, cloud_host_policy_path) -> tuple[dict[str, str], Path, str]:
+    """The cloud host's databases on SQLite: the environment to reach them, the CRM's file, a contact's email."""
+    crm = tmp_path / "crm.sqlite"
+    report = generate_demo_databases(f"sqlite:///{crm}", f"sqlite:///{tmp_path / 'platform.sqlite'}", subjects=20)
+    env = {
+        **preloaded,
+        "CRM_DATABASE_URL": f"sqlite:///{crm}",
+        "PLATFORM_DATABASE_URL": f"sqlite:///{tmp_path / 'platform.sqlite'}",
+        "REGISTRE_POLICY": str(cloud_host_policy_path),
+        "REGISTRE_PSEUDONYM_KEY": "demo-key",
+    }
+    return env, crm, report.sample_contacts[0]["email"]
+
+
+def _contacts(crm: Path, email: str) -> int:
+    with sqlite3.connect(crm) as connection:
+        return int(connection.execute("SELECT count(*) FROM contacts WHERE email = ?", (email,)).fetchone()[0])
+
+
+def test_an_erasure_handed_over_changes_the_database_and_is_audited(demo):
+    env, crm, email = demo
+    assert _contacts(crm, email) == 1
+    before = served(env)
+    erased = registre("dsr", "erase", "--subject", f"email={email}", env=env)
+    assert erased.returncode == 0, erased.stderr
+    assert "row(s) erased" in erased.stdout and served(env) == before + 1
+    assert _contacts(crm, email) == 0
+    verified = registre("audit", "verify", env=env)
+    assert verified.returncode == 0 and "chain intact" in verified.stdout
+    assert not verified.stdout.startswith("OK: 0 ")
+
+
+def test_a_prompt_is_answered_on_the_command_lines_terminal(demo):
+    env, crm, _email = demo
+    with sqlite3.connect(crm) as connection:
+        rows = connection.execute("SELECT count(*) FROM tickets").fetchone()[0]
+    sweep = ("retention", "run", "--as-of", "2030-01-01", "--allow-future-date")
+    refused = _on_a_terminal(env, *sweep, answer=b"n")
+    assert b"[y/N]: n" in refused and b"Aborted" in refused and refused.endswith(b"exit 1")
+    with sqlite3.connect(crm) as connection:
+        assert connection.execute("SELECT count(*) FROM tickets").fetchone()[0] == rows
+    accepted = _on_a_terminal(env, *sweep, answer=b"y")
+    assert accepted.endswith(b"exit 0"), accepted[-500:]
+    with sqlite3.connect(crm) as connection:
+        assert connection.execute("SELECT count(*) FROM tickets").fetchone()[0] < rows

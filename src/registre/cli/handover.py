@@ -114,7 +114,8 @@ def send(connection: socket.socket, message: dict[str, Any], descriptors: Sequen
     if descriptors:
         sent = socket.send_fds(connection, [data], list(descriptors))
         data = data[sent:]
-    connection.sendall(data)
+    if data:
+        connection.sendall(data)
 
 
 class Messages:
