@@ -28,6 +28,7 @@ import contextlib
 import gc
 import importlib
 import io
+import locale
 import os
 import selectors
 import signal
@@ -348,7 +349,9 @@ class Preloader:
         os.umask(int(request["umask"]))
         os.environ.clear()
         os.environ.update({str(name): str(value) for name, value in request["env"].items()})
-        time.tzset()
+        time.tzset()  # the command line's TZ
+        with contextlib.suppress(locale.Error):
+            locale.setlocale(locale.LC_CTYPE, "")  # and its LC_ALL, LC_CTYPE or LANG, as the interpreter sets it
         sys.argv = [str(word) for word in request["argv"]]
         _open_streams(request.get("encodings") or [None, None, None])
         from registre.cli.console import open_terminal
