@@ -23,7 +23,7 @@ import sys
 
 def run() -> None:
     """The `registre` console script and `python -m registre`: see the module."""
-    from registre.cli.handover import hand_over
+    from registre.cli.handover import hand_over, invoked_command
 
     status = hand_over(sys.argv)
     if status is not None:
@@ -35,7 +35,7 @@ def run() -> None:
     try:
         from registre.cli.main import COMMANDS, app
 
-        invoked = next((word for word in sys.argv[1:] if not word.startswith("-")), None)
+        invoked = invoked_command(sys.argv)
         if invoked in COMMANDS:
             # A module that fails to import is imported again by the command group, which reports the fault.
             with contextlib.suppress(Exception):

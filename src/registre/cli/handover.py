@@ -168,13 +168,17 @@ def ask(path: str, message: dict[str, Any]) -> dict[str, Any] | None:
             return None
 
 
+def invoked_command(arguments: Sequence[str]) -> str | None:
+    """The command that sys.argv `arguments` invoke: their first word that is not an option."""
+    return next((word for word in arguments[1:] if not word.startswith("-")), None)
+
+
 def hand_over(arguments: Sequence[str]) -> int | None:
     """Run the command `arguments` (sys.argv) in a process forked by the preloader, and return its exit
     status; None when it was not handed over and must run here (nothing of it has run then)."""
     if not SUPPORTED or os.environ.get("REGISTRE_PRELOAD", "").lower() in OFF:
         return None
-    command = next((word for word in arguments[1:] if not word.startswith("-")), None)
-    if command in IN_PROCESS:
+    if invoked_command(arguments) in IN_PROCESS:
         return None
     connection = connect(socket_path())
     if connection is None:
