@@ -260,7 +260,7 @@ def _on_a_terminal(env: dict[str, str], *args: str, answer: bytes = b"") -> byte
         if not chunk:
             break
         written += chunk
-        if answer and written.rstrip().endswith(b"[y/N]:"):
+        if answer and written.endswith(b"[y/N]: "):  # the whole prompt is out: type the answer
             os.write(controller, answer + b"\n")
     command.wait(timeout=60)
     os.close(controller)
