@@ -325,3 +325,26 @@ def test_a_prompt_is_answered_on_the_command_lines_terminal(demo):
     assert accepted.endswith(b"exit 0"), accepted[-500:]
     with sqlite3.connect(crm) as connection:
         assert connection.execute("SELECT count(*) FROM tickets").fetchone()[0] < rows
+
+
+def test_changed_code_runs_in_its_own_process_and_the_preloader_starts_again_with_it(environment, tmp_path):
+    # A module the preloader loaded at start-up, in a folder of the test's (Python imports sitecustomize at start).
+    code = tmp_path / "code"
+    code.mkdir()
+    (code / "sitecustomize.py").write_text("LOADED = 1\n")
+    env = {**environment, "PYTHONPATH": str(code)}
+    assert registre("preload", "start", "--idle", "10m", env=env).returncode == 0
+    try:
+        first = registre("preload", "status", env=env).stdout
+        assert registre("--version", env=env).returncode == 0 and served(env) == 1
+        (code / "sitecustomize.py").write_text("LOADED = 22\n")
+        assert registre("--version", env=env).returncode == 0  # refused, so run in its own process
+        deadline = time.monotonic() + 60
+        while (status := registre("preload", "status", env=env)).returncode != 0:
+            assert time.monotonic() < deadline, "the preloader did not start again"
+            time.sleep(0.2)
+        assert status.stdout.split(",")[0] == first.split(",")[0]  # the same process, with the new code
+        assert "commands served: 0" in status.stdout
+        assert registre("--version", env=env).returncode == 0 and served(env) == 1
+    finally:
+        registre("preload", "stop", env=env)
